@@ -1,1 +1,2 @@
 //! lrb
+pub mod effect;

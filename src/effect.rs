@@ -1,0 +1,34 @@
+//! What an action does to the world: the one scale every stage shares.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How dangerous an action is. Ordered: `Read < Write < Destructive`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effect {
+    /// Observes only.
+    Read,
+    /// Changes state that can be put back (restart, scale, start).
+    Write,
+    /// Can lose data or make the outage worse (drop, flush, `rm -rf`, volumes down).
+    Destructive,
+}
+
+impl fmt::Display for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Effect::Read => "read",
+            Effect::Write => "write",
+            Effect::Destructive => "destructive",
+        })
+    }
+}
+
+/// The outcome of analysing raw SQL, a Redis command or a shell line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    pub effect: Effect,
+    /// Why, in a few words a user can act on, e.g. "`DELETE` without `WHERE` removes every row".
+    pub reason: String,
+}
