@@ -1,0 +1,367 @@
+//! The typed, span-carrying syntax tree of one runbook file.
+//!
+//! Bodies keep statements in source order whatever their kind, so that the checker can say
+//! where a statement does not belong and the formatter can print the file back as written.
+
+use crate::source::Span;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct File {
+    pub body: Vec<Stmt>,
+    pub comments: Vec<Comment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Stmt {
+    Target(Target),
+    Param(Param),
+    Runbook(Runbook),
+    Meta(Meta),
+    Check(Check),
+    When(When),
+    Mitigate(Mitigate),
+    Confirm(Confirm),
+    Followup(Followup),
+    Step(Step),
+    Todo(Todo),
+    See(See),
+    Wait(Wait),
+    Action(ActionCall),
+    Unknown(Unknown),
+}
+
+impl Stmt {
+    pub fn span(&self) -> Span {
+        match self {
+            Stmt::Target(s) => s.span,
+            Stmt::Param(s) => s.span,
+            Stmt::Runbook(s) => s.span,
+            Stmt::Meta(s) => s.span,
+            Stmt::Check(s) => s.span,
+            Stmt::When(s) => s.span,
+            Stmt::Mitigate(s) => s.span,
+            Stmt::Confirm(s) => s.span,
+            Stmt::Followup(s) => s.span,
+            Stmt::Step(s) => s.span,
+            Stmt::Todo(s) => s.span,
+            Stmt::See(s) => s.span,
+            Stmt::Wait(s) => s.span,
+            Stmt::Action(s) => s.span,
+            Stmt::Unknown(s) => s.span,
+        }
+    }
+
+    /// The keyword a person would use to name this statement in a message.
+    pub fn keyword(&self) -> &str {
+        match self {
+            Stmt::Target(_) => "target",
+            Stmt::Param(_) => "param",
+            Stmt::Runbook(_) => "runbook",
+            Stmt::Meta(m) => m.key.name.as_str(),
+            Stmt::Check(_) => "check",
+            Stmt::When(_) => "when",
+            Stmt::Mitigate(_) => "mitigate",
+            Stmt::Confirm(_) => "confirm",
+            Stmt::Followup(_) => "followup",
+            Stmt::Step(_) => "step",
+            Stmt::Todo(_) => "todo",
+            Stmt::See(_) => "see",
+            Stmt::Wait(_) => "wait",
+            Stmt::Action(_) => "action",
+            Stmt::Unknown(u) => u.path[0].name.as_str(),
+        }
+    }
+}
+
+/// `target :api, http: env("API_URL", "http://127.0.0.1:3000"), timeout: 5s`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    pub name: Ident,
+    /// The kind keyword (`http`, `postgres`, ...) as written; the checker validates it.
+    pub kind: Ident,
+    pub address: Expr,
+    pub options: Vec<KwArg>,
+    pub span: Span,
+}
+
+/// `param :version, default: "v1.0.0", description: "..."`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Param {
+    pub name: Ident,
+    pub options: Vec<KwArg>,
+    pub span: Span,
+}
+
+/// `runbook :api_outage do ... end`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Runbook {
+    pub name: Ident,
+    pub body: Block,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    /// Span of `do`, and of `end` (`None` when the file ended first).
+    pub open: Span,
+    pub close: Option<Span>,
+}
+
+/// `title "API Outage"`, `severity :critical`, `symptom "..."`, `tags :api, :http`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Meta {
+    pub key: Ident,
+    pub args: Args,
+    pub span: Span,
+}
+
+/// `check :live, "liveness answers", timeout: 5s do ... end`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    pub id: Ident,
+    pub description: Option<Expr>,
+    pub options: Vec<KwArg>,
+    pub body: Block,
+    pub span: Span,
+}
+
+/// `when failed(:live) and value(:memory) > 90% do ... end`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct When {
+    pub cond: Cond,
+    pub body: Block,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Cond {
+    State {
+        state: CheckState,
+        check: Ident,
+        span: Span,
+    },
+    Compare {
+        check: Ident,
+        op: CmpOp,
+        value: Expr,
+        span: Span,
+    },
+    Not(Box<Cond>, Span),
+    And(Box<Cond>, Box<Cond>),
+    Or(Box<Cond>, Box<Cond>),
+}
+
+impl Cond {
+    pub fn span(&self) -> Span {
+        match self {
+            Cond::State { span, .. } | Cond::Compare { span, .. } | Cond::Not(_, span) => *span,
+            Cond::And(a, b) | Cond::Or(a, b) => a.span().to(b.span()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckState {
+    Passed,
+    Failed,
+    Errored,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// `mitigate "Restart backend", destructive: "drops sessions" do ... end`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mitigate {
+    pub name: Expr,
+    pub options: Vec<KwArg>,
+    pub body: Block,
+    pub span: Span,
+}
+
+/// `confirm within: 2m, every: 5s do ... end`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Confirm {
+    pub options: Vec<KwArg>,
+    pub body: Block,
+    pub span: Span,
+}
+
+/// `followup do todo "..." end`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Followup {
+    pub body: Block,
+    pub span: Span,
+}
+
+/// `step "Verify DATABASE_URL is set"`: a manual instruction the operator confirms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub text: Expr,
+    pub options: Vec<KwArg>,
+    pub span: Span,
+}
+
+/// `todo "Review crash logs"`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Todo {
+    pub text: Expr,
+    pub span: Span,
+}
+
+/// `see :deployment_rollback`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct See {
+    pub runbook: Ident,
+    pub span: Span,
+}
+
+/// `wait 10s`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Wait {
+    pub duration: Expr,
+    pub span: Span,
+}
+
+/// `api.get "/health/live", status: 200`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionCall {
+    pub target: Ident,
+    pub verb: Ident,
+    pub args: Args,
+    pub span: Span,
+}
+
+/// A statement the grammar could not place; the checker reports it with a suggestion.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unknown {
+    pub path: Vec<Ident>,
+    pub args: Args,
+    pub body: Option<Block>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Args {
+    pub positional: Vec<Expr>,
+    pub keywords: Vec<KwArg>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KwArg {
+    pub key: Ident,
+    pub value: Expr,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ExprKind {
+    Str(Str),
+    Int(i64),
+    Float(f64),
+    /// Milliseconds.
+    Duration(u64),
+    Percent(f64),
+    Bool(bool),
+    Symbol(String),
+    List(Vec<Expr>),
+    /// `env("NAME", "default")`, `secret("NAME")`
+    Call { func: Ident, args: Args },
+    /// A bare name: a parameter reference.
+    Ref(String),
+    /// A literal the parser rejected; already reported.
+    Invalid,
+}
+
+impl ExprKind {
+    /// What kind of value this is, for messages.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ExprKind::Str(_) => "a string",
+            ExprKind::Int(_) => "an integer",
+            ExprKind::Float(_) => "a number",
+            ExprKind::Duration(_) => "a duration",
+            ExprKind::Percent(_) => "a percentage",
+            ExprKind::Bool(_) => "a boolean",
+            ExprKind::Symbol(_) => "a symbol",
+            ExprKind::List(_) => "a list",
+            ExprKind::Call { .. } => "a function call",
+            ExprKind::Ref(_) => "a parameter",
+            ExprKind::Invalid => "an invalid value",
+        }
+    }
+}
+
+/// A string literal: text pieces and `#{param}` interpolations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Str {
+    pub parts: Vec<StrPart>,
+    pub style: StrStyle,
+}
+
+impl Str {
+    /// The text, if the string has no interpolation.
+    pub fn as_literal(&self) -> Option<String> {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                StrPart::Text(t) => Some(t.as_str()),
+                StrPart::Interp(_) => None,
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum StrPart {
+    Text(String),
+    Interp(Ident),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum StrStyle {
+    Double,
+    Single,
+    /// `<<~TAG`; the text has its common indentation removed.
+    Heredoc { tag: String },
+}

@@ -1,0 +1,129 @@
+//! Every diagnostic lrb can emit, in one table. Codes are stable and never reused:
+//! retire a rule by leaving its row with `retired: true`, never by renumbering.
+//!
+//! Families: `LRB0xx` syntax, `LRB1xx` names, `LRB2xx` types, `LRB3xx` flow.
+
+use crate::diagnostic::Severity;
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub code: &'static str,
+    /// kebab-case, stable like the code.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// The default help sentence; diagnostics may give a more specific one.
+    pub help: &'static str,
+}
+
+macro_rules! rules {
+    ($($ident:ident = $code:literal $name:literal $sev:ident $summary:literal $help:literal;)*) => {
+        $(pub static $ident: Rule = Rule {
+            code: $code,
+            name: $name,
+            severity: Severity::$sev,
+            summary: $summary,
+            help: $help,
+        };)*
+        /// All rules, in code order.
+        pub static ALL: &[&Rule] = &[$(&$ident),*];
+    };
+}
+
+rules! {
+    SYNTAX_ERROR = "LRB001" "syntax-error" Error
+        "the text does not follow the runbook grammar"
+        "Fix the text at the marked position; `docs/language.md` shows every construct.";
+    UNTERMINATED_STRING = "LRB002" "unterminated-string" Error
+        "a string literal is not closed on its line"
+        "Close the string with a matching quote on the same line, or use a heredoc (`<<~TEXT`) for text over several lines.";
+    MISSING_END = "LRB003" "missing-end" Error
+        "a `do` block is never closed with `end`"
+        "Add `end` to close the block; every `do` needs one `end`.";
+    UNTERMINATED_HEREDOC = "LRB004" "unterminated-heredoc" Error
+        "a heredoc has no closing tag line"
+        "Add a line holding only the heredoc's tag to close it.";
+    INVALID_LITERAL = "LRB005" "invalid-literal" Error
+        "a number, duration or percentage is malformed"
+        "Write durations as a whole number with a unit (`500ms`, `5s`, `2m`, `1h`) and percentages as `90%`.";
+    INVALID_UTF8 = "LRB006" "invalid-utf8" Error
+        "the file is not valid UTF-8"
+        "Save the file as UTF-8; lrb reads runbooks only in that encoding.";
+    UNKNOWN_STATEMENT = "LRB007" "unknown-statement" Error
+        "a statement or block that the language does not have"
+        "Use one of the statements the enclosing block allows; `docs/language.md` lists them.";
+    MISPLACED_STATEMENT = "LRB008" "misplaced-statement" Error
+        "a statement that is valid elsewhere but not in this block"
+        "Move the statement to a block that allows it.";
+    MALFORMED_STATEMENT = "LRB009" "malformed-statement" Error
+        "a statement with the wrong shape of arguments"
+        "Give the statement the arguments shown in `docs/language.md`.";
+    UNKNOWN_TARGET = "LRB101" "unknown-target" Error
+        "an action names a target that is not declared"
+        "Declare the target with `target :name, kind: address`, or fix the name.";
+    UNKNOWN_VERB = "LRB102" "unknown-verb" Error
+        "an action uses a verb its target kind does not have"
+        "Use one of the verbs of the target's kind; `docs/language.md` lists them.";
+    UNKNOWN_ARGUMENT = "LRB103" "unknown-argument" Error
+        "an unknown keyword argument"
+        "Remove the argument or fix its name.";
+    UNKNOWN_CHECK = "LRB104" "unknown-check" Error
+        "a condition names a check that the runbook does not define"
+        "Define the check in this runbook, or fix the name.";
+    UNKNOWN_RUNBOOK = "LRB105" "unknown-runbook" Error
+        "`see` names a runbook that none of the given files defines"
+        "Fix the name, or pass the file that defines that runbook to the same command.";
+    UNKNOWN_PARAMETER = "LRB106" "unknown-parameter" Error
+        "a name used as a value is not a declared parameter"
+        "Declare it with `param :name`, or fix the name.";
+    DUPLICATE_DEFINITION = "LRB107" "duplicate-definition" Error
+        "two definitions share one name"
+        "Rename one of them; names of targets, parameters, runbooks and checks must be unique.";
+    UNKNOWN_TARGET_KIND = "LRB108" "unknown-target-kind" Error
+        "a target declares a kind lrb does not support"
+        "Use one of `http`, `postgres`, `redis`, `docker`, `compose` or `shell`.";
+    MISSING_ARGUMENT = "LRB109" "missing-argument" Error
+        "a required argument is missing"
+        "Add the missing argument.";
+    DUPLICATE_ARGUMENT = "LRB110" "duplicate-argument" Error
+        "the same keyword argument is given twice"
+        "Keep one of the two.";
+    WRONG_ARGUMENT_TYPE = "LRB201" "wrong-argument-type" Error
+        "an argument has the wrong type"
+        "Give a value of the expected type.";
+    COMPARISON_TYPE_MISMATCH = "LRB202" "comparison-type-mismatch" Error
+        "a condition compares a check's value with a value of another type"
+        "Compare with a value of the check's type.";
+    CHECK_WITHOUT_VALUE = "LRB203" "check-without-value" Error
+        "a condition compares the value of a check that yields none"
+        "Use `passed(...)` or `failed(...)` for this check, or make its first probe one that yields a value.";
+    TOO_MANY_ARGUMENTS = "LRB204" "too-many-arguments" Error
+        "more positional arguments than the statement takes"
+        "Remove the extra arguments.";
+    INVALID_VALUE = "LRB205" "invalid-value" Error
+        "a value outside the allowed set"
+        "Use one of the allowed values.";
+    UNREACHABLE_MITIGATION = "LRB301" "unreachable-mitigation" Warning
+        "a mitigation that no `when` can ever select"
+        "Put the mitigation inside a `when` whose condition can be true.";
+    MISSING_CONFIRM = "LRB302" "missing-confirm" Warning
+        "a runbook has mitigations but no `confirm` block"
+        "Add `confirm within: 5m, every: 10s do ... end` with probes that show recovery.";
+    UNUSED_CHECK = "LRB303" "unused-check" Warning
+        "a check that no condition reads"
+        "Use the check in a `when`, or drop it if it only informs (then say so in its description and allow this rule).";
+    EMPTY_BLOCK = "LRB304" "empty-block" Error
+        "a block that must hold actions is empty"
+        "Add at least one action to the block.";
+    MISSING_TITLE = "LRB305" "missing-title" Warning
+        "a runbook without a title"
+        "Add `title \"...\"` so people know what the runbook is for.";
+}
+
+/// Looks a rule up by code (`LRB101`) or name (`unknown-target`), ignoring case.
+pub fn find(key: &str) -> Option<&'static Rule> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+}

@@ -1,0 +1,103 @@
+//! Turns a pest error into a diagnostic a person can act on.
+
+use super::Rule;
+use crate::check::registry;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+pub(super) fn from_pest(err: &pest::error::Error<Rule>, text: &str, file: FileId) -> Diagnostic {
+    let at = match err.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let span = token_at(text, at);
+    let found = &text[span.start..span.end];
+    let message = if found.is_empty() {
+        "unexpected end of file".to_string()
+    } else if found == "\n" || found == "\r\n" {
+        "unexpected end of line".to_string()
+    } else {
+        format!("unexpected `{found}`")
+    };
+    let expected = match &err.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => expected(positives),
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let help = if found == "end" {
+        "This `end` closes nothing: remove it, or add the `do` it was meant to close.".to_string()
+    } else if expected.is_empty() {
+        registry::SYNTAX_ERROR.help.to_string()
+    } else {
+        format!("Write {expected} here; `docs/language.md` shows every construct.")
+    };
+    Diagnostic::new(&registry::SYNTAX_ERROR, file, span, message)
+        .label(if expected.is_empty() {
+            "not valid here".to_string()
+        } else {
+            format!("expected {expected}")
+        })
+        .help(help)
+}
+
+/// The word, symbol or line end at `at`, for the label.
+fn token_at(text: &str, at: usize) -> Span {
+    let rest = &text[at.min(text.len())..];
+    let len = match rest.chars().next() {
+        None => 0,
+        Some('\r') if rest.starts_with("\r\n") => 2,
+        Some(c) if c.is_alphanumeric() || c == '_' => rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len()),
+        Some(c) => c.len_utf8(),
+    };
+    Span::new(at, at + len)
+}
+
+fn expected(positives: &[Rule]) -> String {
+    let mut names: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
+    names.sort_unstable();
+    names.dedup();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "the end of the file",
+        Rule::kw_end => "`end`",
+        Rule::kw_do => "`do`",
+        Rule::args | Rule::kwarg | Rule::kw_key => "an argument",
+        Rule::string | Rule::raw_string => "a string",
+        Rule::symbol => "a symbol like `:name`",
+        Rule::number | Rule::duration | Rule::percent => "a number",
+        Rule::list => "a list",
+        Rule::ident => "a name",
+        Rule::cond | Rule::cond_and | Rule::cond_not | Rule::check_state | Rule::comparison => {
+            "a condition like `failed(:check)`"
+        }
+        Rule::state_fn => "`failed`, `passed` or `errored`",
+        Rule::kw_value => "`value(:check)`",
+        Rule::cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
+        Rule::op_and | Rule::op_or => "`and` or `or`",
+        Rule::heredoc_body => "the heredoc's text on the next line",
+        Rule::target_decl
+        | Rule::param_decl
+        | Rule::runbook_def
+        | Rule::check_def
+        | Rule::when_def
+        | Rule::mitigate_def
+        | Rule::confirm_def
+        | Rule::followup_def
+        | Rule::step_stmt
+        | Rule::todo_stmt
+        | Rule::see_stmt
+        | Rule::wait_stmt
+        | Rule::meta_stmt
+        | Rule::action_stmt
+        | Rule::unknown_stmt => "a statement",
+        _ => return None,
+    })
+}

@@ -1,0 +1,742 @@
+//! Pest pairs to AST, one function per grammar rule.
+
+use super::Rule;
+use crate::ast::*;
+use crate::check::registry;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+use pest::iterators::Pair;
+
+struct Lower {
+    file: FileId,
+    diagnostics: Vec<Diagnostic>,
+}
+
+pub(super) fn file(pair: Pair<Rule>, file: FileId) -> (File, Vec<Diagnostic>) {
+    let comments = pair
+        .clone()
+        .into_inner()
+        .flatten()
+        .filter(|p| p.as_rule() == Rule::COMMENT)
+        .map(|p| Comment {
+            text: p.as_str().to_string(),
+            span: span(&p),
+        })
+        .collect();
+    let mut lower = Lower {
+        file,
+        diagnostics: Vec::new(),
+    };
+    let body = kids(pair)
+        .find(|p| p.as_rule() == Rule::body)
+        .map(|p| lower.body(p))
+        .unwrap_or_default();
+    (File { body, comments }, lower.diagnostics)
+}
+
+fn span(pair: &Pair<Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+/// Children without comments, which the grammar lets appear between any tokens.
+fn kids(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
+    pair.into_inner().filter(|p| p.as_rule() != Rule::COMMENT)
+}
+
+fn ident(pair: Pair<Rule>) -> Ident {
+    Ident {
+        name: pair.as_str().to_string(),
+        span: span(&pair),
+    }
+}
+
+impl Lower {
+    fn report(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    fn body(&mut self, pair: Pair<Rule>) -> Vec<Stmt> {
+        kids(pair).filter_map(|p| self.stmt(p)).collect()
+    }
+
+    fn stmt(&mut self, pair: Pair<Rule>) -> Option<Stmt> {
+        Some(match pair.as_rule() {
+            Rule::target_decl => Stmt::Target(self.target_decl(pair)?),
+            Rule::param_decl => Stmt::Param(self.param_decl(pair)?),
+            Rule::runbook_def => Stmt::Runbook(self.runbook_def(pair)?),
+            Rule::meta_stmt => Stmt::Meta(self.meta_stmt(pair)),
+            Rule::check_def => Stmt::Check(self.check_def(pair)?),
+            Rule::when_def => Stmt::When(self.when_def(pair)),
+            Rule::mitigate_def => Stmt::Mitigate(self.mitigate_def(pair)?),
+            Rule::confirm_def => Stmt::Confirm(self.confirm_def(pair)),
+            Rule::followup_def => Stmt::Followup(self.followup_def(pair)),
+            Rule::step_stmt => Stmt::Step(self.step_stmt(pair)?),
+            Rule::todo_stmt => Stmt::Todo(self.todo_stmt(pair)?),
+            Rule::see_stmt => Stmt::See(self.see_stmt(pair)?),
+            Rule::wait_stmt => Stmt::Wait(self.wait_stmt(pair)?),
+            Rule::action_stmt => Stmt::Action(self.action_stmt(pair)),
+            Rule::unknown_stmt => Stmt::Unknown(self.unknown_stmt(pair)),
+            _ => unreachable!("`stmt` has no other alternatives: {:?}", pair.as_rule()),
+        })
+    }
+
+    /// Splits a statement into its keyword span, its arguments and its block.
+    fn parts(&mut self, pair: Pair<Rule>) -> (Span, Args, Option<Block>) {
+        let mut inner = kids(pair);
+        let keyword = span(&inner.next().expect("statements start with a keyword"));
+        let mut args = Args::default();
+        let mut block = None;
+        for p in inner {
+            match p.as_rule() {
+                Rule::args => args = self.args(p),
+                Rule::block => block = Some(self.block(p)),
+                other => unreachable!("unexpected {other:?} in a statement"),
+            }
+        }
+        (keyword, args, block)
+    }
+
+    /// A statement whose arguments must start with `:name`.
+    fn named(&mut self, keyword: &str, at: Span, args: &mut Args, what: &str) -> Option<Ident> {
+        if let Some(first) = args.positional.first()
+            && let ExprKind::Symbol(name) = &first.kind
+        {
+            let id = Ident {
+                name: name.clone(),
+                span: Span::new(first.span.start + 1, first.span.end),
+            };
+            args.positional.remove(0);
+            return Some(id);
+        }
+        let span = args.positional.first().map_or(at, |e| e.span);
+        self.report(
+            Diagnostic::new(
+                &registry::MALFORMED_STATEMENT,
+                self.file,
+                span,
+                format!("`{keyword}` needs {what} as a symbol first"),
+            )
+            .label("expected a symbol like `:name`")
+            .help(format!("Write `{keyword} :name, ...`; a symbol is a name with a leading colon.")),
+        );
+        None
+    }
+
+    fn target_decl(&mut self, pair: Pair<Rule>) -> Option<Target> {
+        let whole = span(&pair);
+        let (kw, mut args, _) = self.parts(pair);
+        let name = self.named("target", kw, &mut args, "the target's name")?;
+        if let Some(extra) = args.positional.first() {
+            self.report(
+                Diagnostic::new(
+                    &registry::MALFORMED_STATEMENT,
+                    self.file,
+                    extra.span,
+                    "a target's address must follow its kind",
+                )
+                .label("expected `kind: address`")
+                .help("Write `target :name, http: \"http://127.0.0.1:3000\"`: the kind, a colon, then the address."),
+            );
+            return None;
+        }
+        if args.keywords.is_empty() {
+            self.report(
+                Diagnostic::new(
+                    &registry::MALFORMED_STATEMENT,
+                    self.file,
+                    whole,
+                    format!("target `{}` has no kind and address", name.name),
+                )
+                .label("expected `kind: address` after the name")
+                .help("Write `target :name, http: \"http://127.0.0.1:3000\"`; kinds are `http`, `postgres`, `redis`, `docker`, `compose` and `shell`."),
+            );
+            return None;
+        }
+        let first = args.keywords.remove(0);
+        Some(Target {
+            name,
+            kind: first.key,
+            address: first.value,
+            options: args.keywords,
+            span: whole,
+        })
+    }
+
+    fn param_decl(&mut self, pair: Pair<Rule>) -> Option<Param> {
+        let whole = span(&pair);
+        let (kw, mut args, _) = self.parts(pair);
+        let name = self.named("param", kw, &mut args, "the parameter's name")?;
+        self.no_extra_positional("param", &args);
+        Some(Param {
+            name,
+            options: args.keywords,
+            span: whole,
+        })
+    }
+
+    fn runbook_def(&mut self, pair: Pair<Rule>) -> Option<Runbook> {
+        let whole = span(&pair);
+        let (kw, mut args, block) = self.parts(pair);
+        let name = self.named("runbook", kw, &mut args, "the runbook's name")?;
+        self.no_extra_positional("runbook", &args);
+        Some(Runbook {
+            name,
+            body: block.expect("the grammar requires a block"),
+            span: whole,
+        })
+    }
+
+    fn meta_stmt(&mut self, pair: Pair<Rule>) -> Meta {
+        let whole = span(&pair);
+        let mut inner = kids(pair);
+        let key = ident(inner.next().expect("meta key"));
+        let args = inner.next().map(|p| self.args(p)).unwrap_or_default();
+        Meta {
+            key,
+            args,
+            span: whole,
+        }
+    }
+
+    fn check_def(&mut self, pair: Pair<Rule>) -> Option<Check> {
+        let whole = span(&pair);
+        let (kw, mut args, block) = self.parts(pair);
+        let id = self.named("check", kw, &mut args, "the check's id")?;
+        let description = (!args.positional.is_empty()).then(|| args.positional.remove(0));
+        self.no_extra_positional("check", &args);
+        Some(Check {
+            id,
+            description,
+            options: args.keywords,
+            body: block.expect("the grammar requires a block"),
+            span: whole,
+        })
+    }
+
+    fn when_def(&mut self, pair: Pair<Rule>) -> When {
+        let whole = span(&pair);
+        let mut inner = kids(pair);
+        inner.next(); // `when`
+        let cond = self.cond(inner.next().expect("when has a condition"));
+        let body = self.block(inner.next().expect("when has a block"));
+        When {
+            cond,
+            body,
+            span: whole,
+        }
+    }
+
+    fn mitigate_def(&mut self, pair: Pair<Rule>) -> Option<Mitigate> {
+        let whole = span(&pair);
+        let (kw, mut args, block) = self.parts(pair);
+        if args.positional.is_empty() {
+            self.report(
+                Diagnostic::new(
+                    &registry::MALFORMED_STATEMENT,
+                    self.file,
+                    kw,
+                    "`mitigate` needs a name",
+                )
+                .label("expected a string after `mitigate`")
+                .help("Write `mitigate \"Restart the backend\" do ... end`; the name is what the operator approves."),
+            );
+            return None;
+        }
+        let name = args.positional.remove(0);
+        self.no_extra_positional("mitigate", &args);
+        Some(Mitigate {
+            name,
+            options: args.keywords,
+            body: block.expect("the grammar requires a block"),
+            span: whole,
+        })
+    }
+
+    fn confirm_def(&mut self, pair: Pair<Rule>) -> Confirm {
+        let whole = span(&pair);
+        let (_, args, block) = self.parts(pair);
+        self.no_extra_positional("confirm", &args);
+        Confirm {
+            options: args.keywords,
+            body: block.expect("the grammar requires a block"),
+            span: whole,
+        }
+    }
+
+    fn followup_def(&mut self, pair: Pair<Rule>) -> Followup {
+        let whole = span(&pair);
+        let (_, _, block) = self.parts(pair);
+        Followup {
+            body: block.expect("the grammar requires a block"),
+            span: whole,
+        }
+    }
+
+    /// The one text argument of `step`, `todo`.
+    fn text_arg(&mut self, keyword: &str, kw: Span, args: &mut Args) -> Option<Expr> {
+        if args.positional.is_empty() {
+            self.report(
+                Diagnostic::new(
+                    &registry::MALFORMED_STATEMENT,
+                    self.file,
+                    kw,
+                    format!("`{keyword}` needs its text"),
+                )
+                .label("expected a string")
+                .help(format!("Write `{keyword} \"what to do\"`.")),
+            );
+            return None;
+        }
+        let text = args.positional.remove(0);
+        self.no_extra_positional(keyword, args);
+        Some(text)
+    }
+
+    fn step_stmt(&mut self, pair: Pair<Rule>) -> Option<Step> {
+        let whole = span(&pair);
+        let (kw, mut args, _) = self.parts(pair);
+        let text = self.text_arg("step", kw, &mut args)?;
+        Some(Step {
+            text,
+            options: args.keywords,
+            span: whole,
+        })
+    }
+
+    fn todo_stmt(&mut self, pair: Pair<Rule>) -> Option<Todo> {
+        let whole = span(&pair);
+        let (kw, mut args, _) = self.parts(pair);
+        let text = self.text_arg("todo", kw, &mut args)?;
+        self.no_keywords("todo", &args);
+        Some(Todo { text, span: whole })
+    }
+
+    fn see_stmt(&mut self, pair: Pair<Rule>) -> Option<See> {
+        let whole = span(&pair);
+        let (kw, mut args, _) = self.parts(pair);
+        let runbook = self.named("see", kw, &mut args, "the runbook's name")?;
+        self.no_extra_positional("see", &args);
+        self.no_keywords("see", &args);
+        Some(See {
+            runbook,
+            span: whole,
+        })
+    }
+
+    fn wait_stmt(&mut self, pair: Pair<Rule>) -> Option<Wait> {
+        let whole = span(&pair);
+        let (kw, mut args, _) = self.parts(pair);
+        let duration = self.text_arg("wait", kw, &mut args)?;
+        self.no_keywords("wait", &args);
+        Some(Wait {
+            duration,
+            span: whole,
+        })
+    }
+
+    fn action_stmt(&mut self, pair: Pair<Rule>) -> ActionCall {
+        let whole = span(&pair);
+        let mut inner = kids(pair);
+        let target = ident(inner.next().expect("target name"));
+        let verb = ident(inner.next().expect("verb"));
+        let args = inner.next().map(|p| self.args(p)).unwrap_or_default();
+        ActionCall {
+            target,
+            verb,
+            args,
+            span: whole,
+        }
+    }
+
+    fn unknown_stmt(&mut self, pair: Pair<Rule>) -> Unknown {
+        let whole = span(&pair);
+        let mut path = Vec::new();
+        let mut args = Args::default();
+        let mut body = None;
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::ident => path.push(ident(p)),
+                Rule::args => args = self.args(p),
+                Rule::block => body = Some(self.block(p)),
+                other => unreachable!("unexpected {other:?} in unknown_stmt"),
+            }
+        }
+        Unknown {
+            path,
+            args,
+            body,
+            span: whole,
+        }
+    }
+
+    fn no_extra_positional(&mut self, keyword: &str, args: &Args) {
+        if let Some(extra) = args.positional.first() {
+            let all = args
+                .positional
+                .iter()
+                .skip(1)
+                .fold(extra.span, |s, e| s.to(e.span));
+            self.report(
+                Diagnostic::new(
+                    &registry::TOO_MANY_ARGUMENTS,
+                    self.file,
+                    all,
+                    format!("`{keyword}` takes no more positional arguments"),
+                )
+                .label("not expected here")
+                .help("Remove these arguments, or give them as `key: value`."),
+            );
+        }
+    }
+
+    fn no_keywords(&mut self, keyword: &str, args: &Args) {
+        for kw in &args.keywords {
+            self.report(
+                Diagnostic::new(
+                    &registry::UNKNOWN_ARGUMENT,
+                    self.file,
+                    kw.key.span,
+                    format!("`{keyword}` takes no argument `{}`", kw.key.name),
+                )
+                .label("unknown argument")
+                .help(format!("Remove `{}:`.", kw.key.name)),
+            );
+        }
+    }
+
+    fn block(&mut self, pair: Pair<Rule>) -> Block {
+        let mut inner = kids(pair);
+        let open = span(&inner.next().expect("block starts with do"));
+        let stmts = self.body(inner.next().expect("block has a body"));
+        let close = inner.next().expect("block ends with end or EOI");
+        let close = match close.as_rule() {
+            Rule::kw_end => Some(span(&close)),
+            _ => {
+                self.report(
+                    Diagnostic::new(
+                        &registry::MISSING_END,
+                        self.file,
+                        open,
+                        "this `do` is never closed with `end`",
+                    )
+                    .label("block opened here")
+                    .help("Add `end` where this block should stop; if a block inside it took this `end`, that inner block is the one missing its own."),
+                );
+                None
+            }
+        };
+        Block { stmts, open, close }
+    }
+
+    // ---- conditions ----
+
+    fn cond(&mut self, pair: Pair<Rule>) -> Cond {
+        let mut terms = kids(pair).filter(|p| p.as_rule() != Rule::op_or);
+        let first = self.cond_and(terms.next().expect("cond has a term"));
+        terms.fold(first, |acc, p| {
+            let rhs = self.cond_and(p);
+            Cond::Or(Box::new(acc), Box::new(rhs))
+        })
+    }
+
+    fn cond_and(&mut self, pair: Pair<Rule>) -> Cond {
+        let mut terms = kids(pair).filter(|p| p.as_rule() != Rule::op_and);
+        let first = self.cond_not(terms.next().expect("cond_and has a term"));
+        terms.fold(first, |acc, p| {
+            let rhs = self.cond_not(p);
+            Cond::And(Box::new(acc), Box::new(rhs))
+        })
+    }
+
+    fn cond_not(&mut self, pair: Pair<Rule>) -> Cond {
+        let whole = span(&pair);
+        let mut inner = kids(pair);
+        let first = inner.next().expect("cond_not has a child");
+        match first.as_rule() {
+            Rule::op_not => {
+                let operand = self.cond_not(inner.next().expect("not has an operand"));
+                Cond::Not(Box::new(operand), whole)
+            }
+            Rule::cond => self.cond(first),
+            Rule::check_state => self.check_state(first),
+            Rule::comparison => self.comparison(first),
+            other => unreachable!("unexpected {other:?} in a condition"),
+        }
+    }
+
+    fn check_state(&mut self, pair: Pair<Rule>) -> Cond {
+        let whole = span(&pair);
+        let mut inner = kids(pair);
+        let state = match inner.next().expect("state fn").as_str() {
+            "failed" => CheckState::Failed,
+            "passed" => CheckState::Passed,
+            _ => CheckState::Errored,
+        };
+        let check = self.symbol_ident(inner.next().expect("check symbol"));
+        Cond::State {
+            state,
+            check,
+            span: whole,
+        }
+    }
+
+    fn comparison(&mut self, pair: Pair<Rule>) -> Cond {
+        let whole = span(&pair);
+        let mut inner = kids(pair);
+        inner.next(); // `value`
+        let check = self.symbol_ident(inner.next().expect("check symbol"));
+        let op = match inner.next().expect("operator").as_str() {
+            "==" => CmpOp::Eq,
+            "!=" => CmpOp::Ne,
+            "<" => CmpOp::Lt,
+            "<=" => CmpOp::Le,
+            ">" => CmpOp::Gt,
+            _ => CmpOp::Ge,
+        };
+        let value = self.value(inner.next().expect("compared value"));
+        Cond::Compare {
+            check,
+            op,
+            value,
+            span: whole,
+        }
+    }
+
+    /// `:name` as an identifier whose span leaves out the colon.
+    fn symbol_ident(&mut self, pair: Pair<Rule>) -> Ident {
+        ident(kids(pair).next().expect("symbol has a name"))
+    }
+
+    // ---- arguments and values ----
+
+    fn args(&mut self, pair: Pair<Rule>) -> Args {
+        let mut args = Args::default();
+        for p in kids(pair) {
+            self.arg(p, &mut args);
+        }
+        args
+    }
+
+    fn arg(&mut self, pair: Pair<Rule>, args: &mut Args) {
+        match pair.as_rule() {
+            Rule::kwarg => {
+                let mut inner = kids(pair);
+                let key = ident(kids(inner.next().expect("key")).next().expect("key name"));
+                let value = inner.next().expect("kwarg value");
+                let value = if value.as_rule() == Rule::heredoc {
+                    self.heredoc(value, args)
+                } else {
+                    self.value(value)
+                };
+                args.keywords.push(KwArg { key, value });
+            }
+            Rule::heredoc => {
+                let text = self.heredoc(pair, args);
+                args.positional.insert(0, text);
+            }
+            _ => {
+                let value = self.value(pair);
+                args.positional.push(value);
+            }
+        }
+    }
+
+    fn value(&mut self, pair: Pair<Rule>) -> Expr {
+        let at = span(&pair);
+        let text = pair.as_str();
+        let kind = match pair.as_rule() {
+            Rule::string => ExprKind::Str(self.string(pair)),
+            Rule::raw_string => ExprKind::Str(Str {
+                parts: vec![StrPart::Text(raw_unescape(
+                    kids(pair).next().map_or("", |p| p.as_str()),
+                ))],
+                style: StrStyle::Single,
+            }),
+            Rule::unterminated_string => {
+                self.report(
+                    Diagnostic::new(
+                        &registry::UNTERMINATED_STRING,
+                        self.file,
+                        at,
+                        "unterminated string",
+                    )
+                    .label("this string is not closed before the end of the line"),
+                );
+                ExprKind::Invalid
+            }
+            Rule::duration => ExprKind::Duration(duration_ms(text)),
+            Rule::percent => ExprKind::Percent(text.trim_end_matches('%').parse().unwrap_or(0.0)),
+            Rule::number => match text.parse::<i64>() {
+                Ok(i) => ExprKind::Int(i),
+                Err(_) => match text.parse::<f64>() {
+                    Ok(f) => ExprKind::Float(f),
+                    Err(_) => self.bad_literal(at, text),
+                },
+            },
+            Rule::bad_number => self.bad_literal(at, text),
+            Rule::boolean => ExprKind::Bool(text == "true"),
+            Rule::symbol => ExprKind::Symbol(text[1..].to_string()),
+            Rule::list => ExprKind::List(kids(pair).map(|p| self.value(p)).collect()),
+            Rule::func_call => {
+                let mut inner = kids(pair);
+                let func = ident(inner.next().expect("function name"));
+                let args = inner.next().map(|p| self.args(p)).unwrap_or_default();
+                ExprKind::Call { func, args }
+            }
+            Rule::ident => ExprKind::Ref(text.to_string()),
+            other => unreachable!("`value` has no alternative {other:?}"),
+        };
+        Expr { kind, span: at }
+    }
+
+    fn bad_literal(&mut self, at: Span, text: &str) -> ExprKind {
+        let digits = text.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+        let message = if digits.is_empty() {
+            format!("`{text}` is not a number")
+        } else {
+            format!("invalid duration `{text}`: unknown unit `{digits}`")
+        };
+        self.report(
+            Diagnostic::new(&registry::INVALID_LITERAL, self.file, at, message)
+                .label("not a number, duration or percentage"),
+        );
+        ExprKind::Invalid
+    }
+
+    fn string(&mut self, pair: Pair<Rule>) -> Str {
+        let mut parts: Vec<StrPart> = Vec::new();
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::str_text => push_text(&mut parts, p.as_str()),
+                Rule::escape => {
+                    let text = match &p.as_str()[1..] {
+                        "n" => "\n",
+                        "t" => "\t",
+                        "r" => "\r",
+                        "0" => "\0",
+                        other => other,
+                    };
+                    push_text(&mut parts, text);
+                }
+                Rule::interp => parts.push(StrPart::Interp(self.interp(p))),
+                other => unreachable!("unexpected {other:?} in a string"),
+            }
+        }
+        Str {
+            parts,
+            style: StrStyle::Double,
+        }
+    }
+
+    fn interp(&mut self, pair: Pair<Rule>) -> Ident {
+        ident(kids(pair).next().expect("interpolation has a name"))
+    }
+
+    /// `<<~TAG, more: args` then the body; trailing arguments go into `args`.
+    fn heredoc(&mut self, pair: Pair<Rule>, args: &mut Args) -> Expr {
+        let at = span(&pair);
+        let mut inner = kids(pair);
+        let open = inner.next().expect("heredoc opener");
+        let open_span = span(&open);
+        let tag = open.as_str().trim_start_matches("<<~").trim_start_matches("<<-").to_string();
+        let mut lines: Vec<Vec<StrPart>> = Vec::new();
+        for p in inner {
+            match p.as_rule() {
+                Rule::heredoc_body => {
+                    for part in kids(p) {
+                        match part.as_rule() {
+                            Rule::heredoc_line => lines.push(self.heredoc_line(part)),
+                            Rule::heredoc_close => {}
+                            Rule::heredoc_eof => self.report(
+                                Diagnostic::new(
+                                    &registry::UNTERMINATED_HEREDOC,
+                                    self.file,
+                                    open_span,
+                                    format!("heredoc `{tag}` is never closed"),
+                                )
+                                .label("opened here")
+                                .help(format!("Add a line holding only `{tag}` after the heredoc's text.")),
+                            ),
+                            other => unreachable!("unexpected {other:?} in a heredoc body"),
+                        }
+                    }
+                }
+                _ => self.arg(p, args),
+            }
+        }
+        Expr {
+            kind: ExprKind::Str(Str {
+                parts: dedent(lines),
+                style: StrStyle::Heredoc { tag },
+            }),
+            span: Span::new(open_span.start, at.end),
+        }
+    }
+
+    fn heredoc_line(&mut self, pair: Pair<Rule>) -> Vec<StrPart> {
+        let mut parts = Vec::new();
+        for p in kids(pair) {
+            match p.as_rule() {
+                Rule::heredoc_text => push_text(&mut parts, p.as_str()),
+                Rule::interp => parts.push(StrPart::Interp(self.interp(p))),
+                other => unreachable!("unexpected {other:?} in a heredoc line"),
+            }
+        }
+        parts
+    }
+}
+
+fn push_text(parts: &mut Vec<StrPart>, text: &str) {
+    match parts.last_mut() {
+        Some(StrPart::Text(t)) => t.push_str(text),
+        _ => parts.push(StrPart::Text(text.to_string())),
+    }
+}
+
+fn raw_unescape(text: &str) -> String {
+    text.replace("\\'", "'").replace("\\\\", "\\")
+}
+
+fn duration_ms(text: &str) -> u64 {
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let n: u64 = text[..split].parse().unwrap_or(u64::MAX);
+    let unit = match &text[split..] {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        _ => 3_600_000,
+    };
+    n.saturating_mul(unit)
+}
+
+/// Joins heredoc lines, removing the indentation they all share (`<<~`).
+fn dedent(lines: Vec<Vec<StrPart>>) -> Vec<StrPart> {
+    let indent = |line: &[StrPart]| match line.first() {
+        Some(StrPart::Text(t)) => t.len() - t.trim_start_matches([' ', '\t']).len(),
+        _ => 0,
+    };
+    let blank = |line: &[StrPart]| match line {
+        [] => true,
+        [StrPart::Text(t)] => t.trim().is_empty(),
+        _ => false,
+    };
+    let common = lines
+        .iter()
+        .filter(|l| !blank(l))
+        .map(|l| indent(l))
+        .min()
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    for line in lines {
+        for (i, part) in line.into_iter().enumerate() {
+            match part {
+                StrPart::Text(t) if i == 0 => push_text(&mut out, t.get(common..).unwrap_or("").trim_end_matches(['\r'])),
+                StrPart::Text(t) => push_text(&mut out, &t),
+                interp => out.push(interp),
+            }
+        }
+        push_text(&mut out, "\n");
+    }
+    out
+}

@@ -1,0 +1,26 @@
+//! Text to AST. The only module that knows pest: nothing outside it names `Pair` or `Rule`.
+
+mod error;
+mod lower;
+
+use crate::ast::File;
+use crate::diagnostic::Diagnostic;
+use crate::source::FileId;
+use pest::Parser as _;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/runbook.pest"]
+struct Grammar;
+
+/// Parses one file. A file that does not follow the grammar gives `None` and one diagnostic;
+/// one that does gives its AST and any diagnostics from literals the parser let through.
+pub fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
+    match Grammar::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let top = pairs.next().expect("the `file` rule always yields one pair");
+            let (ast, diagnostics) = lower::file(top, file);
+            (Some(ast), diagnostics)
+        }
+        Err(err) => (None, vec![error::from_pest(&err, text, file)]),
+    }
+}
