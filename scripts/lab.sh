@@ -1,0 +1,390 @@
+#!/usr/bin/env bash
+# lrb test lab: installs and starts the real services lrb's tests talk to.
+#
+#   scripts/lab.sh [up]   install what is missing, start everything, wait until ready
+#   scripts/lab.sh down   stop everything (state dir and images are kept)
+#   scripts/lab.sh status print what is up; exit 1 if anything is down
+#   scripts/lab.sh env    print `export` lines with the lab's addresses
+#
+# Idempotent: `up` on a running lab only checks it. State (PostgreSQL data,
+# Redis pid/log files, the served www copy) lives in ${LRB_LAB_DIR:-/tmp/lrb-lab}.
+# See lab/README.md.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LAB_DIR="${LRB_LAB_DIR:-/tmp/lrb-lab}"
+case "$LAB_DIR" in
+  /*) ;;
+  *) LAB_DIR="$(pwd)/$LAB_DIR" ;;
+esac
+export LRB_LAB_DIR="$LAB_DIR" # docker-compose.yml mounts ${LRB_LAB_DIR}/www
+
+PG_PORT=55432
+PG_USER=lrb
+PG_PASSWORD=lrb-secret-pw
+PG_DB=lineup
+PG_DATA="$LAB_DIR/pg/data"
+PG_SOCK="$LAB_DIR/pg/sock"
+PG_LOG="$LAB_DIR/pg/postgres.log"
+
+REDIS_PORT=56379
+REDIS_AUTH_PORT=56380
+REDIS_AUTH_PASSWORD=lrb-redis-pw
+
+HTTP_PORT=53000
+COMPOSE_FILE="$ROOT/lab/docker-compose.yml"
+COMPOSE_PROJECT=lrblab
+IMAGE=lrb-lab/busybox:latest
+
+APT_PACKAGES=(postgresql postgresql-client redis-server redis-tools busybox-static shellcheck jq curl)
+
+log() { printf '[lab] %s\n' "$*" >&2; }
+die() {
+  printf '[lab] ERROR: %s\n' "$1" >&2
+  shift
+  local line
+  for line in "$@"; do printf '[lab]   %s\n' "$line" >&2; done
+  exit 1
+}
+
+# wait_for SECONDS COMMAND...: retry COMMAND every 0.2s until it succeeds.
+wait_for() {
+  local secs="$1"
+  shift
+  local tries=$((secs * 5))
+  while ((tries-- > 0)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+port_in_use() { # port_in_use PORT: true if something listens on 127.0.0.1:PORT
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+port_free() { ! port_in_use "$1"; }
+
+as_postgres() { runuser -u postgres -- "$@"; }
+
+# ---------------------------------------------------------------- packages --
+install_packages() {
+  local missing=() p
+  for p in "${APT_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$p")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then return 0; fi
+  [[ $(id -u) -eq 0 ]] || die "packages missing: ${missing[*]}" \
+    "run as root, or: sudo apt-get install -y ${missing[*]}"
+  log "installing with apt: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >"$LAB_DIR/apt.log" 2>&1 ||
+    die "step 'apt-get update' failed" "see $LAB_DIR/apt.log"
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LAB_DIR/apt.log" 2>&1 ||
+    die "step 'apt-get install ${missing[*]}' failed" "see $LAB_DIR/apt.log"
+}
+
+pg_bin() {
+  local d
+  d="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n1)"
+  [[ -n "$d" && -x "$d/pg_ctl" ]] || die "no PostgreSQL server binaries under /usr/lib/postgresql" \
+    "install them: apt-get install -y postgresql"
+  printf '%s\n' "$d"
+}
+
+# -------------------------------------------------------------- postgresql --
+pg_running() { [[ -f "$PG_DATA/PG_VERSION" ]] && as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+pg_ready() { pg_isready -q -h 127.0.0.1 -p "$PG_PORT" -t 1; }
+pg_login() { PGPASSWORD="$PG_PASSWORD" psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -tAc 'select 1'; }
+
+pg_up() {
+  local bin
+  bin="$(pg_bin)"
+  mkdir -p "$LAB_DIR/pg"
+  chown postgres:postgres "$LAB_DIR/pg"
+  if [[ ! -f "$PG_DATA/PG_VERSION" ]]; then
+    log "postgres: initdb $PG_DATA"
+    install -d -o postgres -g postgres -m 700 "$PG_DATA"
+    as_postgres "$bin/initdb" -D "$PG_DATA" -U postgres -E UTF8 --locale=C.UTF-8 \
+      --auth-local=peer --auth-host=scram-sha-256 >"$LAB_DIR/pg/initdb.log" 2>&1 ||
+      die "step 'postgres initdb' failed" "see $LAB_DIR/pg/initdb.log" "to start over: scripts/lab.sh down && rm -rf $LAB_DIR/pg"
+  fi
+  install -d -o postgres -g postgres -m 755 "$PG_SOCK"
+  if ! pg_running; then
+    if port_in_use "$PG_PORT"; then
+      die "step 'postgres start': port 127.0.0.1:$PG_PORT is already taken by another program" \
+        "find it: ss -ltnp 'sport = :$PG_PORT'; stop it, then rerun scripts/lab.sh up"
+    fi
+    log "postgres: starting on 127.0.0.1:$PG_PORT"
+    as_postgres "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_SOCK" start >/dev/null ||
+      die "step 'postgres start' failed" "see $PG_LOG (last lines below)" "$(tail -n 5 "$PG_LOG" 2>/dev/null || true)"
+  fi
+  wait_for 30 pg_ready ||
+    die "step 'postgres wait': 127.0.0.1:$PG_PORT does not accept connections" "see $PG_LOG"
+  if ! pg_login >/dev/null 2>&1; then
+    log "postgres: creating role $PG_USER and database $PG_DB"
+    local psql_su=(psql -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres)
+    as_postgres "${psql_su[@]}" >/dev/null <<SQL || die "step 'postgres create role/database' failed" "try: runuser -u postgres -- ${psql_su[*]}"
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_USER') THEN
+    CREATE ROLE $PG_USER LOGIN;
+  END IF;
+END \$\$;
+ALTER ROLE $PG_USER WITH LOGIN PASSWORD '$PG_PASSWORD';
+SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER'
+  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DB')\gexec
+SQL
+    pg_login >/dev/null 2>&1 ||
+      die "step 'postgres login check': cannot log in as $PG_USER to $PG_DB" "see $PG_LOG"
+  fi
+}
+
+pg_down() {
+  if pg_running; then
+    log "postgres: stopping"
+    as_postgres "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null ||
+      die "step 'postgres stop' failed" "see $PG_LOG"
+  fi
+}
+
+# ------------------------------------------------------------------- redis --
+redis_ping() { # redis_ping PORT [PASSWORD]; redis-cli has no connect timeout of its own
+  local out
+  if [[ -n "${2:-}" ]]; then
+    out="$(REDISCLI_AUTH="$2" timeout 3 redis-cli --no-auth-warning -h 127.0.0.1 -p "$1" ping 2>/dev/null)" || return 1
+  else
+    out="$(timeout 3 redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" || return 1
+  fi
+  [[ "$out" == PONG ]]
+}
+
+redis_up() { # redis_up PORT [PASSWORD]
+  local port="$1" pass="${2:-}" dir="$LAB_DIR/redis-$1"
+  if redis_ping "$port" "$pass"; then return 0; fi
+  if port_in_use "$port"; then
+    die "step 'redis $port start': 127.0.0.1:$port is taken but does not answer PING${pass:+ with the lab password}" \
+      "find it: ss -ltnp 'sport = :$port'; stop it, then rerun scripts/lab.sh up"
+  fi
+  mkdir -p "$dir"
+  {
+    echo "# written by scripts/lab.sh"
+    echo "bind 127.0.0.1"
+    echo "port $port"
+    echo "daemonize yes"
+    echo "pidfile $LAB_DIR/redis-$port.pid"
+    echo "logfile $dir/redis.log"
+    echo "dir $dir"
+    echo 'save ""'
+    echo "appendonly no"
+    if [[ -n "$pass" ]]; then echo "requirepass $pass"; fi
+  } >"$dir/redis.conf"
+  chmod 600 "$dir/redis.conf"
+  log "redis: starting on 127.0.0.1:$port${pass:+ (requirepass set)}"
+  redis-server "$dir/redis.conf" ||
+    die "step 'redis $port start' failed" "see $dir/redis.log"
+  wait_for 15 redis_ping "$port" "$pass" ||
+    die "step 'redis $port wait': no PONG from 127.0.0.1:$port" "see $dir/redis.log"
+}
+
+redis_down() { # redis_down PORT [PASSWORD]
+  local port="$1" pass="${2:-}" pidfile="$LAB_DIR/redis-$1.pid" pid=""
+  [[ -f "$pidfile" ]] && pid="$(cat "$pidfile" 2>/dev/null || true)"
+  if redis_ping "$port" "$pass"; then
+    log "redis: stopping 127.0.0.1:$port"
+    if [[ -n "$pass" ]]; then
+      REDISCLI_AUTH="$pass" timeout 5 redis-cli --no-auth-warning -h 127.0.0.1 -p "$port" shutdown nosave >/dev/null 2>&1 || true
+    else
+      timeout 5 redis-cli -h 127.0.0.1 -p "$port" shutdown nosave >/dev/null 2>&1 || true
+    fi
+  fi
+  # If it did not answer (or did not stop), use the pid file, but only if it
+  # names a redis-server.
+  if [[ -n "$pid" ]] && grep -q redis-server "/proc/$pid/cmdline" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+  fi
+  wait_for 10 port_free "$port" ||
+    die "step 'redis $port stop': 127.0.0.1:$port is still listening" "find it: ss -ltnp 'sport = :$port'"
+  rm -f "$pidfile"
+}
+
+# ------------------------------------------------------------------ docker --
+docker_check() {
+  command -v docker >/dev/null || die "docker CLI not found" "the lab needs a running Docker engine"
+  docker info >/dev/null 2>&1 || die "step 'docker info': the Docker engine does not answer" \
+    "start it (dockerd) and check: docker info"
+  command -v docker-compose >/dev/null || die "docker-compose (v1) not found" \
+    "install it: apt-get install -y docker-compose"
+}
+
+compose() { docker-compose --ansi never -p "$COMPOSE_PROJECT" -f "$COMPOSE_FILE" "$@"; }
+
+image_up() {
+  local ctx="$ROOT/lab/busybox" hash have
+  if [[ ! -x /bin/busybox ]] || ! file_is_static /bin/busybox; then
+    die "step 'image build': /bin/busybox is missing or not static" "install it: apt-get install -y busybox-static"
+  fi
+  # Rebuild only when the Dockerfile, rootfs/ or Debian's busybox changed.
+  hash="$(cd "$ctx" && { cat Dockerfile /bin/busybox; find rootfs -print | LC_ALL=C sort; find rootfs -type f -print0 | LC_ALL=C sort -z | xargs -0 cat; } | sha256sum | cut -c1-16)"
+  have="$(docker image inspect -f '{{index .Config.Labels "lrb.lab.hash"}}' "$IMAGE" 2>/dev/null || true)"
+  if [[ "$have" == "$hash" ]] &&
+    docker image inspect lineup-backend:latest lineup-backend:previous-version >/dev/null 2>&1; then
+    return 0
+  fi
+  log "docker: building $IMAGE (FROM scratch, no registry)"
+  cp /bin/busybox "$ctx/busybox"
+  local blog="$LAB_DIR/docker-build.log"
+  # The legacy builder: it needs no buildx plugin and never contacts a registry for FROM scratch.
+  DOCKER_BUILDKIT=0 docker build -q --build-arg LRB_LAB_VERSION=v1.0.0 --build-arg LRB_LAB_HASH="$hash" \
+    -t "$IMAGE" -t lineup-backend:latest "$ctx" >"$blog" 2>&1 ||
+    die "step 'docker build $IMAGE' failed" "see $blog"
+  DOCKER_BUILDKIT=0 docker build -q --build-arg LRB_LAB_VERSION=v0.9.0 --build-arg LRB_LAB_HASH="$hash" \
+    -t lineup-backend:previous-version "$ctx" >>"$blog" 2>&1 ||
+    die "step 'docker build lineup-backend:previous-version' failed" "see $blog"
+  rm -f "$ctx/busybox"
+}
+
+file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
+
+http_live() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$HTTP_PORT/health/live"; }
+
+compose_up() {
+  # The backend serves a copy of lab/backend/www, refreshed on every `up`.
+  mkdir -p "$LAB_DIR/www"
+  cp -a "$ROOT/lab/backend/www/." "$LAB_DIR/www/"
+  chmod -R a+rX "$LAB_DIR/www"
+  local clog="$LAB_DIR/compose.log"
+  if ! compose up -d >"$clog" 2>&1; then
+    if grep -qi 'port is already allocated\|address already in use' "$clog"; then
+      die "step 'docker-compose up': port 127.0.0.1:$HTTP_PORT is taken" \
+        "find it: ss -ltnp 'sport = :$HTTP_PORT'; see $clog"
+    fi
+    if grep -qi 'container name .* is already in use' "$clog"; then
+      die "step 'docker-compose up': a container named backend or worker exists outside project $COMPOSE_PROJECT" \
+        "remove it (docker rm -f backend worker) and rerun scripts/lab.sh up; see $clog"
+    fi
+    die "step 'docker-compose up' failed" "see $clog (last lines below)" "$(tail -n 5 "$clog")"
+  fi
+  wait_for 30 http_live ||
+    die "step 'backend wait': http://127.0.0.1:$HTTP_PORT/health/live does not answer 200" \
+      "look: docker-compose -p $COMPOSE_PROJECT -f $COMPOSE_FILE logs --tail=20 backend"
+  wait_for 30 backend_healthy ||
+    die "step 'backend healthcheck': container backend is $(container_state backend), not healthy" \
+      "look: docker inspect -f '{{json .State.Health}}' backend | jq"
+}
+
+container_state() {
+  local st
+  if st="$(docker inspect -f '{{.State.Status}}{{if .State.Health}}/{{.State.Health.Status}}{{end}}' "$1" 2>/dev/null)"; then
+    printf '%s\n' "$st"
+  else
+    echo absent
+  fi
+}
+backend_healthy() { [[ "$(container_state backend)" == running/healthy ]]; }
+
+# --------------------------------------------------------------- commands --
+cmd_up() {
+  mkdir -p "$LAB_DIR"
+  chmod 755 "$LAB_DIR"
+  install_packages
+  docker_check
+  pg_up
+  redis_up "$REDIS_PORT"
+  redis_up "$REDIS_AUTH_PORT" "$REDIS_AUTH_PASSWORD"
+  image_up
+  compose_up
+  log "up: postgres :$PG_PORT, redis :$REDIS_PORT and :$REDIS_AUTH_PORT, backend http :$HTTP_PORT, worker (state in $LAB_DIR)"
+}
+
+cmd_down() {
+  if command -v docker-compose >/dev/null && docker info >/dev/null 2>&1; then
+    log "docker: docker-compose down ($COMPOSE_PROJECT)"
+    compose down --remove-orphans -t 3 >"$LAB_DIR/compose-down.log" 2>&1 ||
+      die "step 'docker-compose down' failed" "see $LAB_DIR/compose-down.log"
+  fi
+  if command -v redis-cli >/dev/null; then
+    redis_down "$REDIS_PORT"
+    redis_down "$REDIS_AUTH_PORT" "$REDIS_AUTH_PASSWORD"
+  fi
+  if [[ -d /usr/lib/postgresql ]]; then pg_down; fi
+  log "down (data kept in $LAB_DIR; rm -rf it for a fresh start)"
+}
+
+cmd_status() {
+  local bad=0 s c
+  row() { printf '%-10s %-28s %s\n' "$1" "$2" "$3"; }
+  if command -v pg_isready >/dev/null && pg_login >/dev/null 2>&1; then
+    row postgres "127.0.0.1:$PG_PORT" up
+  else
+    row postgres "127.0.0.1:$PG_PORT" DOWN
+    bad=1
+  fi
+  if command -v redis-cli >/dev/null && redis_ping "$REDIS_PORT"; then
+    row redis "127.0.0.1:$REDIS_PORT" up
+  else
+    row redis "127.0.0.1:$REDIS_PORT" DOWN
+    bad=1
+  fi
+  if command -v redis-cli >/dev/null && redis_ping "$REDIS_AUTH_PORT" "$REDIS_AUTH_PASSWORD"; then
+    row redis-auth "127.0.0.1:$REDIS_AUTH_PORT" up
+  else
+    row redis-auth "127.0.0.1:$REDIS_AUTH_PORT" DOWN
+    bad=1
+  fi
+  if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+    if docker image inspect "$IMAGE" >/dev/null 2>&1; then row image "$IMAGE" present; else
+      row image "$IMAGE" MISSING
+      bad=1
+    fi
+    for c in backend worker; do
+      s="$(container_state "$c")"
+      case "$s" in
+        running | running/healthy | running/starting) row "$c" "container" "$s" ;;
+        *)
+          row "$c" "container" "DOWN ($s)"
+          bad=1
+          ;;
+      esac
+    done
+  else
+    row docker engine DOWN
+    bad=1
+  fi
+  if http_live 2>/dev/null; then row http "127.0.0.1:$HTTP_PORT/health/live" up; else
+    row http "127.0.0.1:$HTTP_PORT/health/live" DOWN
+    bad=1
+  fi
+  if ((bad)); then
+    log "something is down: run scripts/lab.sh up"
+    return 1
+  fi
+}
+
+cmd_env() {
+  local kv
+  for kv in \
+    "LRB_LAB_DIR=$LAB_DIR" \
+    "LRB_LAB_PG_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB" \
+    "LRB_LAB_REDIS_URL=redis://127.0.0.1:$REDIS_PORT" \
+    "LRB_LAB_REDIS_AUTH_URL=redis://:$REDIS_AUTH_PASSWORD@127.0.0.1:$REDIS_AUTH_PORT" \
+    "LRB_LAB_REDIS_AUTH_PASSWORD=$REDIS_AUTH_PASSWORD" \
+    "LRB_LAB_HTTP_URL=http://127.0.0.1:$HTTP_PORT" \
+    "LRB_LAB_COMPOSE_FILE=$COMPOSE_FILE" \
+    "LRB_LAB_COMPOSE_PROJECT=$COMPOSE_PROJECT"; do
+    printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
+  done
+}
+
+case "${1:-up}" in
+  up) cmd_up ;;
+  down)
+    mkdir -p "$LAB_DIR"
+    cmd_down
+    ;;
+  status) cmd_status ;;
+  env) cmd_env ;;
+  -h | --help | help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown subcommand '$1'" "usage: scripts/lab.sh [up|down|status|env]" ;;
+esac
