@@ -306,7 +306,10 @@ pub enum ExprKind {
     Symbol(String),
     List(Vec<Expr>),
     /// `env("NAME", "default")`, `secret("NAME")`
-    Call { func: Ident, args: Args },
+    Call {
+        func: Ident,
+        args: Args,
+    },
     /// A bare name: a parameter reference.
     Ref(String),
     /// A literal the parser rejected; already reported.
@@ -363,5 +366,7 @@ pub enum StrStyle {
     Double,
     Single,
     /// `<<~TAG`; the text has its common indentation removed.
-    Heredoc { tag: String },
+    Heredoc {
+        tag: String,
+    },
 }

@@ -96,7 +96,10 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// "did you mean `x`?" for the closest candidate, if any is close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
@@ -167,5 +170,37 @@ impl Diagnostic {
         miette::Report::new(diagnostic).with_source_code(
             miette::NamedSource::new(file.name(), file.text.to_string()).with_language("ruby"),
         )
+    }
+}
+
+/// Renders diagnostics for a person, in order, followed by nothing else.
+pub fn render_human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    for d in diagnostics {
+        let report = d.to_report(sources);
+        // Writing into a String cannot fail.
+        let _ = handler.render_report(&mut out, report.as_ref());
+    }
+    out
+}
+
+/// "2 errors and 1 warning", "1 error", "no problems".
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => "no problems".to_string(),
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
     }
 }

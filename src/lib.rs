@@ -1,7 +1,11 @@
 //! lrb
-pub mod effect;
+pub mod action;
 pub mod ast;
 pub mod check;
+pub mod cli;
 pub mod diagnostic;
+pub mod effect;
+pub mod load;
+pub mod plan;
 pub mod source;
 pub mod syntax;

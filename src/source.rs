@@ -118,7 +118,10 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
         Ok(text) => (text, None),
         Err(err) => {
             let bad = err.utf8_error().valid_up_to();
-            (String::from_utf8_lossy(err.as_bytes()).into_owned(), Some(bad))
+            (
+                String::from_utf8_lossy(err.as_bytes()).into_owned(),
+                Some(bad),
+            )
         }
     }
 }

@@ -1,1 +1,99 @@
+//! AST to Plan: resolves names, types every action, finds flow problems. Does no I/O, never
+//! panics on user input, never stops at the first error.
+
+mod action;
+mod flow;
 pub mod registry;
+mod runbook;
+mod scope;
+
+use crate::ast;
+use crate::diagnostic::{self, Diagnostic};
+use crate::plan::Plan;
+use crate::source::FileId;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// One parsed file handed to the checker.
+pub struct Input<'a> {
+    pub file: FileId,
+    pub path: &'a Path,
+    pub ast: &'a ast::File,
+}
+
+pub struct Checked {
+    /// The lowered runbooks; `None` when any error was found.
+    pub plan: Option<Plan>,
+    /// Every finding, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks files together, so `see` can name a runbook in any of them.
+pub fn check(inputs: &[Input]) -> Checked {
+    let mut diagnostics = Vec::new();
+    let runbooks = runbook_index(inputs, &mut diagnostics);
+    let per_file: Vec<_> = inputs
+        .par_iter()
+        .map(|input| {
+            let mut checker = scope::FileChecker::new(input, &runbooks);
+            let lowered = checker.file();
+            (lowered, checker.diagnostics)
+        })
+        .collect();
+    let mut plan = Plan {
+        runbooks: Vec::new(),
+    };
+    for (lowered, mut found) in per_file {
+        plan.runbooks.extend(lowered);
+        diagnostics.append(&mut found);
+    }
+    diagnostic::sort(&mut diagnostics);
+    let ok = !diagnostics.iter().any(Diagnostic::is_error);
+    Checked {
+        plan: ok.then_some(plan),
+        diagnostics,
+    }
+}
+
+/// Where each runbook is defined, reporting ids defined twice.
+fn runbook_index<'a>(
+    inputs: &[Input<'a>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<String, (FileId, &'a Path)> {
+    let mut index: HashMap<String, (FileId, &Path, crate::source::Span)> = HashMap::new();
+    for input in inputs {
+        for stmt in &input.ast.body {
+            let ast::Stmt::Runbook(rb) = stmt else {
+                continue;
+            };
+            match index.get(&rb.name.name) {
+                Some((file, path, span)) => {
+                    let mut d = Diagnostic::new(
+                        &registry::DUPLICATE_DEFINITION,
+                        input.file,
+                        rb.name.span,
+                        format!("runbook `{}` is defined twice", rb.name.name),
+                    )
+                    .label("second definition");
+                    if *file == input.file {
+                        d = d.related(*span, "first defined here");
+                    } else {
+                        d = d.help(format!(
+                            "Rename one of them; the first is in `{}`.",
+                            path.display()
+                        ));
+                    }
+                    diagnostics.push(d);
+                }
+                None => {
+                    index.insert(rb.name.name.clone(), (input.file, input.path, rb.name.span));
+                }
+            }
+        }
+    }
+    index
+        .into_iter()
+        .map(|(k, (f, p, _))| (k, (f, p)))
+        .collect()
+}

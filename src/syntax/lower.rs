@@ -118,7 +118,9 @@ impl Lower {
                 format!("`{keyword}` needs {what} as a symbol first"),
             )
             .label("expected a symbol like `:name`")
-            .help(format!("Write `{keyword} :name, ...`; a symbol is a name with a leading colon.")),
+            .help(format!(
+                "Write `{keyword} :name, ...`; a symbol is a name with a leading colon."
+            )),
         );
         None
     }
@@ -639,7 +641,11 @@ impl Lower {
         let mut inner = kids(pair);
         let open = inner.next().expect("heredoc opener");
         let open_span = span(&open);
-        let tag = open.as_str().trim_start_matches("<<~").trim_start_matches("<<-").to_string();
+        let tag = open
+            .as_str()
+            .trim_start_matches("<<~")
+            .trim_start_matches("<<-")
+            .to_string();
         let mut lines: Vec<Vec<StrPart>> = Vec::new();
         for p in inner {
             match p.as_rule() {
@@ -656,7 +662,9 @@ impl Lower {
                                     format!("heredoc `{tag}` is never closed"),
                                 )
                                 .label("opened here")
-                                .help(format!("Add a line holding only `{tag}` after the heredoc's text.")),
+                                .help(format!(
+                                    "Add a line holding only `{tag}` after the heredoc's text."
+                                )),
                             ),
                             other => unreachable!("unexpected {other:?} in a heredoc body"),
                         }
@@ -699,7 +707,9 @@ fn raw_unescape(text: &str) -> String {
 }
 
 fn duration_ms(text: &str) -> u64 {
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let n: u64 = text[..split].parse().unwrap_or(u64::MAX);
     let unit = match &text[split..] {
         "ms" => 1,
@@ -731,7 +741,10 @@ fn dedent(lines: Vec<Vec<StrPart>>) -> Vec<StrPart> {
     for line in lines {
         for (i, part) in line.into_iter().enumerate() {
             match part {
-                StrPart::Text(t) if i == 0 => push_text(&mut out, t.get(common..).unwrap_or("").trim_end_matches(['\r'])),
+                StrPart::Text(t) if i == 0 => push_text(
+                    &mut out,
+                    t.get(common..).unwrap_or("").trim_end_matches(['\r']),
+                ),
                 StrPart::Text(t) => push_text(&mut out, &t),
                 interp => out.push(interp),
             }

@@ -17,7 +17,9 @@ struct Grammar;
 pub fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
     match Grammar::parse(Rule::file, text) {
         Ok(mut pairs) => {
-            let top = pairs.next().expect("the `file` rule always yields one pair");
+            let top = pairs
+                .next()
+                .expect("the `file` rule always yields one pair");
             let (ast, diagnostics) = lower::file(top, file);
             (Some(ast), diagnostics)
         }

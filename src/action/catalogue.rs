@@ -1,0 +1,604 @@
+//! Target kinds, their verbs and the arguments each verb takes: the table the checker types
+//! actions against, and the one place that builds an [`Action`] from checked arguments.
+
+use super::*;
+use crate::ast::{Expr, ExprKind, Str, StrPart};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetKind {
+    Http,
+    Postgres,
+    Redis,
+    Docker,
+    Compose,
+    Shell,
+}
+
+impl TargetKind {
+    pub const ALL: [TargetKind; 6] = [
+        TargetKind::Http,
+        TargetKind::Postgres,
+        TargetKind::Redis,
+        TargetKind::Docker,
+        TargetKind::Compose,
+        TargetKind::Shell,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TargetKind::Http => "http",
+            TargetKind::Postgres => "postgres",
+            TargetKind::Redis => "redis",
+            TargetKind::Docker => "docker",
+            TargetKind::Compose => "compose",
+            TargetKind::Shell => "shell",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<TargetKind> {
+        TargetKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// What the address of a target of this kind is, for messages and docs.
+    pub fn address_doc(self) -> &'static str {
+        match self {
+            TargetKind::Http => "a base URL such as `http://127.0.0.1:3000`",
+            TargetKind::Postgres => "a connection URL such as `postgres://user@127.0.0.1:5432/db`",
+            TargetKind::Redis => "a URL such as `redis://127.0.0.1:6379`",
+            TargetKind::Docker => "the engine address: `local`, or `unix:///var/run/docker.sock`",
+            TargetKind::Compose => "the compose file, such as `docker-compose.yml`",
+            TargetKind::Shell => "the working directory, such as `.`",
+        }
+    }
+}
+
+/// The type an argument must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgType {
+    /// A string; may interpolate parameters.
+    Text,
+    Int,
+    /// An integer or a decimal number.
+    Number,
+    Duration,
+    Percent,
+    Bool,
+    /// One HTTP status or a list of them.
+    Statuses,
+    /// One of the given symbols.
+    Symbol(&'static [&'static str]),
+}
+
+impl ArgType {
+    pub fn describe(self) -> String {
+        match self {
+            ArgType::Text => "a string".into(),
+            ArgType::Int => "an integer".into(),
+            ArgType::Number => "a number".into(),
+            ArgType::Duration => "a duration like `5s`".into(),
+            ArgType::Percent => "a percentage like `90%`".into(),
+            ArgType::Bool => "`true` or `false`".into(),
+            ArgType::Statuses => "a status code or a list like `[200, 204]`".into(),
+            ArgType::Symbol(options) => {
+                let list: Vec<String> = options.iter().map(|o| format!("`:{o}`")).collect();
+                format!("one of {}", list.join(", "))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ArgSpec {
+    pub name: &'static str,
+    pub ty: ArgType,
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+const fn req(name: &'static str, ty: ArgType, doc: &'static str) -> ArgSpec {
+    ArgSpec {
+        name,
+        ty,
+        required: true,
+        doc,
+    }
+}
+
+const fn opt(name: &'static str, ty: ArgType, doc: &'static str) -> ArgSpec {
+    ArgSpec {
+        name,
+        ty,
+        required: false,
+        doc,
+    }
+}
+
+#[derive(Debug)]
+pub struct VerbSpec {
+    pub kind: TargetKind,
+    pub verb: &'static str,
+    pub positional: &'static [ArgSpec],
+    pub keywords: &'static [ArgSpec],
+    pub doc: &'static str,
+}
+
+const EFFECTS: &[&str] = &["read", "write", "destructive"];
+const STATES: &[&str] = &[
+    "running",
+    "exited",
+    "paused",
+    "restarting",
+    "created",
+    "dead",
+];
+const HEALTHS: &[&str] = &["healthy", "unhealthy", "starting"];
+
+const TIMEOUT: ArgSpec = opt("timeout", ArgType::Duration, "give up after this long");
+const BELOW: ArgSpec = opt(
+    "below",
+    ArgType::Number,
+    "passes only when the value is below this",
+);
+const ABOVE: ArgSpec = opt(
+    "above",
+    ArgType::Number,
+    "passes only when the value is above this",
+);
+const EQUALS: ArgSpec = opt(
+    "equals",
+    ArgType::Text,
+    "passes only when the value equals this text",
+);
+const EFFECT: ArgSpec = opt(
+    "effect",
+    ArgType::Symbol(EFFECTS),
+    "states the effect when the analysis cannot tell",
+);
+const TAIL: ArgSpec = opt("tail", ArgType::Int, "how many trailing lines");
+const GREP: ArgSpec = opt(
+    "grep",
+    ArgType::Text,
+    "keep only lines containing this (case-insensitive)",
+);
+const GRACE: ArgSpec = opt(
+    "grace",
+    ArgType::Duration,
+    "how long to wait before killing",
+);
+const CONTAINER: ArgSpec = req("container", ArgType::Text, "container name");
+const SERVICE: ArgSpec = opt(
+    "service",
+    ArgType::Text,
+    "compose service; all when omitted",
+);
+const PATH: ArgSpec = req("path", ArgType::Text, "path under the target's base URL");
+
+const HTTP_KEYWORDS: &[ArgSpec] = &[
+    opt(
+        "status",
+        ArgType::Statuses,
+        "accepted status codes (default: any 2xx)",
+    ),
+    opt("contains", ArgType::Text, "the body must contain this text"),
+    opt(
+        "json",
+        ArgType::Text,
+        "JSON pointer whose value becomes the check's value",
+    ),
+    opt(
+        "latency_below",
+        ArgType::Duration,
+        "the answer must come faster than this",
+    ),
+    opt("body", ArgType::Text, "request body"),
+    BELOW,
+    ABOVE,
+    EQUALS,
+    TIMEOUT,
+];
+
+macro_rules! verbs {
+    ($($kind:ident $verb:literal ($($pos:expr),*) $kw:expr, $doc:literal;)*) => {
+        /// Every verb of every target kind.
+        pub static VERBS: &[VerbSpec] = &[$(VerbSpec {
+            kind: TargetKind::$kind,
+            verb: $verb,
+            positional: &[$($pos),*],
+            keywords: $kw,
+            doc: $doc,
+        }),*];
+    };
+}
+
+verbs! {
+    Http "get" (PATH) HTTP_KEYWORDS, "GET a path; passes on the expected status (any 2xx by default)";
+    Http "head" (PATH) HTTP_KEYWORDS, "HEAD a path";
+    Http "post" (PATH) HTTP_KEYWORDS, "POST to a path (a write)";
+    Http "put" (PATH) HTTP_KEYWORDS, "PUT to a path (a write)";
+    Http "patch" (PATH) HTTP_KEYWORDS, "PATCH a path (a write)";
+    Http "delete" (PATH) HTTP_KEYWORDS, "DELETE a path (destructive)";
+    Postgres "connect" () &[TIMEOUT], "connect and run `SELECT 1`";
+    Postgres "query" (req("sql", ArgType::Text, "the SQL")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+        "run SQL; the first column of the first row is the value; the effect comes from parsing the SQL";
+    Redis "ping" () &[TIMEOUT], "PING; passes on PONG";
+    Redis "info" (opt("section", ArgType::Text, "INFO section")) &[opt("field", ArgType::Text, "field whose value becomes the check's value"), BELOW, ABOVE, EQUALS, TIMEOUT],
+        "INFO, optionally one field of it";
+    Redis "llen" (req("key", ArgType::Text, "list key")) &[BELOW, ABOVE, TIMEOUT], "length of a list (queue depth)";
+    Redis "command" (req("command", ArgType::Text, "the command line")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+        "any command; the effect comes from the Redis command table";
+    Docker "container" (CONTAINER) &[opt("state", ArgType::Symbol(STATES), "expected state"), opt("health", ArgType::Symbol(HEALTHS), "expected health"), TIMEOUT],
+        "inspect a container; passes when state and health match";
+    Docker "stats" (CONTAINER) &[opt("memory_below", ArgType::Percent, "memory use must stay below this share of the limit"), opt("cpu_below", ArgType::Percent, "CPU use must stay below this"), TIMEOUT],
+        "one stats sample; the value is memory use in percent";
+    Docker "logs" (CONTAINER) &[TAIL, GREP, TIMEOUT], "show a container's logs";
+    Docker "images" (opt("filter", ArgType::Text, "keep images whose reference contains this")) &[TIMEOUT],
+        "list images; the value is how many match";
+    Docker "restart" (CONTAINER) &[GRACE, TIMEOUT], "restart a container";
+    Docker "start" (CONTAINER) &[TIMEOUT], "start a container";
+    Docker "stop" (CONTAINER) &[GRACE, TIMEOUT], "stop a container";
+    Docker "tag" (req("source", ArgType::Text, "existing image"), req("target", ArgType::Text, "new reference")) &[TIMEOUT],
+        "tag an image";
+    Compose "ps" (SERVICE) &[TIMEOUT], "list services; passes when every one listed is running";
+    Compose "logs" (req("service", ArgType::Text, "compose service")) &[TAIL, GREP, TIMEOUT], "show a service's logs";
+    Compose "restart" (SERVICE) &[TIMEOUT], "restart services";
+    Compose "up" (SERVICE) &[opt("scale", ArgType::Int, "number of replicas of the service"), TIMEOUT],
+        "create and start services, detached";
+    Compose "down" () &[opt("volumes", ArgType::Bool, "also remove volumes (destructive)"), TIMEOUT],
+        "stop and remove the project's containers";
+    Compose "build" (SERVICE) &[TIMEOUT], "build services' images";
+    Compose "stop" (SERVICE) &[TIMEOUT], "stop services";
+    Compose "start" (SERVICE) &[TIMEOUT], "start stopped services";
+    Shell "run" (req("command", ArgType::Text, "the command line, run by bash")) &[opt("exit", ArgType::Int, "exit code that counts as passing (default 0)"), opt("contains", ArgType::Text, "stdout must contain this"), BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+        "run a command; its stdout is the value; the effect comes from the shell catalogue";
+}
+
+pub fn verbs_of(kind: TargetKind) -> impl Iterator<Item = &'static VerbSpec> {
+    VERBS.iter().filter(move |v| v.kind == kind)
+}
+
+pub fn find(kind: TargetKind, verb: &str) -> Option<&'static VerbSpec> {
+    verbs_of(kind).find(|v| v.verb == verb)
+}
+
+/// A checked argument value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgValue {
+    Text(Template),
+    Int(i64),
+    Number(f64),
+    Duration(u64),
+    Percent(f64),
+    Bool(bool),
+    Statuses(Vec<u16>),
+    Symbol(String),
+}
+
+/// Converts an expression to `ty`, or says why it cannot be.
+pub fn coerce(expr: &Expr, ty: ArgType) -> Result<ArgValue, String> {
+    let wrong = || {
+        Err(format!(
+            "expected {}, found {}",
+            ty.describe(),
+            expr.kind.describe()
+        ))
+    };
+    Ok(match (&expr.kind, ty) {
+        (ExprKind::Str(s), ArgType::Text) => ArgValue::Text(template(s)),
+        (ExprKind::Ref(name), ArgType::Text) => ArgValue::Text(Template {
+            parts: vec![Part::Param(name.clone())],
+        }),
+        (ExprKind::Int(i), ArgType::Int) => ArgValue::Int(*i),
+        (ExprKind::Int(i), ArgType::Number) => ArgValue::Number(*i as f64),
+        (ExprKind::Float(f), ArgType::Number) => ArgValue::Number(*f),
+        (ExprKind::Duration(ms), ArgType::Duration) => ArgValue::Duration(*ms),
+        (ExprKind::Str(s), ArgType::Duration) => {
+            match s.as_literal().as_deref().map(parse_duration) {
+                Some(Some(ms)) => ArgValue::Duration(ms),
+                _ => {
+                    return Err(format!(
+                        "expected a duration like `5s`, found the string {}",
+                        s.as_literal()
+                            .map_or("with interpolation".into(), |t| format!("\"{t}\""))
+                    ));
+                }
+            }
+        }
+        (ExprKind::Percent(p), ArgType::Percent) => ArgValue::Percent(*p),
+        (ExprKind::Bool(b), ArgType::Bool) => ArgValue::Bool(*b),
+        (ExprKind::Int(i), ArgType::Statuses) => ArgValue::Statuses(vec![status(*i)?]),
+        (ExprKind::List(items), ArgType::Statuses) => ArgValue::Statuses(
+            items
+                .iter()
+                .map(|e| match e.kind {
+                    ExprKind::Int(i) => status(i),
+                    _ => Err(format!(
+                        "expected status codes, found {}",
+                        e.kind.describe()
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        (ExprKind::Symbol(s), ArgType::Symbol(options)) => {
+            if options.contains(&s.as_str()) {
+                ArgValue::Symbol(s.clone())
+            } else {
+                return Err(format!("`:{s}` is not {}", ty.describe()));
+            }
+        }
+        (ExprKind::Invalid, _) => return Err(String::new()),
+        _ => return wrong(),
+    })
+}
+
+fn status(i: i64) -> Result<u16, String> {
+    u16::try_from(i)
+        .ok()
+        .filter(|s| (100..=599).contains(s))
+        .ok_or_else(|| format!("`{i}` is not an HTTP status code (100 to 599)"))
+}
+
+/// `"5s"`, `"250ms"`, `"2m"`, `"1h"` to milliseconds.
+pub fn parse_duration(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let n: u64 = text[..split].parse().ok()?;
+    let unit = match &text[split..] {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        _ => return None,
+    };
+    n.checked_mul(unit)
+}
+
+pub fn template(s: &Str) -> Template {
+    Template {
+        parts: s
+            .parts
+            .iter()
+            .map(|p| match p {
+                StrPart::Text(t) => Part::Text(t.clone()),
+                StrPart::Interp(id) => Part::Param(id.name.clone()),
+            })
+            .collect(),
+    }
+}
+
+/// Checked arguments of one action, by name.
+#[derive(Debug, Default)]
+pub struct ArgValues(pub BTreeMap<&'static str, ArgValue>);
+
+impl ArgValues {
+    fn text(&self, name: &str) -> Option<Template> {
+        match self.0.get(name) {
+            Some(ArgValue::Text(t)) => Some(t.clone()),
+            _ => None,
+        }
+    }
+    fn req_text(&self, name: &str) -> Template {
+        self.text(name).unwrap_or_default()
+    }
+    fn plain(&self, name: &str) -> Option<String> {
+        self.text(name).map(|t| t.source())
+    }
+    fn ms(&self, name: &str) -> Option<u64> {
+        match self.0.get(name) {
+            Some(ArgValue::Duration(ms)) => Some(*ms),
+            _ => None,
+        }
+    }
+    fn number(&self, name: &str) -> Option<f64> {
+        match self.0.get(name) {
+            Some(ArgValue::Number(n) | ArgValue::Percent(n)) => Some(*n),
+            _ => None,
+        }
+    }
+    fn count(&self, name: &str) -> Option<u32> {
+        match self.0.get(name) {
+            Some(ArgValue::Int(i)) => u32::try_from(*i).ok(),
+            _ => None,
+        }
+    }
+    fn symbol(&self, name: &str) -> Option<&str> {
+        match self.0.get(name) {
+            Some(ArgValue::Symbol(s)) => Some(s),
+            _ => None,
+        }
+    }
+    fn bounds(&self) -> Bounds {
+        Bounds {
+            below: self.number("below"),
+            above: self.number("above"),
+            equals: self.plain("equals"),
+        }
+    }
+    fn declared_effect(&self) -> Option<Effect> {
+        self.symbol("effect").map(|s| match s {
+            "read" => Effect::Read,
+            "write" => Effect::Write,
+            _ => Effect::Destructive,
+        })
+    }
+}
+
+/// Which analysis classifies a raw command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawLanguage {
+    Sql,
+    Redis,
+    Shell,
+}
+
+/// Builds the action for a verb whose arguments the checker has accepted.
+/// `classify` analyses raw SQL, Redis and shell text when the author did not state the effect.
+pub fn build(
+    spec: &VerbSpec,
+    target: &str,
+    args: &ArgValues,
+    classify: impl Fn(RawLanguage, &Template) -> Option<Classification>,
+) -> Action {
+    let target = target.to_string();
+    let timeout_ms = args.ms("timeout");
+    let raw = |lang, text: &Template| match args.declared_effect() {
+        Some(effect) => RawEffect::Declared { effect },
+        None => classify(lang, text).map_or(RawEffect::Unclassified, RawEffect::Classified),
+    };
+    match spec.kind {
+        TargetKind::Http => Action::Http(HttpAction {
+            target,
+            method: match spec.verb {
+                "get" => HttpMethod::Get,
+                "head" => HttpMethod::Head,
+                "post" => HttpMethod::Post,
+                "put" => HttpMethod::Put,
+                "patch" => HttpMethod::Patch,
+                _ => HttpMethod::Delete,
+            },
+            path: args.req_text("path"),
+            status: match args.0.get("status") {
+                Some(ArgValue::Statuses(s)) => s.clone(),
+                _ => Vec::new(),
+            },
+            contains: args.text("contains"),
+            json: args.plain("json"),
+            bounds: args.bounds(),
+            latency_below_ms: args.ms("latency_below"),
+            body: args.text("body"),
+            timeout_ms,
+        }),
+        TargetKind::Postgres => Action::Postgres(PostgresAction {
+            target,
+            op: match spec.verb {
+                "connect" => PostgresOp::Connect,
+                _ => {
+                    let sql = args.req_text("sql");
+                    PostgresOp::Query {
+                        effect: raw(RawLanguage::Sql, &sql),
+                        sql,
+                        bounds: args.bounds(),
+                    }
+                }
+            },
+            timeout_ms,
+        }),
+        TargetKind::Redis => Action::Redis(RedisAction {
+            target,
+            op: match spec.verb {
+                "ping" => RedisOp::Ping,
+                "info" => RedisOp::Info {
+                    section: args.plain("section"),
+                    field: args.plain("field"),
+                    bounds: args.bounds(),
+                },
+                "llen" => RedisOp::Llen {
+                    key: args.req_text("key"),
+                    bounds: args.bounds(),
+                },
+                _ => {
+                    let command = args.req_text("command");
+                    RedisOp::Command {
+                        effect: raw(RawLanguage::Redis, &command),
+                        command,
+                        bounds: args.bounds(),
+                    }
+                }
+            },
+            timeout_ms,
+        }),
+        TargetKind::Docker => {
+            let name = args.req_text("container");
+            Action::Docker(DockerAction {
+                target,
+                op: match spec.verb {
+                    "container" => DockerOp::Container {
+                        name,
+                        state: args.symbol("state").map(|s| match s {
+                            "running" => ContainerState::Running,
+                            "exited" => ContainerState::Exited,
+                            "paused" => ContainerState::Paused,
+                            "restarting" => ContainerState::Restarting,
+                            "created" => ContainerState::Created,
+                            _ => ContainerState::Dead,
+                        }),
+                        health: args.symbol("health").map(|s| match s {
+                            "healthy" => Health::Healthy,
+                            "unhealthy" => Health::Unhealthy,
+                            _ => Health::Starting,
+                        }),
+                    },
+                    "stats" => DockerOp::Stats {
+                        name,
+                        memory_below: args.number("memory_below"),
+                        cpu_below: args.number("cpu_below"),
+                    },
+                    "logs" => DockerOp::Logs {
+                        name,
+                        tail: args.count("tail"),
+                        grep: args.plain("grep"),
+                    },
+                    "images" => DockerOp::Images {
+                        filter: args.text("filter"),
+                    },
+                    "restart" => DockerOp::Restart {
+                        name,
+                        grace_ms: args.ms("grace"),
+                    },
+                    "start" => DockerOp::Start { name },
+                    "stop" => DockerOp::Stop {
+                        name,
+                        grace_ms: args.ms("grace"),
+                    },
+                    _ => DockerOp::Tag {
+                        source: args.req_text("source"),
+                        target: args.req_text("target"),
+                    },
+                },
+                timeout_ms,
+            })
+        }
+        TargetKind::Compose => {
+            let service = args.text("service");
+            Action::Compose(ComposeAction {
+                target,
+                op: match spec.verb {
+                    "ps" => ComposeOp::Ps { service },
+                    "logs" => ComposeOp::Logs {
+                        service: service.unwrap_or_default(),
+                        tail: args.count("tail"),
+                        grep: args.plain("grep"),
+                    },
+                    "restart" => ComposeOp::Restart { service },
+                    "up" => ComposeOp::Up {
+                        service,
+                        scale: args.count("scale"),
+                    },
+                    "down" => ComposeOp::Down {
+                        volumes: matches!(args.0.get("volumes"), Some(ArgValue::Bool(true))),
+                    },
+                    "build" => ComposeOp::Build { service },
+                    "stop" => ComposeOp::Stop { service },
+                    _ => ComposeOp::Start { service },
+                },
+                timeout_ms,
+            })
+        }
+        TargetKind::Shell => {
+            let command = args.req_text("command");
+            Action::Shell(ShellAction {
+                target,
+                effect: raw(RawLanguage::Shell, &command),
+                command,
+                exit: match args.0.get("exit") {
+                    Some(ArgValue::Int(i)) => i32::try_from(*i).unwrap_or(0),
+                    _ => 0,
+                },
+                contains: args.text("contains"),
+                bounds: args.bounds(),
+                timeout_ms,
+            })
+        }
+    }
+}

@@ -1,0 +1,481 @@
+//! The action catalogue: what a runbook can do, as one closed enum.
+//!
+//! Every consumer (checker, interpreter, exporters) matches [`Action`] exhaustively, so a new
+//! action cannot compile until all of them handle it. [`Action::effect`] is the one source of
+//! truth for how dangerous an action is.
+
+pub mod catalogue;
+
+use crate::effect::{Classification, Effect};
+use serde::Serialize;
+
+/// A string with `#{param}` holes, filled in when the runbook runs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Default)]
+pub struct Template {
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum Part {
+    Text(String),
+    Param(String),
+}
+
+impl Template {
+    pub fn literal(text: impl Into<String>) -> Self {
+        Template {
+            parts: vec![Part::Text(text.into())],
+        }
+    }
+
+    /// Fills every hole with `fill(name)`.
+    pub fn render(&self, mut fill: impl FnMut(&str) -> String) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => t.clone(),
+                Part::Param(name) => fill(name),
+            })
+            .collect()
+    }
+
+    /// The text with holes shown as `#{name}`, as the author wrote it.
+    pub fn source(&self) -> String {
+        self.render(|name| format!("#{{{name}}}"))
+    }
+
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Param(name) => Some(name.as_str()),
+            Part::Text(_) => None,
+        })
+    }
+}
+
+impl std::fmt::Display for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.source())
+    }
+}
+
+/// How the effect of a raw command (SQL, Redis, shell) was decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", rename_all = "lowercase")]
+pub enum RawEffect {
+    /// The author wrote `effect: :read` (or `:write`, `:destructive`).
+    Declared { effect: Effect },
+    /// The safety analysis recognised the command.
+    Classified(Classification),
+    /// Nothing recognised it: treated as destructive (fail closed).
+    Unclassified,
+}
+
+impl RawEffect {
+    pub fn effect(&self) -> Effect {
+        match self {
+            RawEffect::Declared { effect } => *effect,
+            RawEffect::Classified(c) => c.effect,
+            RawEffect::Unclassified => Effect::Destructive,
+        }
+    }
+}
+
+/// Numeric bounds a probe's value must meet to pass.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Bounds {
+    pub below: Option<f64>,
+    pub above: Option<f64>,
+    pub equals: Option<String>,
+}
+
+impl Bounds {
+    pub fn is_empty(&self) -> bool {
+        self.below.is_none() && self.above.is_none() && self.equals.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Action {
+    Http(HttpAction),
+    Postgres(PostgresAction),
+    Redis(RedisAction),
+    Docker(DockerAction),
+    Compose(ComposeAction),
+    Shell(ShellAction),
+    Manual(ManualStep),
+    Wait(WaitStep),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Head,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// A request to an `http` target. Passes when every expectation holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HttpAction {
+    pub target: String,
+    pub method: HttpMethod,
+    pub path: Template,
+    /// Accepted status codes; empty means any 2xx.
+    pub status: Vec<u16>,
+    pub contains: Option<Template>,
+    /// A JSON pointer (`/version`) whose value becomes the probe's value.
+    pub json: Option<String>,
+    pub bounds: Bounds,
+    pub latency_below_ms: Option<u64>,
+    pub body: Option<Template>,
+    pub timeout_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PostgresAction {
+    pub target: String,
+    pub op: PostgresOp,
+    pub timeout_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum PostgresOp {
+    /// Connects and runs `SELECT 1`.
+    Connect,
+    /// Runs SQL; the first column of the first row is the value.
+    Query {
+        sql: Template,
+        effect: RawEffect,
+        bounds: Bounds,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RedisAction {
+    pub target: String,
+    pub op: RedisOp,
+    pub timeout_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum RedisOp {
+    Ping,
+    /// `INFO section`, reading one `field:` of it.
+    Info {
+        section: Option<String>,
+        field: Option<String>,
+        bounds: Bounds,
+    },
+    /// Length of a list: a queue's depth.
+    Llen {
+        key: Template,
+        bounds: Bounds,
+    },
+    /// Any command line, classified by the Redis command table.
+    Command {
+        command: Template,
+        effect: RawEffect,
+        bounds: Bounds,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DockerAction {
+    pub target: String,
+    pub op: DockerOp,
+    pub timeout_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContainerState {
+    Running,
+    Exited,
+    Paused,
+    Restarting,
+    Created,
+    Dead,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Health {
+    Healthy,
+    Unhealthy,
+    Starting,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum DockerOp {
+    /// Inspects a container; passes when state (and health) match.
+    Container {
+        name: Template,
+        state: Option<ContainerState>,
+        health: Option<Health>,
+    },
+    /// One stats sample; the value is memory use in percent of the limit.
+    Stats {
+        name: Template,
+        memory_below: Option<f64>,
+        cpu_below: Option<f64>,
+    },
+    Logs {
+        name: Template,
+        tail: Option<u32>,
+        grep: Option<String>,
+    },
+    /// Lists images whose reference contains `filter`; the value is the count.
+    Images {
+        filter: Option<Template>,
+    },
+    Restart {
+        name: Template,
+        grace_ms: Option<u64>,
+    },
+    Start {
+        name: Template,
+    },
+    Stop {
+        name: Template,
+        grace_ms: Option<u64>,
+    },
+    Tag {
+        source: Template,
+        target: Template,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComposeAction {
+    pub target: String,
+    pub op: ComposeOp,
+    pub timeout_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ComposeOp {
+    /// Services and their state; passes when every listed service runs.
+    Ps {
+        service: Option<Template>,
+    },
+    Logs {
+        service: Template,
+        tail: Option<u32>,
+        grep: Option<String>,
+    },
+    Restart {
+        service: Option<Template>,
+    },
+    Up {
+        service: Option<Template>,
+        scale: Option<u32>,
+    },
+    Down {
+        volumes: bool,
+    },
+    Build {
+        service: Option<Template>,
+    },
+    Stop {
+        service: Option<Template>,
+    },
+    Start {
+        service: Option<Template>,
+    },
+}
+
+/// A command line run by `bash -c` on the machine running lrb.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShellAction {
+    pub target: String,
+    pub command: Template,
+    pub effect: RawEffect,
+    /// Exit code that counts as passing.
+    pub exit: i32,
+    pub contains: Option<Template>,
+    pub bounds: Bounds,
+    pub timeout_ms: Option<u64>,
+}
+
+/// An instruction the operator carries out and confirms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ManualStep {
+    pub text: Template,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WaitStep {
+    pub ms: u64,
+}
+
+/// What a probe's value is, so conditions can be type-checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueType {
+    /// No value: use `passed`/`failed`.
+    None,
+    /// An HTTP status, a count, a queue length.
+    Integer,
+    Number,
+    Percent,
+    Text,
+    /// Known only at run time (a SQL scalar, a JSON value).
+    Any,
+}
+
+impl ValueType {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ValueType::None => "no value",
+            ValueType::Integer => "an integer",
+            ValueType::Number => "a number",
+            ValueType::Percent => "a percentage",
+            ValueType::Text => "text",
+            ValueType::Any => "a value known only at run time",
+        }
+    }
+}
+
+impl Action {
+    /// How dangerous the action is; unrecognised raw commands count as destructive.
+    pub fn effect(&self) -> Effect {
+        match self {
+            Action::Http(a) => match a.method {
+                HttpMethod::Get | HttpMethod::Head => Effect::Read,
+                HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch => Effect::Write,
+                HttpMethod::Delete => Effect::Destructive,
+            },
+            Action::Postgres(a) => match &a.op {
+                PostgresOp::Connect => Effect::Read,
+                PostgresOp::Query { effect, .. } => effect.effect(),
+            },
+            Action::Redis(a) => match &a.op {
+                RedisOp::Ping | RedisOp::Info { .. } | RedisOp::Llen { .. } => Effect::Read,
+                RedisOp::Command { effect, .. } => effect.effect(),
+            },
+            Action::Docker(a) => match &a.op {
+                DockerOp::Container { .. }
+                | DockerOp::Stats { .. }
+                | DockerOp::Logs { .. }
+                | DockerOp::Images { .. } => Effect::Read,
+                DockerOp::Restart { .. }
+                | DockerOp::Start { .. }
+                | DockerOp::Stop { .. }
+                | DockerOp::Tag { .. } => Effect::Write,
+            },
+            Action::Compose(a) => match &a.op {
+                ComposeOp::Ps { .. } | ComposeOp::Logs { .. } => Effect::Read,
+                ComposeOp::Restart { .. }
+                | ComposeOp::Up { .. }
+                | ComposeOp::Build { .. }
+                | ComposeOp::Stop { .. }
+                | ComposeOp::Start { .. } => Effect::Write,
+                ComposeOp::Down { volumes } => {
+                    if *volumes {
+                        Effect::Destructive
+                    } else {
+                        Effect::Write
+                    }
+                }
+            },
+            Action::Shell(a) => a.effect.effect(),
+            Action::Manual(_) | Action::Wait(_) => Effect::Read,
+        }
+    }
+
+    /// The raw-command analysis behind the effect, when there is one.
+    pub fn raw_effect(&self) -> Option<&RawEffect> {
+        match self {
+            Action::Postgres(PostgresAction {
+                op: PostgresOp::Query { effect, .. },
+                ..
+            })
+            | Action::Redis(RedisAction {
+                op: RedisOp::Command { effect, .. },
+                ..
+            })
+            | Action::Shell(ShellAction { effect, .. }) => Some(effect),
+            _ => None,
+        }
+    }
+
+    /// What the action yields when it is a check's first probe.
+    pub fn value_type(&self) -> ValueType {
+        match self {
+            Action::Http(a) if a.json.is_some() => ValueType::Any,
+            Action::Http(_) => ValueType::Integer,
+            Action::Postgres(a) => match &a.op {
+                PostgresOp::Connect => ValueType::None,
+                PostgresOp::Query { .. } => ValueType::Any,
+            },
+            Action::Redis(a) => match &a.op {
+                RedisOp::Ping => ValueType::Text,
+                RedisOp::Llen { .. } => ValueType::Integer,
+                RedisOp::Info { .. } | RedisOp::Command { .. } => ValueType::Any,
+            },
+            Action::Docker(a) => match &a.op {
+                DockerOp::Container { .. } | DockerOp::Logs { .. } => ValueType::Text,
+                DockerOp::Stats { .. } => ValueType::Percent,
+                DockerOp::Images { .. } => ValueType::Integer,
+                DockerOp::Restart { .. }
+                | DockerOp::Start { .. }
+                | DockerOp::Stop { .. }
+                | DockerOp::Tag { .. } => ValueType::None,
+            },
+            Action::Compose(a) => match &a.op {
+                ComposeOp::Ps { .. } | ComposeOp::Logs { .. } => ValueType::Text,
+                ComposeOp::Restart { .. }
+                | ComposeOp::Up { .. }
+                | ComposeOp::Down { .. }
+                | ComposeOp::Build { .. }
+                | ComposeOp::Stop { .. }
+                | ComposeOp::Start { .. } => ValueType::None,
+            },
+            Action::Shell(_) => ValueType::Text,
+            Action::Manual(_) | Action::Wait(_) => ValueType::None,
+        }
+    }
+
+    /// The target the action runs against, if any.
+    pub fn target(&self) -> Option<&str> {
+        match self {
+            Action::Http(a) => Some(&a.target),
+            Action::Postgres(a) => Some(&a.target),
+            Action::Redis(a) => Some(&a.target),
+            Action::Docker(a) => Some(&a.target),
+            Action::Compose(a) => Some(&a.target),
+            Action::Shell(a) => Some(&a.target),
+            Action::Manual(_) | Action::Wait(_) => None,
+        }
+    }
+
+    /// Per-action timeout, when the author set one.
+    pub fn timeout_ms(&self) -> Option<u64> {
+        match self {
+            Action::Http(a) => a.timeout_ms,
+            Action::Postgres(a) => a.timeout_ms,
+            Action::Redis(a) => a.timeout_ms,
+            Action::Docker(a) => a.timeout_ms,
+            Action::Compose(a) => a.timeout_ms,
+            Action::Shell(a) => a.timeout_ms,
+            Action::Manual(_) => None,
+            Action::Wait(w) => Some(w.ms),
+        }
+    }
+}

@@ -1,0 +1,535 @@
+//! File-level checking: declarations, placement of statements, option lists.
+
+use super::Input;
+use super::registry;
+use crate::action::catalogue::{self, ArgSpec, ArgValue, ArgValues, TargetKind};
+use crate::ast::{self, Expr, ExprKind, Ident, KwArg, Stmt};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::plan;
+use crate::source::{FileId, Span};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The blocks statements can appear in, with what each allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Context {
+    File,
+    Runbook,
+    Check,
+    When,
+    Mitigate,
+    Confirm,
+    Followup,
+}
+
+impl Context {
+    fn name(self) -> &'static str {
+        match self {
+            Context::File => "the top of a file",
+            Context::Runbook => "a `runbook`",
+            Context::Check => "a `check`",
+            Context::When => "a `when`",
+            Context::Mitigate => "a `mitigate`",
+            Context::Confirm => "a `confirm`",
+            Context::Followup => "a `followup`",
+        }
+    }
+
+    /// The statement keywords this block accepts.
+    pub(super) fn allows(self) -> &'static [&'static str] {
+        match self {
+            Context::File => &["target", "param", "runbook"],
+            Context::Runbook => &[
+                "title",
+                "severity",
+                "owner",
+                "description",
+                "symptom",
+                "tags",
+                "param",
+                "target",
+                "check",
+                "when",
+                "confirm",
+                "followup",
+            ],
+            Context::Check => &["action"],
+            Context::When => &["mitigate", "see"],
+            Context::Mitigate => &["action", "step", "wait"],
+            Context::Confirm => &["action", "step", "wait"],
+            Context::Followup => &["todo"],
+        }
+    }
+
+    /// Where a statement of this keyword does belong, for the help sentence.
+    fn home(keyword: &str) -> &'static str {
+        match keyword {
+            "target" | "param" => "at the top of the file or inside a `runbook`",
+            "runbook" => "at the top of a file",
+            "check" | "when" | "confirm" | "followup" | "title" | "severity" | "owner"
+            | "description" | "symptom" | "tags" => "directly inside a `runbook`",
+            "mitigate" => "inside a `when`, so a condition decides when it runs",
+            "see" => "inside a `when`",
+            "step" | "wait" => "inside a `mitigate` or a `confirm`",
+            "todo" => "inside a `followup`",
+            _ => "inside a `check`, `mitigate` or `confirm`",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(super) struct Scope {
+    pub targets: HashMap<String, (Span, plan::Target)>,
+    pub params: HashMap<String, (Span, plan::Param)>,
+}
+
+pub(super) struct FileChecker<'a> {
+    pub input: &'a Input<'a>,
+    pub runbooks: &'a HashMap<String, (FileId, &'a Path)>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Parameters visible where checking is now.
+    pub known_params: Vec<String>,
+}
+
+impl<'a> FileChecker<'a> {
+    pub fn new(input: &'a Input<'a>, runbooks: &'a HashMap<String, (FileId, &'a Path)>) -> Self {
+        FileChecker {
+            input,
+            runbooks,
+            diagnostics: Vec::new(),
+            known_params: Vec::new(),
+        }
+    }
+
+    pub fn report(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    pub fn diag(
+        &self,
+        rule: &'static registry::Rule,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(rule, self.input.file, span, message)
+    }
+
+    /// Checks the whole file and lowers its runbooks.
+    pub fn file(&mut self) -> Vec<plan::Runbook> {
+        let body = &self.input.ast.body;
+        let mut scope = Scope {
+            targets: HashMap::new(),
+            params: HashMap::new(),
+        };
+        self.known_params = param_names(body);
+        self.declarations(body, &mut scope);
+        let mut out = Vec::new();
+        for stmt in body {
+            match stmt {
+                Stmt::Target(_) | Stmt::Param(_) => {}
+                Stmt::Runbook(rb) => out.push(self.runbook(rb, &scope)),
+                other => self.misplaced(other, Context::File),
+            }
+        }
+        out
+    }
+
+    /// Declares the targets and parameters of one block into `scope`.
+    pub fn declarations(&mut self, stmts: &[Stmt], scope: &mut Scope) {
+        for stmt in stmts {
+            match stmt {
+                Stmt::Target(t) => {
+                    if let Some(target) = self.target(t) {
+                        self.declare(&mut scope.targets, &t.name, "target", target);
+                    }
+                }
+                Stmt::Param(p) => {
+                    let param = self.param(p);
+                    self.declare(&mut scope.params, &p.name, "parameter", param);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn declare<T>(
+        &mut self,
+        into: &mut HashMap<String, (Span, T)>,
+        name: &Ident,
+        what: &str,
+        value: T,
+    ) {
+        if let Some((first, _)) = into.get(&name.name) {
+            let d = self
+                .diag(
+                    &registry::DUPLICATE_DEFINITION,
+                    name.span,
+                    format!("{what} `{}` is declared twice", name.name),
+                )
+                .label("second declaration")
+                .related(*first, "first declared here");
+            self.report(d);
+        } else {
+            into.insert(name.name.clone(), (name.span, value));
+        }
+    }
+
+    fn target(&mut self, t: &ast::Target) -> Option<plan::Target> {
+        let Some(kind) = TargetKind::from_name(&t.kind.name) else {
+            let kinds = TargetKind::ALL.map(TargetKind::name);
+            let mut d = self
+                .diag(
+                    &registry::UNKNOWN_TARGET_KIND,
+                    t.kind.span,
+                    format!("unknown target kind `{}`", t.kind.name),
+                )
+                .label("not a target kind");
+            if let Some(s) = did_you_mean(&t.kind.name, kinds) {
+                d = d.help(format!("Did you mean `{s}`? Kinds are `http`, `postgres`, `redis`, `docker`, `compose` and `shell`."));
+            }
+            self.report(d);
+            return None;
+        };
+        let address = self.address(&t.address, kind)?;
+        let mut allowed = vec![ArgSpec {
+            name: "timeout",
+            ty: catalogue::ArgType::Duration,
+            required: false,
+            doc: "",
+        }];
+        if kind == TargetKind::Compose {
+            allowed.push(ArgSpec {
+                name: "project",
+                ty: catalogue::ArgType::Text,
+                required: false,
+                doc: "",
+            });
+        }
+        let options = self.options(&t.options, &allowed, &format!("a `{}` target", kind.name()));
+        Some(plan::Target {
+            name: t.name.name.clone(),
+            kind,
+            address,
+            timeout_ms: duration(&options, "timeout"),
+            project: text(&options, "project"),
+        })
+    }
+
+    /// A literal string, `env("NAME", "default")` or `secret("NAME")`.
+    fn address(&mut self, e: &Expr, kind: TargetKind) -> Option<plan::Address> {
+        let literal = |e: &Expr| match &e.kind {
+            ExprKind::Str(s) => s.as_literal(),
+            _ => None,
+        };
+        let address = match &e.kind {
+            ExprKind::Str(s) => s.as_literal().map(|value| plan::Address::Literal { value }),
+            ExprKind::Call { func, args } if func.name == "env" || func.name == "secret" => {
+                let name = args.positional.first().and_then(literal);
+                let default = args.positional.get(1).and_then(literal);
+                let extra = args.positional.len() > if func.name == "env" { 2 } else { 1 }
+                    || !args.keywords.is_empty();
+                match (name, func.name.as_str()) {
+                    (Some(name), "env")
+                        if !extra && (args.positional.len() < 2 || default.is_some()) =>
+                    {
+                        Some(plan::Address::Env { name, default })
+                    }
+                    (Some(name), "secret") if !extra => Some(plan::Address::Secret { name }),
+                    _ => {
+                        let shape = if func.name == "env" {
+                            "`env(\"NAME\")` or `env(\"NAME\", \"default\")`"
+                        } else {
+                            "`secret(\"NAME\")`"
+                        };
+                        let d = self
+                            .diag(
+                                &registry::WRONG_ARGUMENT_TYPE,
+                                e.span,
+                                format!(
+                                    "`{}` takes the variable's name as a plain string",
+                                    func.name
+                                ),
+                            )
+                            .label("malformed")
+                            .help(format!("Write {shape}."));
+                        self.report(d);
+                        return None;
+                    }
+                }
+            }
+            _ => None,
+        };
+        if address.is_none() && e.kind != ExprKind::Invalid {
+            let d = self
+                .diag(
+                    &registry::WRONG_ARGUMENT_TYPE,
+                    e.span,
+                    format!("a target's address must be a plain string, `env(...)` or `secret(...)`, not {}", e.kind.describe()),
+                )
+                .label("not an address")
+                .help(format!(
+                    "Give {}, or read it with `env(\"NAME\", \"default\")` or `secret(\"NAME\")`.",
+                    kind.address_doc()
+                ));
+            self.report(d);
+        }
+        address
+    }
+
+    fn param(&mut self, p: &ast::Param) -> plan::Param {
+        let allowed = [
+            ArgSpec {
+                name: "default",
+                ty: catalogue::ArgType::Text,
+                required: false,
+                doc: "",
+            },
+            ArgSpec {
+                name: "description",
+                ty: catalogue::ArgType::Text,
+                required: false,
+                doc: "",
+            },
+            ArgSpec {
+                name: "secret",
+                ty: catalogue::ArgType::Bool,
+                required: false,
+                doc: "",
+            },
+        ];
+        let options = self.options(&p.options, &allowed, "`param`");
+        plan::Param {
+            name: p.name.name.clone(),
+            default: text(&options, "default"),
+            description: text(&options, "description"),
+            secret: matches!(options.0.get("secret"), Some(ArgValue::Bool(true))),
+        }
+    }
+
+    /// Validates keyword arguments against `allowed`, reporting unknown, repeated,
+    /// missing and mistyped ones; returns the good ones.
+    pub fn options(&mut self, given: &[KwArg], allowed: &[ArgSpec], what: &str) -> ArgValues {
+        let mut out = ArgValues::default();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for kw in given {
+            let Some(spec) = allowed.iter().find(|a| a.name == kw.key.name) else {
+                let names = allowed.iter().map(|a| a.name);
+                let help = match did_you_mean(&kw.key.name, names.clone()) {
+                    Some(s) => format!("Did you mean `{s}:`?"),
+                    None if allowed.is_empty() => format!(
+                        "{} takes no keyword arguments; remove it.",
+                        capitalize(what)
+                    ),
+                    None => format!(
+                        "{} takes {}.",
+                        capitalize(what),
+                        names
+                            .map(|n| format!("`{n}:`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                let d = self
+                    .diag(
+                        &registry::UNKNOWN_ARGUMENT,
+                        kw.key.span,
+                        format!("unknown argument `{}` for {what}", kw.key.name),
+                    )
+                    .label("unknown argument")
+                    .help(help);
+                self.report(d);
+                continue;
+            };
+            if let Some(first) = seen.insert(spec.name, kw.key.span) {
+                let d = self
+                    .diag(
+                        &registry::DUPLICATE_ARGUMENT,
+                        kw.key.span,
+                        format!("argument `{}` is given twice", spec.name),
+                    )
+                    .label("repeated")
+                    .related(first, "first given here");
+                self.report(d);
+                continue;
+            }
+            if let Some(v) = self.coerce(&kw.value, spec, what) {
+                out.0.insert(spec.name, v);
+            }
+        }
+        for spec in allowed.iter().filter(|a| a.required) {
+            if !seen.contains_key(spec.name) {
+                let span = given.last().map_or(Span::default(), |k| k.value.span);
+                let d = self
+                    .diag(
+                        &registry::MISSING_ARGUMENT,
+                        span,
+                        format!("{what} needs `{}:`", spec.name),
+                    )
+                    .help(format!(
+                        "Add `{}: ...` ({}).",
+                        spec.name,
+                        spec.ty.describe()
+                    ));
+                self.report(d);
+            }
+        }
+        out
+    }
+
+    /// Converts one argument, reporting a type error.
+    pub fn coerce(&mut self, e: &Expr, spec: &ArgSpec, what: &str) -> Option<ArgValue> {
+        self.check_refs(e);
+        match catalogue::coerce(e, spec.ty) {
+            Ok(v) => Some(v),
+            Err(reason) if reason.is_empty() => None,
+            Err(reason) => {
+                let d = self
+                    .diag(
+                        &registry::WRONG_ARGUMENT_TYPE,
+                        e.span,
+                        format!("wrong type for `{}` of {what}: {reason}", spec.name),
+                    )
+                    .label(format!("expected {}", spec.ty.describe()))
+                    .help(format!("Give `{}` {}.", spec.name, spec.ty.describe()));
+                self.report(d);
+                None
+            }
+        }
+    }
+
+    /// Reports parameter references (`#{name}`, bare names) that nothing declares.
+    pub fn check_refs(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Ref(name) => self.check_ref(name, e.span),
+            ExprKind::Str(s) => {
+                for part in &s.parts {
+                    if let ast::StrPart::Interp(id) = part {
+                        self.check_ref(&id.name, id.span);
+                    }
+                }
+            }
+            ExprKind::List(items) => items.iter().for_each(|i| self.check_refs(i)),
+            _ => {}
+        }
+    }
+
+    fn check_ref(&mut self, name: &str, span: Span) {
+        if self.known_params.iter().any(|p| p == name) {
+            return;
+        }
+        let help = match did_you_mean(name, self.known_params.iter().map(String::as_str)) {
+            Some(s) => format!("Did you mean `{s}`?"),
+            None => format!(
+                "Declare it with `param :{name}`, or quote the text if it is not a parameter."
+            ),
+        };
+        let d = self
+            .diag(
+                &registry::UNKNOWN_PARAMETER,
+                span,
+                format!("unknown parameter `{name}`"),
+            )
+            .label("not declared")
+            .help(help);
+        self.report(d);
+    }
+
+    /// Reports a statement that cannot stand in `ctx`.
+    pub fn misplaced(&mut self, stmt: &Stmt, ctx: Context) {
+        if let Stmt::Unknown(u) = stmt {
+            return self.unknown(u, ctx);
+        }
+        let keyword = match stmt {
+            Stmt::Action(a) => format!("action `{}.{}`", a.target.name, a.verb.name),
+            other => format!("`{}`", other.keyword()),
+        };
+        let home = Context::home(stmt.keyword());
+        let d = self
+            .diag(
+                &registry::MISPLACED_STATEMENT,
+                head_span(stmt),
+                format!("{keyword} cannot appear in {}", ctx.name()),
+            )
+            .label("not allowed here")
+            .help(format!("Move it {home}."));
+        self.report(d);
+    }
+
+    fn unknown(&mut self, u: &ast::Unknown, ctx: Context) {
+        let word = &u.path[0];
+        let mut candidates: Vec<&str> = ctx
+            .allows()
+            .iter()
+            .copied()
+            .filter(|k| *k != "action")
+            .collect();
+        if ctx == Context::Runbook || ctx == Context::File {
+            candidates.extend([
+                "check", "when", "mitigate", "confirm", "followup", "runbook", "step", "todo",
+                "see", "wait",
+            ]);
+        }
+        let message = if u.path.len() > 1 {
+            format!("`{}` is not a target or a statement", word.name)
+        } else {
+            format!("unknown statement `{}`", word.name)
+        };
+        let allowed: Vec<String> = ctx.allows().iter().map(|k| format!("`{k}`")).collect();
+        let help = match did_you_mean(&word.name, candidates) {
+            Some(s) => format!("Did you mean `{s}`?"),
+            None => format!("{} allows {}.", capitalize(ctx.name()), allowed.join(", ")),
+        };
+        let d = self
+            .diag(&registry::UNKNOWN_STATEMENT, word.span, message)
+            .label("unknown")
+            .help(help);
+        self.report(d);
+    }
+}
+
+/// The span of a statement's first line, so labels stay small.
+fn head_span(stmt: &Stmt) -> Span {
+    let body_open = match stmt {
+        Stmt::Runbook(r) => Some(r.body.open),
+        Stmt::Check(c) => Some(c.body.open),
+        Stmt::When(w) => Some(w.body.open),
+        Stmt::Mitigate(m) => Some(m.body.open),
+        Stmt::Confirm(c) => Some(c.body.open),
+        Stmt::Followup(f) => Some(f.body.open),
+        _ => None,
+    };
+    let span = stmt.span();
+    body_open.map_or(span, |open| Span::new(span.start, open.end))
+}
+
+pub(super) fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+pub(super) fn duration(v: &ArgValues, name: &str) -> Option<u64> {
+    match v.0.get(name) {
+        Some(ArgValue::Duration(ms)) => Some(*ms),
+        _ => None,
+    }
+}
+
+pub(super) fn text(v: &ArgValues, name: &str) -> Option<String> {
+    match v.0.get(name) {
+        Some(ArgValue::Text(t)) => Some(t.source()),
+        _ => None,
+    }
+}
+
+/// Names of the parameters a block declares.
+pub(super) fn param_names(stmts: &[Stmt]) -> Vec<String> {
+    stmts
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::Param(p) => Some(p.name.name.clone()),
+            _ => None,
+        })
+        .collect()
+}

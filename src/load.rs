@@ -1,0 +1,155 @@
+//! Reading runbook files: paths to sources, ASTs and the checked plan.
+
+use crate::ast;
+use crate::check::{self, Checked, registry};
+use crate::diagnostic::{self, Diagnostic};
+use crate::source::{self, FileId, SourceFile, SourceMap, Span};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Everything one command read and found.
+pub struct Session {
+    pub sources: SourceMap,
+    /// Parsed files, by file id; `None` where parsing failed.
+    pub asts: Vec<Option<ast::File>>,
+    pub checked: Checked,
+}
+
+impl Session {
+    pub fn has_errors(&self) -> bool {
+        self.checked.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// A path given on the command line that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no runbook files (`*.rb`) found in {0}")]
+    Empty(String),
+}
+
+/// The `*.rb` files under each path (directories recursively), sorted and without repeats.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+                let entry = entry.map_err(|e| LoadError::Io {
+                    path: e.path().map_or_else(|| path.clone(), Path::to_path_buf),
+                    source: e.into(),
+                })?;
+                if entry.file_type().is_file()
+                    && entry.path().extension().is_some_and(|x| x == "rb")
+                {
+                    files.push(entry.into_path());
+                }
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.dedup();
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        return Err(LoadError::Empty(shown.join(", ")));
+    }
+    Ok(files)
+}
+
+/// Reads, parses (in parallel) and checks the files under `paths`.
+pub fn load(paths: &[PathBuf]) -> Result<Session, LoadError> {
+    let files = discover(paths)?;
+    let read: Vec<_> = files
+        .par_iter()
+        .map(|path| {
+            std::fs::read(path)
+                .map(|bytes| (path.clone(), bytes))
+                .map_err(|source| LoadError::Io {
+                    path: path.clone(),
+                    source,
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(from_bytes(read))
+}
+
+/// Parses and checks files already in memory.
+pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
+    let parsed: Vec<_> = files
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, (path, bytes))| {
+            let id = FileId(i);
+            let (text, bad_byte) = source::decode(bytes);
+            let file = SourceFile::new(path, text);
+            let (ast, mut diagnostics) = match bad_byte {
+                Some(at) => (None, vec![invalid_utf8(id, &file, at)]),
+                None => crate::syntax::parse(&file.text, id),
+            };
+            if ast.is_none() && diagnostics.is_empty() {
+                diagnostics.push(Diagnostic::new(
+                    &registry::SYNTAX_ERROR,
+                    id,
+                    Span::default(),
+                    "the file could not be parsed",
+                ));
+            }
+            (file, ast, diagnostics)
+        })
+        .collect();
+    let mut sources = SourceMap::default();
+    let mut asts = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (file, ast, mut found) in parsed {
+        sources.add(file);
+        asts.push(ast);
+        diagnostics.append(&mut found);
+    }
+    let inputs: Vec<check::Input> = asts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, ast)| {
+            ast.as_ref().map(|ast| check::Input {
+                file: FileId(i),
+                path: &sources.get(FileId(i)).path,
+                ast,
+            })
+        })
+        .collect();
+    let mut checked = check::check(&inputs);
+    // A file that did not parse has no plan, whatever the others hold.
+    let failed_parse = asts.iter().any(Option::is_none);
+    checked.diagnostics.extend(diagnostics);
+    diagnostic::sort(&mut checked.diagnostics);
+    if failed_parse || checked.diagnostics.iter().any(Diagnostic::is_error) {
+        checked.plan = None;
+    }
+    Session {
+        sources,
+        asts,
+        checked,
+    }
+}
+
+fn invalid_utf8(id: FileId, file: &SourceFile, at: usize) -> Diagnostic {
+    let end = file.text[at..]
+        .char_indices()
+        .nth(1)
+        .map_or(file.text.len(), |(i, _)| at + i);
+    Diagnostic::new(
+        &registry::INVALID_UTF8,
+        id,
+        Span::new(at, end),
+        "the file is not valid UTF-8",
+    )
+    .label("invalid byte here (shown as �)")
+}
