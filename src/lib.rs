@@ -7,5 +7,6 @@ pub mod diagnostic;
 pub mod effect;
 pub mod load;
 pub mod plan;
+pub mod run;
 pub mod source;
 pub mod syntax;

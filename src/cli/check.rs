@@ -1,0 +1,84 @@
+//! `lrb check`: lint runbooks for CI.
+
+use super::{exit, load_or_report};
+use crate::diagnostic::{self, Diagnostic, Severity};
+use clap::ValueEnum;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories (searched recursively for `*.rb`).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat warnings as errors for the exit code (`--deny warnings`).
+    #[arg(long, value_enum)]
+    pub deny: Option<Deny>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Annotated source snippets for people.
+    Human,
+    /// One JSON document with every finding.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+pub fn run(args: CheckArgs, color: bool) -> u8 {
+    let session = match load_or_report(&args.paths) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let diagnostics = &session.checked.diagnostics;
+    let mut out = std::io::stdout().lock();
+    let written = match args.format {
+        Format::Human => {
+            let text = diagnostic::render_human(diagnostics, &session.sources, color);
+            write!(out, "{text}").and_then(|_| {
+                writeln!(
+                    out,
+                    "{}: {} in {} file{}",
+                    if session.has_errors() {
+                        "failed"
+                    } else {
+                        "checked"
+                    },
+                    diagnostic::summary(diagnostics),
+                    session.sources.len(),
+                    if session.sources.len() == 1 { "" } else { "s" }
+                )
+            })
+        }
+        Format::Json => {
+            let items: Vec<_> = diagnostics
+                .iter()
+                .map(|d| d.to_json(&session.sources))
+                .collect();
+            let doc = serde_json::json!({
+                "files": session.sources.len(),
+                "errors": diagnostics.iter().filter(|d| d.is_error()).count(),
+                "warnings": diagnostics.iter().filter(|d| !d.is_error()).count(),
+                "diagnostics": items,
+            });
+            writeln!(out, "{doc:#}")
+        }
+    };
+    if written.is_err() {
+        return exit::USAGE;
+    }
+    let failing =
+        |d: &Diagnostic| d.severity == Severity::Error || (args.deny == Some(Deny::Warnings));
+    if diagnostics.iter().any(failing) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
+}
