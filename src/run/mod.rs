@@ -4,6 +4,9 @@
 //! backends (network and process I/O): the engine resolves targets and parameters into a
 //! [`Resolved`], then calls [`backend::execute`] for each action and gets an [`Outcome`].
 
+pub mod backend;
+pub mod mask;
+
 use crate::action::catalogue::TargetKind;
 use serde::Serialize;
 use std::collections::HashMap;
