@@ -107,7 +107,7 @@ fn describe(e: &redis::RedisError) -> String {
         || text.contains("WRONGPASS")
         || text.contains("NOAUTH")
     {
-        format!("{text}: check the password in the target's URL (`redis://:password@host:port`)")
+        format!("{text}: check the password in the target's URL")
     } else if e.is_timeout() {
         format!("{text}: no answer in time")
     } else {
