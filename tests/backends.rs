@@ -73,11 +73,17 @@ async fn run(action: &Action, resolved: &Resolved, timeout: Duration) -> Outcome
 }
 
 fn below(limit: f64) -> Bounds {
-    below(limit)
+    Bounds {
+        below: Some(limit),
+        ..Bounds::default()
+    }
 }
 
 fn equals(text: &str) -> Bounds {
-    equals(text)
+    Bounds {
+        equals: Some(text.into()),
+        ..Bounds::default()
+    }
 }
 
 fn assert_status(outcome: &Outcome, status: Status) {
@@ -131,10 +137,10 @@ async fn http_checks_status_body_and_json() {
     assert_status(&outcome, Status::Passed);
     assert_eq!(outcome.value, Some(Value::Text("v1.0.0".into())));
 
-    let error_rate = |below| {
+    let error_rate = |limit| {
         Action::Http(HttpAction {
             json: Some("/error_rate".into()),
-            bounds: below(below),
+            bounds: below(limit),
             ..get("/api/v1/system-metrics/platform")
         })
     };
@@ -356,10 +362,10 @@ async fn redis_ping_info_llen_and_commands() {
     let listed = run(&command(&format!("LRANGE {key} 0 -1")), &lab, TIMEOUT).await;
     assert_eq!(listed.value, Some(Value::Text("a\nb c".into())));
 
-    let llen = |below| {
+    let llen = |limit| {
         redis(RedisOp::Llen {
             key: Template::literal(key.clone()),
-            bounds: below(below),
+            bounds: below(limit),
         })
     };
     let outcome = run(&llen(100.0), &lab, TIMEOUT).await;
@@ -456,10 +462,16 @@ fn container(name: &str, state: Option<ContainerState>, health: Option<Health>) 
     })
 }
 
-/// Fails loudly when the lab's containers are missing, rather than testing nothing.
-async fn require_lab_containers(local: &Resolved) {
+/// Held by tests that stop lab containers (write) and by those that need them running (read).
+static LAB_CONTAINERS: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
+/// Waits until no test is stopping lab containers, then checks they run; fails loudly when
+/// they are missing rather than testing nothing. Hold the guard for the whole test.
+async fn lab_containers() -> tokio::sync::RwLockReadGuard<'static, ()> {
+    let guard = LAB_CONTAINERS.read().await;
+    let local = engine("local");
     for name in ["backend", "worker"] {
-        let outcome = run(&container(name, None, None), local, TIMEOUT).await;
+        let outcome = run(&container(name, None, None), &local, TIMEOUT).await;
         assert_eq!(
             outcome.status,
             Status::Passed,
@@ -467,12 +479,13 @@ async fn require_lab_containers(local: &Resolved) {
             outcome.detail
         );
     }
+    guard
 }
 
 #[tokio::test]
 async fn docker_inspects_containers_stats_logs_and_images() {
+    let _running = lab_containers().await;
     let local = engine("local");
-    require_lab_containers(&local).await;
     let healthy = container(
         "backend",
         Some(ContainerState::Running),
@@ -629,8 +642,8 @@ fn worker() -> Option<Template> {
 /// nothing else sees it stopped; it is running again at the end, whatever happened.
 #[tokio::test]
 async fn worker_lifecycle_through_docker_and_compose() {
-    let local = engine("local");
-    require_lab_containers(&local).await;
+    drop(lab_containers().await);
+    let _stopping = LAB_CONTAINERS.write().await;
     let result = tokio::spawn(worker_lifecycle()).await;
     let restore = std::process::Command::new("docker")
         .args(["start", "worker"])
@@ -704,7 +717,7 @@ async fn worker_lifecycle() {
 
 #[tokio::test]
 async fn compose_reads_the_lab_project() {
-    require_lab_containers(&engine("local")).await;
+    let _running = lab_containers().await;
     let file = lab("LRB_LAB_COMPOSE_FILE");
     let project = lab("LRB_LAB_COMPOSE_PROJECT");
     let backend = Some(Template::literal("backend"));
@@ -751,7 +764,7 @@ async fn compose_reads_the_lab_project() {
 /// `up`, `build` and `down` through the compose CLI, on a throwaway project of its own.
 #[tokio::test]
 async fn compose_cli_scales_builds_and_takes_down_a_project() {
-    require_lab_containers(&engine("local")).await;
+    let _running = lab_containers().await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("docker-compose.yml");
     std::fs::write(
