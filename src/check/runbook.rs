@@ -334,13 +334,23 @@ impl FileChecker<'_> {
                 .help("Add a read action such as `api.get \"/health\", status: 200` inside the check.");
             self.report(d);
         }
+        // A probe already reported as wrong must not make every comparison on it wrong too.
+        let written = c
+            .body
+            .stmts
+            .iter()
+            .filter(|s| matches!(s, Stmt::Action(_)))
+            .count();
+        let value_type = match probes.first() {
+            _ if probes.len() < written => ValueType::Any,
+            Some(p) => p.action.value_type(),
+            None => ValueType::None,
+        };
         Some(plan::Check {
             id: c.id.name.clone(),
             description,
             timeout_ms: duration(&options, "timeout").unwrap_or(plan::DEFAULT_PROBE_TIMEOUT_MS),
-            value_type: probes
-                .first()
-                .map_or(ValueType::None, |p: &plan::Step| p.action.value_type()),
+            value_type,
             probes,
             info: matches!(options.0.get("info"), Some(ArgValue::Bool(true))),
             span: c.span,
