@@ -1,2 +1,3 @@
 //! lrb
 pub mod effect;
+pub mod safety;
