@@ -233,12 +233,15 @@ impl Lexer {
                     return Ok(script);
                 }
                 _ => {
-                    if cmd.subshell.is_some() {
-                        return Err(LexError("word after a subshell"));
-                    }
-                    match self.word(&mut cmd)? {
-                        Token::Word(w) => cmd.words.push(w),
-                        Token::Fd => {}
+                    if let Token::Word(w) = self.word(&mut cmd)? {
+                        // An empty unquoted word is only a line continuation.
+                        if w.text.is_empty() && !w.quoted && !w.dynamic {
+                            continue;
+                        }
+                        if cmd.subshell.is_some() {
+                            return Err(LexError("word after a subshell"));
+                        }
+                        cmd.words.push(w);
                     }
                     need_command = false;
                 }
@@ -273,10 +276,10 @@ impl Lexer {
                 dynamic: true,
             };
             // It may be glued to more word characters; keep them.
-            if self.peek().is_some_and(|c| !is_meta(c)) {
-                if let Token::Word(rest) = self.word(cmd)? {
-                    w.text.push_str(&rest.text);
-                }
+            if self.peek().is_some_and(|c| !is_meta(c))
+                && let Token::Word(rest) = self.word(cmd)?
+            {
+                w.text.push_str(&rest.text);
             }
             cmd.words.push(w);
             return Ok(());
@@ -764,7 +767,8 @@ fn strip_wrappers(words: &[Word]) -> Option<&[Word]> {
             return Some(w);
         };
         let t = first.text.as_str();
-        if !first.quoted && !first.dynamic && is_assignment(first) {
+        // `X=$(cmd)` is still an assignment; its substitution is classified separately.
+        if !first.quoted && is_assignment(first) {
             w = &w[1..];
             continue;
         }
@@ -1328,6 +1332,19 @@ fn classify_argv(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
         "python" | "python3" | "perl" | "ruby" | "node" | "php" => classify_interp(name, args, ctx),
         "source" | "." => args.first().and_then(|f| risky_name(basename(f))),
         "ssh" => classify_ssh(args, ctx),
+        "su" => {
+            let o = getopt(
+                args,
+                "cgGsw",
+                &["command", "group", "supp-group", "shell"],
+                false,
+            );
+            let script = o.values(&["c", "command"]).next()?;
+            let inner = parse_at_depth(script, ctx.depth + 1).ok()?;
+            classify_script(&inner, ctx.depth + 1)
+        }
+        // Only reached as `command -v NAME`, which looks a name up.
+        "command" => read("command -v"),
         "docker" => classify_docker(argv, ctx),
         "docker-compose" => classify_compose(&argv[1..], "docker-compose", ctx),
         "podman" => classify_docker(argv, ctx),
@@ -1446,7 +1463,7 @@ fn classify_argv(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
             let listing = args
                 .first()
                 .is_some_and(|a| !a.starts_with("--") && a.trim_start_matches('-').contains('t'))
-                || args.iter().any(|a| *a == "--list");
+                || args.contains(&"--list");
             if listing {
                 read(name)
             } else {
@@ -1492,14 +1509,13 @@ fn kill_signal(args: &[&str]) -> Option<bool> {
         if let Some(v) = a.strip_prefix("--signal=") {
             return Some(is_kill(v));
         }
-        if let Some(sig) = a.strip_prefix('-') {
-            if sig
+        if let Some(sig) = a.strip_prefix('-')
+            && sig
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
-            {
-                return Some(is_kill(sig));
-            }
+        {
+            return Some(is_kill(sig));
         }
         i += 1;
     }
@@ -1663,11 +1679,16 @@ fn classify_shell_interp(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
     let name = basename(&argv[0].text);
     let mut i = 1;
     let mut has_c = false;
+    // `-s` (or no operand) reads the script from stdin; later words are its arguments.
+    let mut stdin_script = false;
     while let Some(w) = argv.get(i) {
         let t = w.text.as_str();
         if t == "--" {
             i += 1;
             break;
+        }
+        if t.starts_with('-') && !t.starts_with("--") && t.contains('s') {
+            stdin_script = true;
         }
         if t.starts_with("--") {
             i += 1;
@@ -1702,15 +1723,15 @@ fn classify_shell_interp(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
         let inner = parse_at_depth(&script.text, ctx.depth + 1).ok()?;
         return classify_script(&inner, ctx.depth + 1);
     }
+    let from_stdin = stdin_script || operand.is_none_or(|w| w.text == "-");
+    if from_stdin {
+        return if ctx.downloaded {
+            destroy(&format!("curl | {name}"), "runs a downloaded script")
+        } else {
+            None
+        };
+    }
     match operand {
-        None if ctx.downloaded => destroy(&format!("curl | {name}"), "runs a downloaded script"),
-        Some(w) if w.text == "-s" || w.text == "-" => {
-            if ctx.downloaded {
-                destroy(&format!("curl | {name}"), "runs a downloaded script")
-            } else {
-                None
-            }
-        }
         Some(w) if w.dynamic && ctx.subst_downloads => {
             destroy(&format!("{name} <(curl ...)"), "runs a downloaded script")
         }
@@ -2095,7 +2116,8 @@ fn classify_git(args: &[&str]) -> Option<Classification> {
             }
         }
         "push" => {
-            let force = long("--force")
+            let force = positional.iter().any(|p| p.starts_with('+'))
+                || long("--force")
                 || long("--force-with-lease")
                 || long("--force-if-includes")
                 || short('f')
@@ -2359,10 +2381,10 @@ fn classify_curl(args: &[&str]) -> Option<Classification> {
         .values(&["X", "request"])
         .next()
         .map(str::to_ascii_uppercase);
-    if let Some(m) = &method {
-        if !matches!(m.as_str(), "GET" | "HEAD" | "OPTIONS") {
-            return write(&format!("curl -X {m}"), "sends a state-changing request");
-        }
+    if let Some(m) = &method
+        && !matches!(m.as_str(), "GET" | "HEAD" | "OPTIONS")
+    {
+        return write(&format!("curl -X {m}"), "sends a state-changing request");
     }
     let sends = o.has(&[
         "d",
@@ -2571,4 +2593,161 @@ fn classify_mysql(args: &[&str], ctx: &Ctx) -> Option<Classification> {
         c.reason = format!("`mysql -e`: {}", c.reason);
     }
     Some(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(cmd: &Command) -> Vec<&str> {
+        cmd.words.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    /// Every command of every pipeline, as word lists.
+    fn shape(line: &str) -> Vec<Vec<Vec<String>>> {
+        let script = parse(line).unwrap_or_else(|e| panic!("{line}: {e:?}"));
+        script
+            .pipelines
+            .iter()
+            .map(|p| {
+                p.commands
+                    .iter()
+                    .map(|c| words(c).into_iter().map(String::from).collect())
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn effect(line: &str) -> Option<Effect> {
+        classify_shell(line).map(|c| c.effect)
+    }
+
+    #[test]
+    fn quotes_and_escapes() {
+        assert_eq!(
+            shape(r#"echo 'a b' "c d" e\ f"#),
+            vec![vec![vec!["echo", "a b", "c d", "e f"]]]
+        );
+        assert_eq!(
+            shape(r#"echo "a \"b\" \$x \n""#),
+            vec![vec![vec!["echo", "a \"b\" $x \\n"]]]
+        );
+        assert_eq!(shape(r"echo 'it'\''s'"), vec![vec![vec!["echo", "it's"]]]);
+        assert_eq!(shape(r"echo $'a\'b'"), vec![vec![vec!["echo", "a'b"]]]);
+        assert_eq!(shape("echo a \\\n b"), vec![vec![vec!["echo", "a", "b"]]]);
+        // Operators inside quotes are text.
+        assert_eq!(
+            shape("echo 'a | b && c; d'"),
+            vec![vec![vec!["echo", "a | b && c; d"]]]
+        );
+        assert!(parse("echo 'open").is_err());
+        assert!(parse("echo \"open").is_err());
+        assert!(parse("echo open\\").is_err());
+    }
+
+    #[test]
+    fn operators_split_segments() {
+        let s = shape("a | b || c && d; e & f\ng |& h");
+        let flat: Vec<usize> = s.iter().map(Vec::len).collect();
+        assert_eq!(flat, vec![2, 1, 1, 1, 1, 2]);
+        assert_eq!(shape("a|b")[0].len(), 2);
+        assert_eq!(shape("a;b").len(), 2);
+        assert_eq!(shape("a&&\nb").len(), 2, "newline after && continues");
+        assert!(parse("a |").is_err());
+        assert!(parse("| a").is_err());
+        assert!(parse("a && ; b").is_err());
+        assert!(parse("a ;; b").is_err());
+        assert!(parse("a && \\\n").is_err());
+        assert!(parse("a )").is_err());
+    }
+
+    #[test]
+    fn comments() {
+        assert_eq!(shape("ls # rm -rf /"), vec![vec![vec!["ls"]]]);
+        assert_eq!(shape("echo a#b"), vec![vec![vec!["echo", "a#b"]]]);
+        assert_eq!(shape("echo '#' x"), vec![vec![vec!["echo", "#", "x"]]]);
+    }
+
+    #[test]
+    fn substitutions_are_parsed() {
+        let s = parse("echo $(a $(b c) `d`) \"$(e)\" <(f) `g \\`h\\``").unwrap();
+        let cmd = &s.pipelines[0].commands[0];
+        assert_eq!(cmd.substs.len(), 4);
+        // `$(a $(b c) `d`)` holds its own two substitutions.
+        let outer = &cmd.substs[0].pipelines[0].commands[0];
+        assert_eq!(words(outer), vec!["a", "$(…)", "`…`"]);
+        assert_eq!(outer.substs.len(), 2);
+        assert_eq!(
+            words(&cmd.substs[3].pipelines[0].commands[0]),
+            vec!["g", "`…`"]
+        );
+        assert!(cmd.words[1].dynamic);
+        assert!(parse("echo $(ls").is_err());
+        assert!(parse("echo `ls").is_err());
+        assert!(parse("echo ${X:-$(rm -rf /)}").is_err());
+        assert!(parse("echo $(( $(id -u) + 1 ))").is_err());
+        assert_eq!(
+            shape("echo $((1 + 2))"),
+            vec![vec![vec!["echo", "$((1 + 2))"]]]
+        );
+        // A `)` inside quotes does not close the substitution.
+        assert_eq!(
+            words(
+                &parse("echo $(echo ')')").unwrap().pipelines[0].commands[0].substs[0].pipelines[0]
+                    .commands[0]
+            ),
+            vec!["echo", ")"]
+        );
+    }
+
+    #[test]
+    fn subshells_and_redirects() {
+        let s = parse("(cd /x && rm -r y) > log 2>&1").unwrap();
+        let cmd = &s.pipelines[0].commands[0];
+        assert_eq!(cmd.subshell.as_ref().unwrap().pipelines.len(), 2);
+        let kinds: Vec<RedirKind> = cmd.redirects.iter().map(|r| r.kind).collect();
+        assert_eq!(kinds, vec![RedirKind::Out, RedirKind::Dup]);
+        let s = parse("cat <in >>out 2>/dev/null <<< 'x' &>all").unwrap();
+        let kinds: Vec<RedirKind> = s.pipelines[0].commands[0]
+            .redirects
+            .iter()
+            .map(|r| r.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                RedirKind::In,
+                RedirKind::Append,
+                RedirKind::Out,
+                RedirKind::HereString,
+                RedirKind::Out
+            ]
+        );
+        assert_eq!(words(&s.pipelines[0].commands[0]), vec!["cat"]);
+        assert!(parse("cat <<EOF").is_err(), "here-documents fail closed");
+        assert!(parse("ls >").is_err());
+        assert!(parse("(ls").is_err());
+        assert!(parse("(ls) x").is_err());
+    }
+
+    #[test]
+    fn classification_through_the_segmenter() {
+        assert_eq!(effect("echo 'rm -rf /'"), Some(Effect::Read));
+        assert_eq!(effect("echo \"$(rm -rf /)\""), Some(Effect::Destructive));
+        assert_eq!(
+            effect("echo \\$(rm -rf /)"),
+            None,
+            "a bare `(` after escaped `$` is a syntax error"
+        );
+        assert_eq!(effect("echo a\\;rm -rf /"), Some(Effect::Read));
+        assert_eq!(effect("r\"m\" -rf /"), Some(Effect::Destructive));
+        assert_eq!(effect("FOO=$(rm -rf /)"), Some(Effect::Destructive));
+        assert_eq!(effect("ls > out"), Some(Effect::Write));
+        assert_eq!(effect("ls 2>/dev/null"), Some(Effect::Read));
+        assert_eq!(effect("ls | ./unknown"), None);
+        assert_eq!(
+            effect("git log | head; git reset --hard"),
+            Some(Effect::Destructive)
+        );
+    }
 }

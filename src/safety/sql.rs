@@ -7,6 +7,7 @@ use sqlparser::ast::{
 };
 use sqlparser::dialect::{Dialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, Tokenizer};
 use std::ops::ControlFlow;
 
 /// Classifies SQL (PostgreSQL dialect). `None` when it does not parse or cannot be judged
@@ -16,21 +17,33 @@ pub fn classify_sql(sql: &str) -> Option<Classification> {
 }
 
 pub(crate) fn classify_sql_with(dialect: &dyn Dialect, sql: &str) -> Option<Classification> {
-    let statements = Parser::parse_sql(dialect, sql).ok()?;
+    let statements = parse(dialect, sql)?;
     let mut acc = None;
     for statement in &statements {
-        acc = Some(worst(acc, classify_statement(statement)?));
+        let c = match statement {
+            Parsed::Statement(s) => classify_statement(s)?,
+            Parsed::Maintenance(keyword) => {
+                class(Effect::Write, format!("`{keyword}` runs table maintenance"))
+            }
+        };
+        acc = Some(worst(acc, c));
     }
     acc
 }
 
 /// `DELETE`/`UPDATE` statements lacking `WHERE`, as short descriptions like `DELETE FROM jobs`.
 pub fn sql_unbounded_writes(sql: &str) -> Vec<String> {
-    let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, sql) else {
+    let Some(statements) = parse(&PostgreSqlDialect {}, sql) else {
         return Vec::new();
     };
     let mut found = Vec::new();
-    for statement in statements.iter().filter(|s| executes(s)) {
+    for statement in &statements {
+        let Parsed::Statement(statement) = statement else {
+            continue;
+        };
+        if !executes(statement) {
+            continue;
+        }
         let _ = sqlparser::ast::visit_statements(statement, |s| {
             if let Some((desc, _)) = unbounded(s) {
                 found.push(desc);
@@ -39,6 +52,54 @@ pub fn sql_unbounded_writes(sql: &str) -> Vec<String> {
         });
     }
     found
+}
+
+enum Parsed {
+    Statement(Box<Statement>),
+    /// A maintenance command sqlparser cannot parse (e.g. `VACUUM ANALYZE t`, `REINDEX`).
+    Maintenance(String),
+}
+
+/// Parses with sqlparser. When the whole input fails, it is split into statements with
+/// sqlparser's tokenizer (so `;` inside strings or comments does not split) and each is
+/// parsed alone; only the listed maintenance commands are accepted unparsed.
+fn parse(dialect: &dyn Dialect, sql: &str) -> Option<Vec<Parsed>> {
+    if let Ok(statements) = Parser::parse_sql(dialect, sql) {
+        if statements.is_empty() {
+            return None;
+        }
+        return Some(
+            statements
+                .into_iter()
+                .map(|s| Parsed::Statement(Box::new(s)))
+                .collect(),
+        );
+    }
+    let tokens = Tokenizer::new(dialect, sql).tokenize().ok()?;
+    let mut out = Vec::new();
+    for chunk in tokens.split(|t| *t == Token::SemiColon) {
+        let first = chunk
+            .iter()
+            .find(|t| !matches!(t, Token::Whitespace(_)))
+            .map(ToString::to_string);
+        let Some(first) = first else { continue };
+        let keyword = first.to_ascii_uppercase();
+        if matches!(
+            keyword.as_str(),
+            "VACUUM" | "REINDEX" | "CHECKPOINT" | "CLUSTER"
+        ) {
+            out.push(Parsed::Maintenance(keyword));
+            continue;
+        }
+        let text: String = chunk.iter().map(ToString::to_string).collect();
+        let statements = Parser::parse_sql(dialect, &text).ok()?;
+        out.extend(
+            statements
+                .into_iter()
+                .map(|s| Parsed::Statement(Box::new(s))),
+        );
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// A plain `EXPLAIN` only plans its statement; `EXPLAIN ANALYZE` runs it.
