@@ -4,6 +4,7 @@
 mod action;
 mod flow;
 pub mod registry;
+mod rules;
 mod runbook;
 mod scope;
 
