@@ -33,7 +33,7 @@ pub(super) fn run(runbook: &plan::Runbook, file: FileId, out: &mut Vec<Diagnosti
 }
 
 /// Steps that may only read, with the block they are in: check probes and confirm probes.
-fn read_only_steps<'a>(rb: &'a plan::Runbook) -> impl Iterator<Item = (&'a Step, String)> {
+fn read_only_steps(rb: &plan::Runbook) -> impl Iterator<Item = (&Step, String)> {
     let checks = rb.checks.iter().flat_map(|c| {
         c.probes
             .iter()
