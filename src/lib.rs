@@ -14,6 +14,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod effect;
 pub mod load;
+pub mod output;
 pub mod plan;
 pub mod run;
 pub mod safety;
