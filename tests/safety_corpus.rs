@@ -168,3 +168,25 @@ fn odd_inputs_never_panic() {
     assert_eq!(classify_shell(""), None);
     assert_eq!(classify_redis("GET 'x"), None);
 }
+
+/// Every prefix of every corpus line, fed to all three classifiers: cuts mid-quote,
+/// mid-substitution and mid-operator must never panic.
+#[test]
+fn truncated_corpus_lines_never_panic() {
+    for file in [
+        "destructive.txt",
+        "write.txt",
+        "read.txt",
+        "unclassified.txt",
+    ] {
+        for line in lines(file) {
+            let body = line.split_once(": ").map_or(line.as_str(), |(_, b)| b);
+            for (cut, _) in body.char_indices() {
+                let prefix = &body[..cut];
+                let _ = classify_shell(prefix);
+                let _ = classify_sql(prefix);
+                let _ = classify_redis(prefix);
+            }
+        }
+    }
+}

@@ -989,7 +989,7 @@ fn classify_argv(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
         | "lspci" | "lsusb" | "uname" | "nproc" | "getconf" | "arch" | "vmstat" | "iostat"
         | "mpstat" | "sar" | "pidstat" | "top" | "htop" | "atop" | "iotop" | "cat" | "head"
         | "tail" | "less" | "more" | "grep" | "egrep" | "fgrep" | "rg" | "ag" | "zgrep"
-        | "zcat" | "bzcat" | "xzcat" | "jq" | "wc" | "uniq" | "cut" | "tr" | "echo" | "printf"
+        | "zcat" | "bzcat" | "xzcat" | "jq" | "wc" | "cut" | "tr" | "echo" | "printf"
         | "whoami" | "id" | "groups" | "printenv" | "env" | "ls" | "ll" | "stat" | "file"
         | "which" | "whereis" | "type" | "test" | "[" | "[[" | "true" | "false" | ":" | "sleep"
         | "column" | "nl" | "basename" | "dirname" | "realpath" | "readlink" | "pwd" | "tree"
@@ -1082,7 +1082,13 @@ fn classify_argv(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
         }
         "sed" => {
             let o = getopt(args, "efl", &["expression", "file", "line-length"], false);
-            if o.has(&["i", "in-place"]) {
+            let mut scripts: Vec<&str> = o.values(&["e", "expression"]).collect();
+            if scripts.is_empty() {
+                scripts.extend(o.positional.first().map(String::as_str));
+            }
+            if o.has(&["f", "file"]) || scripts.iter().any(|s| sed_runs_or_writes(s)) {
+                None // a script file, or `e`/`w` commands that run programs or write files
+            } else if o.has(&["i", "in-place"]) {
                 write("sed -i", "edits files in place")
             } else {
                 read(name)
@@ -1104,6 +1110,29 @@ fn classify_argv(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
         "yq" => {
             if args.iter().any(|a| *a == "-i" || *a == "--inplace") {
                 write("yq -i", "edits files in place")
+            } else {
+                read(name)
+            }
+        }
+        "uniq" => {
+            // A second operand is an output file.
+            if getopt(
+                args,
+                "fsw",
+                &[
+                    "skip-fields",
+                    "skip-chars",
+                    "check-chars",
+                    "group",
+                    "all-repeated",
+                ],
+                false,
+            )
+            .positional
+            .len()
+                > 1
+            {
+                write("uniq", "writes a file")
             } else {
                 read(name)
             }
@@ -1494,6 +1523,64 @@ fn classify_argv(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
     }
 }
 
+/// Whether a sed script uses `e`/`w`/`W` commands or `s///e`/`s///w` flags. Anything it
+/// cannot follow counts as yes.
+fn sed_runs_or_writes(script: &str) -> bool {
+    let c: Vec<char> = script.chars().collect();
+    let mut i = 0;
+    // Skips a delimited part (regex or replacement) honouring backslash escapes.
+    let part = |mut i: usize, delim: char| -> Option<usize> {
+        while i < c.len() {
+            match c[i] {
+                '\\' => i += 2,
+                ch if ch == delim => return Some(i + 1),
+                _ => i += 1,
+            }
+        }
+        None
+    };
+    while i < c.len() {
+        match c[i] {
+            ' ' | '\t' | '\n' | ';' | '{' | '}' | '!' | ',' | '$' | '~' | '+' => i += 1,
+            d if d.is_ascii_digit() => i += 1,
+            '/' => match part(i + 1, '/') {
+                Some(next) => i = next,
+                None => return true,
+            },
+            '\\' => match c.get(i + 1).and_then(|&d| part(i + 2, d)) {
+                Some(next) => i = next,
+                None => return true,
+            },
+            's' | 'y' => {
+                let Some(&delim) = c.get(i + 1) else {
+                    return true;
+                };
+                let Some(next) = part(i + 2, delim).and_then(|n| part(n, delim)) else {
+                    return true;
+                };
+                i = next;
+                while i < c.len() && !matches!(c[i], ';' | '\n' | '}') {
+                    if c[i] == 'e' || c[i] == 'w' {
+                        return true;
+                    }
+                    i += 1;
+                }
+            }
+            'e' | 'w' | 'W' => return true,
+            // Text, labels and file names run to the end of the line.
+            'a' | 'i' | 'c' | 'r' | 'R' | 'b' | 't' | 'T' | ':' => {
+                while i < c.len() && c[i] != '\n' {
+                    i += 1;
+                }
+            }
+            'p' | 'P' | 'd' | 'D' | 'n' | 'N' | 'g' | 'G' | 'h' | 'H' | 'x' | 'l' | 'q' | 'Q'
+            | '=' | 'z' | 'F' => i += 1,
+            _ => return true,
+        }
+    }
+    false
+}
+
 /// `Some(true)` when the signal is KILL, `Some(false)` for another explicit signal.
 fn kill_signal(args: &[&str]) -> Option<bool> {
     let is_kill = |s: &str| {
@@ -1773,7 +1860,8 @@ fn words_from(texts: &[&str]) -> Vec<Word> {
         .iter()
         .map(|t| Word {
             text: t.to_string(),
-            quoted: true,
+            // Unquoted, so `sudo`/`env` wrappers inside are still seen through.
+            quoted: false,
             dynamic: t.contains('$'),
         })
         .collect()
