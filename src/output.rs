@@ -20,8 +20,16 @@ fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
     sarif::ReportingDescriptor::builder()
         .id(rule.code)
         .name(rule.name)
-        .short_description(sarif::MultiformatMessageString::builder().text(rule.summary).build())
-        .full_description(sarif::MultiformatMessageString::builder().text(rule.summary).build())
+        .short_description(
+            sarif::MultiformatMessageString::builder()
+                .text(rule.summary)
+                .build(),
+        )
+        .full_description(
+            sarif::MultiformatMessageString::builder()
+                .text(rule.summary)
+                .build(),
+        )
         .help(
             sarif::MultiformatMessageString::builder()
                 .text(rule.help)
@@ -53,7 +61,11 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Val
                 .start_line(start_line as i64)
                 .start_column(start_column as i64)
                 .end_line(end_line as i64)
-                .end_column(end_column.max(if end_line == start_line { start_column + 1 } else { 1 }) as i64)
+                .end_column(end_column.max(if end_line == start_line {
+                    start_column + 1
+                } else {
+                    1
+                }) as i64)
                 .build();
             let location = sarif::Location::builder()
                 .physical_location(
@@ -132,7 +144,9 @@ pub fn github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
 
 // Escaping as GitHub's toolkit does for workflow commands.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {

@@ -20,7 +20,12 @@ pub(super) fn apply(file: FileId, text: &str, ast: &ast::File, diagnostics: &mut
     flatten(&ast.body, &mut stmts);
     let mut allows = Vec::new();
     for comment in &ast.comments {
-        let Some(rest) = comment.text.trim_start_matches('#').trim_start().strip_prefix("lrb:allow") else {
+        let Some(rest) = comment
+            .text
+            .trim_start_matches('#')
+            .trim_start()
+            .strip_prefix("lrb:allow")
+        else {
             continue;
         };
         allows.extend(parse(file, text, comment, rest, &stmts, diagnostics));
@@ -28,7 +33,9 @@ pub(super) fn apply(file: FileId, text: &str, ast: &ast::File, diagnostics: &mut
     diagnostics.retain(|d| {
         let covering = allows.iter_mut().find(|a| {
             a.rules.contains(&d.rule)
-                && a.scope.is_some_and(|s| s.start <= d.span.start && d.span.start < s.end.max(s.start + 1))
+                && a.scope.is_some_and(|s| {
+                    s.start <= d.span.start && d.span.start < s.end.max(s.start + 1)
+                })
         });
         match covering {
             Some(a) => {
@@ -47,7 +54,11 @@ pub(super) fn apply(file: FileId, text: &str, ast: &ast::File, diagnostics: &mut
                 a.span,
                 format!("`lrb:allow({})` silences nothing", codes.join(", ")),
             )
-            .label(if a.scope.is_some() { "no such finding on the next statement" } else { "no statement follows" }),
+            .label(if a.scope.is_some() {
+                "no such finding on the next statement"
+            } else {
+                "no statement follows"
+            }),
         );
     }
 }
@@ -62,9 +73,14 @@ fn parse(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Allow> {
     let malformed = |message: &str| {
-        Diagnostic::new(&registry::UNKNOWN_ALLOW, file, comment.span, message.to_string())
-            .label("malformed allow comment")
-            .help("Write `# lrb:allow(LRB401) why this is acceptable`.")
+        Diagnostic::new(
+            &registry::UNKNOWN_ALLOW,
+            file,
+            comment.span,
+            message.to_string(),
+        )
+        .label("malformed allow comment")
+        .help("Write `# lrb:allow(LRB401) why this is acceptable`.")
     };
     let Some((inside, reason)) = rest.strip_prefix('(').and_then(|r| r.split_once(')')) else {
         diagnostics.push(malformed("an allow comment needs its codes in parentheses"));
