@@ -17,10 +17,7 @@ pub fn page(rule: &Rule) -> Option<&'static str> {
 }
 
 pub fn list() -> u8 {
-    println!(
-        "{:<8} {:<28} {:<8} {}",
-        "CODE", "NAME", "LEVEL", "WHAT IT FINDS"
-    );
+    println!("{:<8} {:<28} {:<8} WHAT IT FINDS", "CODE", "NAME", "LEVEL");
     for rule in registry::ALL {
         let allow = if rule.suppressible() {
             ""
