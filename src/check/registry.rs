@@ -61,6 +61,9 @@ rules! {
     MALFORMED_STATEMENT = "LRB009" "malformed-statement" Error
         "a statement with the wrong shape of arguments"
         "Give the statement the arguments shown in `docs/language.md`.";
+    TOO_DEEP = "LRB010" "nesting-too-deep" Error
+        "blocks or brackets nested deeper than lrb reads"
+        "Flatten the nesting; a runbook needs only a few levels of blocks and brackets.";
     UNKNOWN_TARGET = "LRB101" "unknown-target" Error
         "an action names a target that is not declared"
         "Declare the target with `target :name, kind: address`, or fix the name.";
