@@ -668,8 +668,18 @@ impl FileChecker<'_> {
 
     /// Flow findings that need the whole runbook.
     fn flow(&mut self, rb: &ast::Runbook, out: &plan::Runbook) {
+        // Without its `end`, the runbook swallowed what followed: its shape is a guess.
+        if rb.body.close.is_none() {
+            return;
+        }
         let head = Span::new(rb.span.start, rb.body.open.end);
-        if out.title.is_none() {
+        // A `title` with a bad value is already reported; do not also call it missing.
+        let has_title = rb
+            .body
+            .stmts
+            .iter()
+            .any(|s| matches!(s, Stmt::Meta(m) if m.key.name == "title"));
+        if !has_title {
             let d = self
                 .diag(
                     &registry::MISSING_TITLE,
@@ -692,11 +702,13 @@ impl FileChecker<'_> {
                 .label("no `confirm` block");
             self.report(d);
         }
-        let read: HashSet<&str> = out
-            .branches
-            .iter()
-            .flat_map(|b| b.condition.checks())
-            .collect();
+        // From the conditions as written, so a condition with an error still counts as reading.
+        let mut read = HashSet::new();
+        for stmt in &rb.body.stmts {
+            if let Stmt::When(w) = stmt {
+                cond_checks(&w.cond, &mut read);
+            }
+        }
         for check in out
             .checks
             .iter()
@@ -714,6 +726,20 @@ impl FileChecker<'_> {
                     check.id
                 ));
             self.report(d);
+        }
+    }
+}
+
+/// The ids of the checks a condition names.
+fn cond_checks<'a>(cond: &'a ast::Cond, into: &mut HashSet<&'a str>) {
+    match cond {
+        ast::Cond::State { check, .. } | ast::Cond::Compare { check, .. } => {
+            into.insert(check.name.as_str());
+        }
+        ast::Cond::Not(inner, _) => cond_checks(inner, into),
+        ast::Cond::And(a, b) | ast::Cond::Or(a, b) => {
+            cond_checks(a, into);
+            cond_checks(b, into);
         }
     }
 }
