@@ -119,6 +119,9 @@ rules! {
     MISSING_TITLE = "LRB305" "missing-title" Warning
         "a runbook without a title"
         "Add `title \"...\"` so people know what the runbook is for.";
+    NO_RUNBOOK = "LRB306" "no-runbook" Error
+        "a file that defines no runbook"
+        "Add `runbook :name do ... end`, or leave the file out; targets and parameters are not shared between files.";
 }
 
 /// Looks a rule up by code (`LRB101`) or name (`unknown-target`), ignoring case.
