@@ -2,7 +2,7 @@
 
 use super::flow;
 use super::registry;
-use super::scope::{Context, FileChecker, Scope, duration, param_names, text};
+use super::scope::{Context, FileChecker, Scope, duration, param_names, secret_names, text};
 use crate::action::ValueType;
 use crate::action::catalogue::{ArgSpec, ArgType, ArgValue};
 use crate::ast::{self, ExprKind, Stmt};
@@ -30,8 +30,10 @@ impl FileChecker<'_> {
         let stmts = &rb.body.stmts;
         let mut scope = file_scope.clone();
         let outer_params = self.known_params.clone();
+        let outer_secrets = self.secret_params.clone();
         self.known_params.extend(param_names(stmts));
         self.declarations(stmts, &mut scope);
+        self.secret_params = secret_names(&scope);
         let mut used_targets = HashSet::new();
 
         let mut out = plan::Runbook {
@@ -149,7 +151,9 @@ impl FileChecker<'_> {
             .collect();
         targets.sort_by(|a, b| a.name.cmp(&b.name));
         out.targets = targets;
+        super::rules::run(&out, self.input.file, &mut self.diagnostics);
         self.known_params = outer_params;
+        self.secret_params = outer_secrets;
         out
     }
 
@@ -289,12 +293,33 @@ impl FileChecker<'_> {
         }
     }
 
-    /// A string argument, interpolation kept as `#{name}`.
+    /// A string shown to people, interpolation kept as `#{name}`.
     pub(super) fn text_value(&mut self, e: &ast::Expr, what: &str) -> Option<String> {
-        match self.coerce(e, &opt("text", ArgType::Text), what)? {
-            ArgValue::Text(t) => Some(t.source()),
-            _ => None,
+        self.shown_text(e, what).map(|t| t.source())
+    }
+
+    /// A text argument that is printed as it is: it must not carry a secret.
+    fn shown_text(&mut self, e: &ast::Expr, what: &str) -> Option<crate::action::Template> {
+        let ArgValue::Text(t) = self.coerce(e, &opt("text", ArgType::Text), what)? else {
+            return None;
+        };
+        let secrets: Vec<String> = t
+            .params()
+            .filter(|p| self.secret_params.iter().any(|s| s == p))
+            .map(str::to_string)
+            .collect();
+        for name in secrets {
+            let d = self
+                .diag(
+                    &registry::SECRET_PRINTED,
+                    e.span,
+                    format!("secret parameter `{name}` is interpolated into {what}, which is shown to people"),
+                )
+                .label("prints the secret")
+                .help(format!("Remove `#{{{name}}}` from the text; name the secret instead (\"the value of `{name}`\")."));
+            self.report(d);
         }
+        Some(t)
     }
 
     fn check_def(
@@ -334,13 +359,23 @@ impl FileChecker<'_> {
                 .help("Add a read action such as `api.get \"/health\", status: 200` inside the check.");
             self.report(d);
         }
+        // A probe already reported as wrong must not make every comparison on it wrong too.
+        let written = c
+            .body
+            .stmts
+            .iter()
+            .filter(|s| matches!(s, Stmt::Action(_)))
+            .count();
+        let value_type = match probes.first() {
+            _ if probes.len() < written => ValueType::Any,
+            Some(p) => p.action.value_type(),
+            None => ValueType::None,
+        };
         Some(plan::Check {
             id: c.id.name.clone(),
             description,
             timeout_ms: duration(&options, "timeout").unwrap_or(plan::DEFAULT_PROBE_TIMEOUT_MS),
-            value_type: probes
-                .first()
-                .map_or(ValueType::None, |p: &plan::Step| p.action.value_type()),
+            value_type,
             probes,
             info: matches!(options.0.get("info"), Some(ArgValue::Bool(true))),
             span: c.span,
@@ -460,11 +495,11 @@ impl FileChecker<'_> {
                 .help("Add read actions that pass once the service has recovered, such as `api.get \"/health\", status: 200`.");
             self.report(d);
         }
-        let within = duration(&options, "within");
         Some(plan::Confirm {
-            within_ms: within.unwrap_or(plan::DEFAULT_CONFIRM_WITHIN_MS),
+            within_ms: duration(&options, "within").unwrap_or(plan::DEFAULT_CONFIRM_WITHIN_MS),
             every_ms: duration(&options, "every").unwrap_or(plan::DEFAULT_CONFIRM_EVERY_MS),
-            bounded: within.is_some(),
+            // A bound written wrongly is reported as such, not also as missing.
+            bounded: c.options.iter().any(|k| k.key.name == "within"),
             probes,
             span: c.span,
         })
@@ -484,9 +519,7 @@ impl FileChecker<'_> {
                 Stmt::Action(a) => out.extend(self.action(a, scope, used)),
                 Stmt::Step(s) => {
                     self.options(&s.options, &[], "`step`");
-                    if let Some(text) = self.coerce(&s.text, &opt("text", ArgType::Text), "`step`")
-                        && let ArgValue::Text(text) = text
-                    {
+                    if let Some(text) = self.shown_text(&s.text, "`step`") {
                         out.push(plan::Step {
                             action: crate::action::Action::Manual(crate::action::ManualStep {
                                 text,
@@ -658,8 +691,18 @@ impl FileChecker<'_> {
 
     /// Flow findings that need the whole runbook.
     fn flow(&mut self, rb: &ast::Runbook, out: &plan::Runbook) {
+        // Without its `end`, the runbook swallowed what followed: its shape is a guess.
+        if rb.body.close.is_none() {
+            return;
+        }
         let head = Span::new(rb.span.start, rb.body.open.end);
-        if out.title.is_none() {
+        // A `title` with a bad value is already reported; do not also call it missing.
+        let has_title = rb
+            .body
+            .stmts
+            .iter()
+            .any(|s| matches!(s, Stmt::Meta(m) if m.key.name == "title"));
+        if !has_title {
             let d = self
                 .diag(
                     &registry::MISSING_TITLE,
@@ -682,11 +725,13 @@ impl FileChecker<'_> {
                 .label("no `confirm` block");
             self.report(d);
         }
-        let read: HashSet<&str> = out
-            .branches
-            .iter()
-            .flat_map(|b| b.condition.checks())
-            .collect();
+        // From the conditions as written, so a condition with an error still counts as reading.
+        let mut read = HashSet::new();
+        for stmt in &rb.body.stmts {
+            if let Stmt::When(w) = stmt {
+                cond_checks(&w.cond, &mut read);
+            }
+        }
         for check in out
             .checks
             .iter()
@@ -704,6 +749,20 @@ impl FileChecker<'_> {
                     check.id
                 ));
             self.report(d);
+        }
+    }
+}
+
+/// The ids of the checks a condition names.
+fn cond_checks<'a>(cond: &'a ast::Cond, into: &mut HashSet<&'a str>) {
+    match cond {
+        ast::Cond::State { check, .. } | ast::Cond::Compare { check, .. } => {
+            into.insert(check.name.as_str());
+        }
+        ast::Cond::Not(inner, _) => cond_checks(inner, into),
+        ast::Cond::And(a, b) | ast::Cond::Or(a, b) => {
+            cond_checks(a, into);
+            cond_checks(b, into);
         }
     }
 }

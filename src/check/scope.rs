@@ -89,6 +89,8 @@ pub(super) struct FileChecker<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Parameters visible where checking is now.
     pub known_params: Vec<String>,
+    /// Those of them marked `secret: true`.
+    pub secret_params: Vec<String>,
 }
 
 impl<'a> FileChecker<'a> {
@@ -98,6 +100,7 @@ impl<'a> FileChecker<'a> {
             runbooks,
             diagnostics: Vec::new(),
             known_params: Vec::new(),
+            secret_params: Vec::new(),
         }
     }
 
@@ -123,6 +126,7 @@ impl<'a> FileChecker<'a> {
         };
         self.known_params = param_names(body);
         self.declarations(body, &mut scope);
+        self.secret_params = secret_names(&scope);
         let mut out = Vec::new();
         for stmt in body {
             match stmt {
@@ -190,7 +194,13 @@ impl<'a> FileChecker<'a> {
             self.report(d);
             return None;
         };
-        let address = self.address(&t.address, kind)?;
+        // A bad address is reported once: the target still exists, so its uses are not also
+        // "unknown target". Any error drops the plan, so the empty address never runs.
+        let address = self
+            .address(&t.address, kind)
+            .unwrap_or(plan::Address::Literal {
+                value: String::new(),
+            });
         let mut allowed = vec![ArgSpec {
             name: "timeout",
             ty: catalogue::ArgType::Duration,
@@ -259,6 +269,9 @@ impl<'a> FileChecker<'a> {
             }
             _ => None,
         };
+        if let Some(plan::Address::Literal { value }) = &address {
+            self.literal_credential(value, e.span);
+        }
         if address.is_none() && e.kind != ExprKind::Invalid {
             let d = self
                 .diag(
@@ -380,6 +393,10 @@ impl<'a> FileChecker<'a> {
     pub fn coerce(&mut self, e: &Expr, spec: &ArgSpec, what: &str) -> Option<ArgValue> {
         self.check_refs(e);
         match catalogue::coerce(e, spec.ty) {
+            Ok(ArgValue::Text(t)) => {
+                self.literal_credential(&t.source(), e.span);
+                Some(ArgValue::Text(t))
+            }
             Ok(v) => Some(v),
             Err(reason) if reason.is_empty() => None,
             Err(reason) => {
@@ -394,6 +411,19 @@ impl<'a> FileChecker<'a> {
                 self.report(d);
                 None
             }
+        }
+    }
+
+    fn literal_credential(&mut self, text: &str, span: Span) {
+        if let Some(what) = super::rules::find_credential(text) {
+            let d = self
+                .diag(
+                    &registry::LITERAL_CREDENTIAL,
+                    span,
+                    format!("this text holds {what}"),
+                )
+                .label("credential written in the runbook");
+            self.report(d);
         }
     }
 
@@ -457,6 +487,25 @@ impl<'a> FileChecker<'a> {
 
     fn unknown(&mut self, u: &ast::Unknown, ctx: Context) {
         let word = &u.path[0];
+        // A keyword the grammar could not match: its arguments or block are wrong, not its name.
+        if let [_] = u.path.as_slice()
+            && let Some(usage) = usage(&word.name)
+        {
+            let d = self
+                .diag(
+                    &registry::MALFORMED_STATEMENT,
+                    Span::new(
+                        u.span.start,
+                        u.body.as_ref().map_or(u.span.end, |b| b.open.end),
+                    ),
+                    format!("malformed `{}` statement", word.name),
+                )
+                .label(format!("expected `{usage}`"))
+                .help(format!(
+                    "Write it as `{usage}`; `docs/language.md` shows every statement."
+                ));
+            return self.report(d);
+        }
         let mut candidates: Vec<&str> = ctx
             .allows()
             .iter()
@@ -485,6 +534,30 @@ impl<'a> FileChecker<'a> {
             .help(help);
         self.report(d);
     }
+}
+
+/// How a statement keyword is written, for a statement that has its keyword but not its shape.
+fn usage(keyword: &str) -> Option<&'static str> {
+    Some(match keyword {
+        "target" => "target :api, http: \"http://127.0.0.1:3000\"",
+        "param" => "param :version, default: \"v1.0.0\"",
+        "runbook" => "runbook :name do ... end",
+        "check" => "check :name do ... end",
+        "mitigate" => "mitigate \"Restart the backend\" do ... end",
+        "confirm" => "confirm within: 2m, every: 5s do ... end",
+        "followup" => "followup do ... end",
+        "step" => "step \"what the operator does\"",
+        "todo" => "todo \"what to follow up\"",
+        "see" => "see :other_runbook",
+        "wait" => "wait 10s",
+        "title" => "title \"API Outage\"",
+        "owner" => "owner \"platform-oncall\"",
+        "description" => "description \"...\"",
+        "symptom" => "symptom \"...\"",
+        "severity" => "severity :high",
+        "tags" => "tags :api, :http",
+        _ => return None,
+    })
 }
 
 /// The span of a statement's first line, so labels stay small.
@@ -531,5 +604,15 @@ pub(super) fn param_names(stmts: &[Stmt]) -> Vec<String> {
             Stmt::Param(p) => Some(p.name.name.clone()),
             _ => None,
         })
+        .collect()
+}
+
+/// Names of the parameters in scope marked `secret: true`.
+pub(super) fn secret_names(scope: &Scope) -> Vec<String> {
+    scope
+        .params
+        .values()
+        .filter(|(_, p)| p.secret)
+        .map(|(_, p)| p.name.clone())
         .collect()
 }

@@ -2,6 +2,7 @@
 //! The only module that prints or colours.
 
 mod check;
+mod rules;
 
 use crate::load::{self, Session};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -49,6 +50,17 @@ pub enum Command {
         after_help = "Examples:\n  lrb check runbooks/\n  lrb check --deny warnings runbooks/\n  lrb check --format json runbooks/ > findings.json\n\nExit codes: 0 clean (warnings allowed), 1 errors found, 2 usage or I/O error."
     )]
     Check(check::CheckArgs),
+    /// List every rule: code, name, level and what it finds.
+    #[command(after_help = "Examples:\n  lrb rules\n  lrb rules | grep LRB4")]
+    Rules,
+    /// Print a rule's page: what it finds, why it matters, an example and the fix.
+    #[command(
+        after_help = "Examples:\n  lrb explain LRB401\n  lrb explain unacknowledged-destructive"
+    )]
+    Explain {
+        /// A code (`LRB401`) or a name (`unacknowledged-destructive`).
+        code: String,
+    },
 }
 
 impl ColorChoice {
@@ -70,6 +82,8 @@ pub fn main() -> ExitCode {
     let color = cli.color.enabled();
     let code = match cli.command {
         Command::Check(args) => check::run(args, color),
+        Command::Rules => rules::list(),
+        Command::Explain { code } => rules::explain(&code),
     };
     ExitCode::from(code)
 }
