@@ -44,7 +44,10 @@ pub(super) async fn run(a: &RedisAction, ctx: &Ctx<'_>) -> Probe {
                 return Ok(Finding::passed(format!("`{name}` answered INFO")).output(info));
             };
             let Some(raw) = info_field(&info, field) else {
-                let which = section.as_ref().map(|s| format!(" {s}")).unwrap_or_default();
+                let which = section
+                    .as_ref()
+                    .map(|s| format!(" {s}"))
+                    .unwrap_or_default();
                 return Ok(Finding::failed(format!(
                     "`{name}` has no `{field}` in INFO{which}"
                 )));
