@@ -114,8 +114,13 @@ impl FileChecker<'_> {
         })
     }
 
+    /// Errors that make an action malformed. Safety findings (a literal credential) do not: the
+    /// action is still built, so the other safety rules see it and an allowed finding keeps it.
     fn error_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.is_error() && !d.rule.suppressible())
+            .count()
     }
 
     fn unknown_target(&mut self, call: &ast::ActionCall, scope: &Scope) -> Option<plan::Step> {
