@@ -272,3 +272,22 @@ fn rules_lists_every_rule_once() {
         }
     });
 }
+
+#[test]
+fn the_index_lists_every_rule_with_its_level_and_whether_it_can_be_silenced() {
+    let index = std::fs::read_to_string(root().join("docs/rules/README.md")).expect("README");
+    each_rule("docs/rules/README.md", |r| {
+        let row = format!(
+            "| [{0}]({0}.md) | `{1}` | {2} | {3} | {4} |",
+            r.code,
+            r.name,
+            r.severity,
+            if r.suppressible() { "yes" } else { "no" },
+            r.summary
+        );
+        match index.lines().filter(|l| *l == row).count() {
+            1 => Vec::new(),
+            n => vec![format!("{}: {n} rows `{row}`", r.code)],
+        }
+    });
+}
