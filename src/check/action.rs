@@ -105,7 +105,13 @@ impl FileChecker<'_> {
                 None => {}
             }
         }
-        if self.error_count() > errors_before {
+        // An argument the parser already reported (an unterminated string, a bad number) would
+        // make every later finding on this action a guess.
+        let invalid = positional
+            .iter()
+            .chain(call.args.keywords.iter().map(|k| &k.value))
+            .any(|e| e.kind == ast::ExprKind::Invalid);
+        if invalid || self.error_count() > errors_before {
             return None;
         }
         Some(plan::Step {
