@@ -715,11 +715,14 @@ impl FileChecker<'_> {
                 .label("no `confirm` block");
             self.report(d);
         }
-        let read: HashSet<&str> = out
-            .branches
-            .iter()
-            .flat_map(|b| b.condition.checks())
-            .collect();
+        // Read from the source, not the plan: a condition dropped for naming an unknown check
+        // still reads the checks it names correctly.
+        let mut read = HashSet::new();
+        for stmt in &rb.body.stmts {
+            if let Stmt::When(w) = stmt {
+                cond_checks(&w.cond, &mut read);
+            }
+        }
         for check in out
             .checks
             .iter()
@@ -737,6 +740,19 @@ impl FileChecker<'_> {
                     check.id
                 ));
             self.report(d);
+        }
+    }
+}
+
+fn cond_checks<'a>(cond: &'a ast::Cond, out: &mut HashSet<&'a str>) {
+    match cond {
+        ast::Cond::State { check, .. } | ast::Cond::Compare { check, .. } => {
+            out.insert(&check.name);
+        }
+        ast::Cond::Not(c, _) => cond_checks(c, out),
+        ast::Cond::And(a, b) | ast::Cond::Or(a, b) => {
+            cond_checks(a, out);
+            cond_checks(b, out);
         }
     }
 }
