@@ -291,3 +291,26 @@ fn the_index_lists_every_rule_with_its_level_and_whether_it_can_be_silenced() {
         }
     });
 }
+
+/// One mistake, one finding: a bad argument or an unknown check must not set off other rules
+/// on the same statement (a phantom LRB403 on an unterminated string, LRB303 on the checks a
+/// dropped condition did read).
+#[test]
+fn a_finding_does_not_cascade_into_others() {
+    let cases: [(&str, &[&str]); 4] = [
+        ("LRB002", &["LRB002"]),
+        ("LRB104", &["LRB104", "LRB104"]),
+        ("LRB202", &["LRB202"]),
+        ("LRB203", &["LRB203"]),
+    ];
+    for (code, want) in cases {
+        let rule = registry::find(code).expect("a registry code");
+        let session = check("fires.rb", read(&fixture(rule, "fires")));
+        assert_eq!(
+            codes(&session),
+            want,
+            "{code}/fires.rb: {}",
+            describe(&session)
+        );
+    }
+}
