@@ -130,6 +130,9 @@ impl FileChecker<'_> {
     }
 
     fn unknown_target(&mut self, call: &ast::ActionCall, scope: &Scope) -> Option<plan::Step> {
+        if self.broken_targets.contains(&call.target.name) {
+            return None;
+        }
         let names: Vec<&str> = scope
             .targets
             .keys()
