@@ -292,13 +292,16 @@ fn the_index_lists_every_rule_with_its_level_and_whether_it_can_be_silenced() {
     });
 }
 
-/// One mistake, one finding: a bad argument or an unknown check must not set off other rules
-/// on the same statement (a phantom LRB403 on an unterminated string, LRB303 on the checks a
-/// dropped condition did read).
+/// One mistake, one finding: a bad argument, target or check must not set off other rules (a
+/// phantom LRB403 on an unterminated string, LRB303 on the checks a dropped condition did read,
+/// LRB101 on every use of a target whose kind is wrong, LRB007 for a known but malformed
+/// statement).
 #[test]
 fn a_finding_does_not_cascade_into_others() {
-    let cases: [(&str, &[&str]); 4] = [
+    let cases: [(&str, &[&str]); 6] = [
         ("LRB002", &["LRB002"]),
+        ("LRB009", &["LRB009", "LRB009"]),
+        ("LRB108", &["LRB108"]),
         ("LRB104", &["LRB104", "LRB104"]),
         ("LRB202", &["LRB202"]),
         ("LRB203", &["LRB203"]),

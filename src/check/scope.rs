@@ -61,6 +61,23 @@ impl Context {
         }
     }
 
+    /// How a statement of this keyword is written, for one the grammar could not match.
+    fn shape(keyword: &str) -> Option<&'static str> {
+        Some(match keyword {
+            "target" => "`target :name, http: \"http://127.0.0.1:3000\"`",
+            "param" => "`param :name, default: \"value\"`",
+            "runbook" => "`runbook :name do ... end`",
+            "check" => "`check :name, \"what it checks\" do ... end`",
+            "mitigate" => "`mitigate \"what it does\" do ... end`",
+            "confirm" => "`confirm within: 5m do ... end`",
+            "followup" => "`followup do ... end`",
+            "step" | "todo" => "`step \"what to do\"` (or `todo`)",
+            "see" => "`see :runbook_name`",
+            "wait" => "`wait 10s`",
+            _ => return None,
+        })
+    }
+
     /// Where a statement of this keyword does belong, for the help sentence.
     fn home(keyword: &str) -> &'static str {
         match keyword {
@@ -484,6 +501,17 @@ impl<'a> FileChecker<'a> {
 
     fn unknown(&mut self, u: &ast::Unknown, ctx: Context) {
         let word = &u.path[0];
+        if let (1, Some(shape)) = (u.path.len(), Context::shape(&word.name)) {
+            let d = self
+                .diag(
+                    &registry::MALFORMED_STATEMENT,
+                    word.span,
+                    format!("`{}` is not written in a form the language has", word.name),
+                )
+                .label("malformed")
+                .help(format!("Write it as {shape}."));
+            return self.report(d);
+        }
         let mut candidates: Vec<&str> = ctx
             .allows()
             .iter()
