@@ -98,7 +98,7 @@ fn each_line(
     file: &str,
     min: usize,
     place: Place,
-    judge: impl Fn(&Command, &[&str]) -> Option<String>,
+    judge: impl Fn(&Command, &[&str], &Session) -> Option<String>,
 ) {
     let lines = corpus(file);
     assert!(
@@ -110,7 +110,7 @@ fn each_line(
         .iter()
         .filter_map(|cmd| {
             let session: Session = check("corpus.rb", runbook(cmd, place));
-            judge(cmd, &codes(&session))
+            judge(cmd, &codes(&session), &session)
                 .map(|why| format!("{}\n      {why}: {}", cmd.line, describe(&session)))
         })
         .collect();
@@ -152,7 +152,7 @@ fn destructive_commands_in_an_unacknowledged_mitigation_are_reported() {
         "destructive.txt",
         60,
         Place::Mitigation(None),
-        |_, codes| {
+        |_, codes, _| {
             complain(
                 codes.contains(&"LRB401") || codes.contains(&"LRB404"),
                 "no LRB401 or LRB404",
@@ -161,18 +161,20 @@ fn destructive_commands_in_an_unacknowledged_mitigation_are_reported() {
     );
 }
 
+/// Acknowledged, they pass `lrb check`: an unbounded SQL write is then only a warning.
 #[test]
-fn acknowledged_destructive_commands_pass_unless_unbounded() {
+fn acknowledged_destructive_commands_pass() {
     each_line(
         "destructive.txt",
         60,
         Place::Mitigation(Some("the corpus says so")),
-        |cmd, codes| {
+        |cmd, codes, session| {
             complain(
-                codes
-                    .iter()
-                    .all(|c| *c == "LRB404" && cmd.action == "db.query"),
-                "want nothing but LRB404 on unbounded SQL writes",
+                !session.has_errors()
+                    && codes
+                        .iter()
+                        .all(|c| *c == "LRB404" && cmd.action == "db.query"),
+                "want no error, and no warning but LRB404 on unbounded SQL writes",
             )
         },
     );
@@ -180,38 +182,38 @@ fn acknowledged_destructive_commands_pass_unless_unbounded() {
 
 #[test]
 fn destructive_commands_in_a_check_are_writes_in_a_read_block() {
-    each_line("destructive.txt", 60, Place::Check(None), |_, codes| {
+    each_line("destructive.txt", 60, Place::Check(None), |_, codes, _| {
         complain(codes.contains(&"LRB402"), "no LRB402")
     });
 }
 
 #[test]
 fn write_commands_need_no_acknowledgement_but_stay_out_of_checks() {
-    each_line("write.txt", 20, Place::Mitigation(None), |_, codes| {
+    each_line("write.txt", 20, Place::Mitigation(None), |_, codes, _| {
         complain(codes.is_empty(), "a write needs no acknowledgement")
     });
-    each_line("write.txt", 20, Place::Check(None), |_, codes| {
+    each_line("write.txt", 20, Place::Check(None), |_, codes, _| {
         complain(codes == ["LRB402"], "want exactly LRB402")
     });
 }
 
 #[test]
 fn read_commands_in_a_check_produce_no_finding_at_all() {
-    each_line("read.txt", 40, Place::Check(None), |_, codes| {
+    each_line("read.txt", 40, Place::Check(None), |_, codes, _| {
         complain(codes.is_empty(), "false positive")
     });
 }
 
 #[test]
 fn unclassified_commands_in_a_check_need_a_stated_effect() {
-    each_line("unclassified.txt", 10, Place::Check(None), |_, codes| {
+    each_line("unclassified.txt", 10, Place::Check(None), |_, codes, _| {
         complain(codes == ["LRB403"], "want exactly LRB403")
     });
     each_line(
         "unclassified.txt",
         10,
         Place::Check(Some("read")),
-        |_, codes| complain(codes.is_empty(), "`effect: :read` must settle it"),
+        |_, codes, _| complain(codes.is_empty(), "`effect: :read` must settle it"),
     );
 }
 
