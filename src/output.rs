@@ -5,6 +5,7 @@ use crate::check::registry::{self, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceMap;
 use serde_sarif::sarif;
+use std::path::Path;
 
 const INFO_URI: &str = "https://github.com/lrb-runbooks/lrb";
 
@@ -72,7 +73,7 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Val
                     sarif::PhysicalLocation::builder()
                         .artifact_location(
                             sarif::ArtifactLocation::builder()
-                                .uri(uri(&file.name()))
+                                .uri(uri(&file.path))
                                 .build(),
                         )
                         .region(region)
@@ -116,9 +117,26 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Val
     serde_json::to_value(log).unwrap_or_default()
 }
 
-/// A relative path with forward slashes, as code scanning matches it against the repository.
-fn uri(path: &str) -> String {
-    path.trim_start_matches("./").replace('\\', "/")
+/// A path relative to the working directory (the checkout, in CI) when it is inside it, with
+/// forward slashes, as code scanning and annotations match paths against the repository.
+fn repo_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = match path.strip_prefix(&cwd) {
+        Ok(inside) if path.is_absolute() => inside,
+        _ => path,
+    };
+    let shown = shown.to_string_lossy().replace('\\', "/");
+    shown.trim_start_matches("./").to_string()
+}
+
+/// The SARIF URI: the relative path, or a `file://` URI for a file outside the working
+/// directory, rather than an absolute path that code scanning would read as relative.
+fn uri(path: &Path) -> String {
+    let shown = repo_path(path);
+    match shown.strip_prefix('/') {
+        Some(rest) => format!("file:///{rest}"),
+        None => shown,
+    }
 }
 
 /// `::error file=...,line=...,col=...::message` lines for GitHub Actions.
@@ -134,7 +152,7 @@ pub fn github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         };
         out.push_str(&format!(
             "::{kind} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}\n",
-            escape_property(&uri(&file.name())),
+            escape_property(&repo_path(&file.path)),
             escape_property(&format!("{} {}", d.rule.code, d.rule.name)),
             escape_data(&format!("{} — {}", d.message, d.help)),
         ));

@@ -105,7 +105,13 @@ impl FileChecker<'_> {
                 None => {}
             }
         }
-        if self.error_count() > errors_before {
+        // An argument the parser already reported (an unterminated string, a bad number) would
+        // make every later finding on this action a guess.
+        let invalid = positional
+            .iter()
+            .chain(call.args.keywords.iter().map(|k| &k.value))
+            .any(|e| e.kind == ast::ExprKind::Invalid);
+        if invalid || self.error_count() > errors_before {
             return None;
         }
         Some(plan::Step {
@@ -114,11 +120,19 @@ impl FileChecker<'_> {
         })
     }
 
+    /// Errors that make an action malformed. Safety findings (a literal credential) do not: the
+    /// action is still built, so the other safety rules see it and an allowed finding keeps it.
     fn error_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.is_error() && !d.rule.suppressible())
+            .count()
     }
 
     fn unknown_target(&mut self, call: &ast::ActionCall, scope: &Scope) -> Option<plan::Step> {
+        if self.broken_targets.contains(&call.target.name) {
+            return None;
+        }
         let names: Vec<&str> = scope
             .targets
             .keys()

@@ -91,6 +91,9 @@ pub(super) struct FileChecker<'a> {
     pub known_params: Vec<String>,
     /// Those of them marked `secret: true`.
     pub secret_params: Vec<String>,
+    /// Targets whose declaration was already reported as wrong: uses of them are not reported
+    /// again as unknown.
+    pub broken_targets: Vec<String>,
 }
 
 impl<'a> FileChecker<'a> {
@@ -101,6 +104,7 @@ impl<'a> FileChecker<'a> {
             diagnostics: Vec::new(),
             known_params: Vec::new(),
             secret_params: Vec::new(),
+            broken_targets: Vec::new(),
         }
     }
 
@@ -142,11 +146,10 @@ impl<'a> FileChecker<'a> {
     pub fn declarations(&mut self, stmts: &[Stmt], scope: &mut Scope) {
         for stmt in stmts {
             match stmt {
-                Stmt::Target(t) => {
-                    if let Some(target) = self.target(t) {
-                        self.declare(&mut scope.targets, &t.name, "target", target);
-                    }
-                }
+                Stmt::Target(t) => match self.target(t) {
+                    Some(target) => self.declare(&mut scope.targets, &t.name, "target", target),
+                    None => self.broken_targets.push(t.name.name.clone()),
+                },
                 Stmt::Param(p) => {
                     let param = self.param(p);
                     self.declare(&mut scope.params, &p.name, "parameter", param);

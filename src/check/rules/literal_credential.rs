@@ -20,8 +20,13 @@ static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             "a password in an environment assignment",
         ),
         (
-            r#"(?i)(^|\s)(-a|--pass|--password)[ =]["']?[^\s$"'-][^\s"']*"#,
+            r#"(?i)(^|\s)(--pass|--password)[ =]["']?[^\s$"'-][^\s"']*"#,
             "a password passed on the command line",
+        ),
+        // `-a` is a password only to `redis-cli`; elsewhere it means "all" or "append".
+        (
+            r#"(?i)\bredis-cli\b[^|;&]*\s-a[ =]?["']?[^\s$"'-][^\s"']*"#,
+            "a Redis password passed on the command line",
         ),
         (r"(?i)\bpassword\s*=\s*'?[^\s'$;]+", "a `password=` setting"),
         (r"\bAKIA[0-9A-Z]{16}\b", "an AWS access key id"),
@@ -58,6 +63,7 @@ mod tests {
             "PGPASSWORD=hunter2 psql -h db",
             "redis-cli -a hunter2 ping",
             "redis-cli -a 'hunter2' ping",
+            "redis-cli -h cache -p 6379 -a hunter2 --no-auth-warning ping",
             "psql 'host=db password=hunter2'",
             "aws s3 ls # AKIAABCDEFGHIJKLMNOP",
             "gh auth login --with-token ghp_abcdefghijklmnopqrstuvwxyz0123456789",
@@ -76,6 +82,9 @@ mod tests {
             "curl -H \"Authorization: Bearer $TOKEN\" https://x",
             "https://lineup.app/health/live",
             "docker-compose logs backend --tail=50",
+            "wipefs -a /dev/sdb",
+            "echo done | tee -a /var/log/deploy.log",
+            "docker ps -a && redis-cli ping",
         ] {
             assert_eq!(find(text), None, "false positive: {text}");
         }

@@ -1,12 +1,21 @@
-//! LRB404: `DELETE` or `UPDATE` without `WHERE`, wherever it is written.
+//! LRB404: `DELETE` or `UPDATE` without `WHERE`, wherever it is written. In a mitigation whose
+//! author acknowledged data loss (`destructive:`) it is a warning: the loss is stated, but the
+//! reader should still see that it is every row.
 
 use super::{Ctx, all_steps};
 use crate::action::{Action, PostgresOp};
 use crate::check::registry;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::safety;
+use crate::source::Span;
 
 pub(super) fn check(ctx: &mut Ctx) {
+    let acknowledged: Vec<Span> = ctx
+        .runbook
+        .mitigations()
+        .filter(|m| m.destructive.is_some())
+        .flat_map(|m| m.steps.iter().map(|s| s.span))
+        .collect();
     for step in all_steps(ctx.runbook) {
         let Action::Postgres(pg) = &step.action else {
             continue;
@@ -15,15 +24,18 @@ pub(super) fn check(ctx: &mut Ctx) {
             continue;
         };
         for statement in safety::sql_unbounded_writes(&sql.render(|_| "param".to_string())) {
-            ctx.out.push(
-                Diagnostic::new(
-                    &registry::UNBOUNDED_WRITE,
-                    ctx.file,
-                    step.span,
-                    format!("`{statement}` has no `WHERE` and changes every row"),
-                )
-                .label("no `WHERE` clause"),
-            );
+            let mut d = Diagnostic::new(
+                &registry::UNBOUNDED_WRITE,
+                ctx.file,
+                step.span,
+                format!("`{statement}` has no `WHERE` and changes every row"),
+            )
+            .label("no `WHERE` clause");
+            if acknowledged.contains(&step.span) {
+                d.severity = Severity::Warning;
+                d = d.help("The mitigation acknowledges data loss, so this is a warning: make sure every row is meant, or add a `WHERE` clause that selects only the rows to change.");
+            }
+            ctx.out.push(d);
         }
     }
 }
