@@ -52,7 +52,15 @@ pub(super) fn satisfiable(cond: &Condition) -> bool {
 /// Whether `cond` can evaluate to `want` under the assignment of check states.
 fn possible(cond: &Condition, a: &HashMap<&str, CheckState>, want: bool) -> bool {
     match cond {
-        Condition::State { check, state } => (a[check.as_str()] == *state) == want,
+        Condition::State { check, state } => {
+            let actual = a[check.as_str()];
+            // `failed` means "did not pass": an errored check failed too.
+            let holds = match state {
+                CheckState::Failed => actual != CheckState::Passed,
+                _ => actual == *state,
+            };
+            holds == want
+        }
         // A comparison on an errored check has no value and is false; otherwise either way.
         Condition::Compare { check, .. } => !want || a[check.as_str()] != CheckState::Errored,
         Condition::Not(c) => possible(c, a, !want),
