@@ -7,8 +7,8 @@ target :repo,  shell:   env("LINEUP_REPO", ".")
 
 param :previous_version, default: "previous-version", description: "image tag of the last good release"
 param :previous_commit,  default: "HEAD~1", description: "git commit of the last good release"
-param :backup, default: "backups/pre-deploy-YYYYMMDD.sql.gz", description: "database dump taken before the deploy"
-param :release, default: "v1.0.0", description: "version the rollback workflow deploys"
+param :backup,           default: "backups/pre-deploy-YYYYMMDD.sql.gz", description: "database dump taken before the deploy"
+param :release,          default: "v1.0.0", description: "version the rollback workflow deploys"
 
 runbook :deployment_rollback do
   title "Deployment Rollback"

@@ -2,6 +2,7 @@
 //! The only module that prints or colours.
 
 mod check;
+mod fmt;
 
 use crate::load::{self, Session};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -49,6 +50,11 @@ pub enum Command {
         after_help = "Examples:\n  lrb check runbooks/\n  lrb check --deny warnings runbooks/\n  lrb check --format json runbooks/ > findings.json\n\nExit codes: 0 clean (warnings allowed), 1 errors found, 2 usage or I/O error."
     )]
     Check(check::CheckArgs),
+    /// Rewrite runbooks in the one canonical layout, keeping every comment.
+    #[command(
+        after_help = "Examples:\n  lrb fmt runbooks/\n  lrb fmt --check runbooks/          # in CI: print a diff, exit 1 if unformatted\n  lrb fmt runbooks/api_outage.rb\n\nExit codes: 0 formatted (or already formatted), 1 a file is not formatted (`--check`) or does not parse, 2 usage or I/O error."
+    )]
+    Fmt(fmt::FmtArgs),
 }
 
 impl ColorChoice {
@@ -70,6 +76,7 @@ pub fn main() -> ExitCode {
     let color = cli.color.enabled();
     let code = match cli.command {
         Command::Check(args) => check::run(args, color),
+        Command::Fmt(args) => fmt::run(args, color),
     };
     ExitCode::from(code)
 }
