@@ -9,5 +9,6 @@ pub mod fmt;
 pub mod load;
 pub mod plan;
 pub mod run;
+pub mod safety;
 pub mod source;
 pub mod syntax;
