@@ -2,6 +2,7 @@
 //! The only module that prints or colours.
 
 mod check;
+mod export;
 mod fmt;
 
 use crate::load::{self, Session};
@@ -55,6 +56,11 @@ pub enum Command {
         after_help = "Examples:\n  lrb fmt runbooks/\n  lrb fmt --check runbooks/          # in CI: print a diff, exit 1 if unformatted\n  lrb fmt runbooks/api_outage.rb\n\nExit codes: 0 formatted (or already formatted), 1 a file is not formatted (`--check`) or does not parse, 2 usage or I/O error."
     )]
     Fmt(fmt::FmtArgs),
+    /// Export runbooks for people: `lrb export markdown`.
+    #[command(
+        after_help = "Examples:\n  lrb export markdown runbooks/ > RUNBOOKS.md\n  lrb export markdown -o docs/runbooks.md runbooks/"
+    )]
+    Export(export::ExportArgs),
 }
 
 impl ColorChoice {
@@ -77,6 +83,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(args, color),
         Command::Fmt(args) => fmt::run(args, color),
+        Command::Export(args) => export::run(args, color),
     };
     ExitCode::from(code)
 }
@@ -86,4 +93,49 @@ pub(crate) fn load_or_report(paths: &[PathBuf]) -> Result<Session, u8> {
         eprintln!("error: {err}");
         exit::USAGE
     })
+}
+
+/// The checked plan, or the rendered errors and exit code 1 when the runbooks have errors.
+pub(crate) fn plan_or_report(session: &Session, color: bool) -> Result<&crate::plan::Plan, u8> {
+    match &session.checked.plan {
+        Some(plan) => Ok(plan),
+        None => {
+            let errors: Vec<_> = session
+                .checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            eprint!(
+                "{}",
+                crate::diagnostic::render_human(&errors, &session.sources, color)
+            );
+            eprintln!(
+                "error: the runbooks have {}, so nothing was written\n  help: Fix them (`lrb check` lists them), then run this command again.",
+                crate::diagnostic::summary(&errors)
+            );
+            Err(exit::FINDINGS)
+        }
+    }
+}
+
+/// Writes `text` to `path`, or to standard output.
+pub(crate) fn write_output(path: Option<&std::path::Path>, text: &str) -> u8 {
+    use std::io::Write;
+    let written = match path {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write to standard output: {e}")),
+    };
+    match written {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::USAGE
+        }
+    }
 }

@@ -116,10 +116,13 @@ fn duration(ms: u64) -> String {
     if ms == 0 {
         return "0s".to_string();
     }
-    UNITS.iter().find(|(size, _)| ms.is_multiple_of(*size)).map_or_else(
-        || format!("{ms}ms"),
-        |(size, unit)| format!("{}{unit}", ms / size),
-    )
+    UNITS
+        .iter()
+        .find(|(size, _)| ms.is_multiple_of(*size))
+        .map_or_else(
+            || format!("{ms}ms"),
+            |(size, unit)| format!("{}{unit}", ms / size),
+        )
 }
 
 fn string(s: &Str) -> String {
