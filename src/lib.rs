@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod effect;
 pub mod export;
 pub mod fmt;
+pub mod import;
 pub mod load;
 pub mod plan;
 pub mod run;

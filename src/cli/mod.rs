@@ -4,6 +4,7 @@
 mod check;
 mod export;
 mod fmt;
+mod import;
 
 use crate::load::{self, Session};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -61,6 +62,9 @@ pub enum Command {
         after_help = "Examples:\n  lrb export markdown runbooks/ > RUNBOOKS.md\n  lrb export markdown -o docs/runbooks.md runbooks/"
     )]
     Export(export::ExportArgs),
+    /// Import runbooks written for people: `lrb import markdown`.
+    #[command(after_help = "Examples:\n  lrb import markdown --dir runbooks/ docs/runbooks.md")]
+    Import(import::ImportArgs),
 }
 
 impl ColorChoice {
@@ -84,6 +88,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args, color),
         Command::Fmt(args) => fmt::run(args, color),
         Command::Export(args) => export::run(args, color),
+        Command::Import(args) => import::run(args),
     };
     ExitCode::from(code)
 }
@@ -138,4 +143,22 @@ pub(crate) fn write_output(path: Option<&std::path::Path>, text: &str) -> u8 {
             exit::USAGE
         }
     }
+}
+
+/// Creates `path` with `text`, refusing to replace a file that exists.
+pub(crate) fn create_new(path: &std::path::Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!(
+                "`{}` already exists; it was left as it is (remove it or pick another name)",
+                path.display()
+            ),
+            _ => format!("cannot create `{}`: {e}", path.display()),
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }

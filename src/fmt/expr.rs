@@ -133,7 +133,7 @@ fn string(s: &Str) -> String {
 }
 
 /// Double quotes: escapes only what must be escaped, and `#{` that is text, not interpolation.
-fn double(s: &Str) -> String {
+pub(super) fn double(s: &Str) -> String {
     let mut out = String::from("\"");
     for part in &s.parts {
         match part {

@@ -8,7 +8,7 @@
 
 mod expr;
 
-use crate::ast::{Args, Block, Comment, Expr, File, Ident, KwArg, Stmt, Str, StrStyle};
+use crate::ast::{Args, Block, Comment, Expr, File, Ident, KwArg, Stmt, Str, StrPart, StrStyle};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
@@ -32,6 +32,14 @@ pub fn format(text: &str, file: FileId) -> Result<String, FormatError> {
         (Some(again), d) if d.is_empty() && without_spans(&again) == without_spans(&ast) => Ok(out),
         _ => Err(FormatError::Unstable),
     }
+}
+
+/// `text` as a canonical double-quoted string literal.
+pub fn quote(text: &str) -> String {
+    expr::double(&Str {
+        parts: vec![StrPart::Text(text.to_string())],
+        style: StrStyle::Double,
+    })
 }
 
 /// The tree as JSON with every span dropped and comments reduced to their trimmed text: two
