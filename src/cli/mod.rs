@@ -2,9 +2,12 @@
 //! The only module that prints or colours.
 
 mod check;
+mod docs;
 mod export;
 mod fmt;
+mod graph;
 mod import;
+mod new;
 
 use crate::load::{self, Session};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -65,6 +68,27 @@ pub enum Command {
     /// Import runbooks written for people: `lrb import markdown`.
     #[command(after_help = "Examples:\n  lrb import markdown --dir runbooks/ docs/runbooks.md")]
     Import(import::ImportArgs),
+    /// Draw a runbook's decision flow: checks, branches, mitigations (destructive ones marked)
+    /// and confirmation.
+    #[command(
+        after_help = "Examples:\n  lrb graph runbooks/api_outage.rb                 # Mermaid, for a Markdown page\n  lrb graph --format dot runbooks/api_outage.rb | dot -Tsvg > api_outage.svg\n  lrb graph runbooks/                              # every runbook, `see` edges between them\n\nExit codes: 0 drawn, 1 the runbooks have errors (run `lrb check`), 2 usage or I/O error."
+    )]
+    Graph(graph::GraphArgs),
+    /// Create a new runbook from a template that passes `lrb check`.
+    #[command(
+        after_help = "Examples:\n  lrb new payment_failures                 # writes runbooks/payment_failures.rb\n  lrb new cache_stampede --dir ops/runbooks\n\nExit codes: 0 created, 2 bad name, or the file exists (it is never overwritten)."
+    )]
+    New(new::NewArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  lrb completions bash > ~/.local/share/bash-completion/completions/lrb\n  lrb completions zsh > \"${fpath[1]}/_lrb\"\n  lrb completions fish > ~/.config/fish/completions/lrb.fish"
+    )]
+    Completions(docs::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command.
+    #[command(
+        after_help = "Examples:\n  lrb man | man -l -\n  lrb man -o /usr/local/share/man/man1"
+    )]
+    Man(docs::ManArgs),
 }
 
 impl ColorChoice {
@@ -89,6 +113,10 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args, color),
         Command::Export(args) => export::run(args, color),
         Command::Import(args) => import::run(args),
+        Command::Graph(args) => graph::run(args, color),
+        Command::New(args) => new::run(args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
     };
     ExitCode::from(code)
 }

@@ -29,9 +29,14 @@ fn section_heading(i: usize, rb: &Runbook) -> String {
     format!("{}. {}", i + 1, name(rb))
 }
 
-/// GitHub's heading anchor: lowercase, spaces to `-`, punctuation dropped.
+/// A link to a heading.
 fn anchor(heading: &str) -> String {
-    let slug: String = heading
+    format!("#{}", slug(heading))
+}
+
+/// GitHub's heading anchor: lowercase, spaces to `-`, punctuation dropped.
+pub(crate) fn slug(heading: &str) -> String {
+    heading
         .to_lowercase()
         .chars()
         .filter_map(|c| match c {
@@ -39,8 +44,7 @@ fn anchor(heading: &str) -> String {
             c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
             _ => None,
         })
-        .collect();
-    format!("#{slug}")
+        .collect()
 }
 
 fn runbook(out: &mut String, plan: &Plan, notes: &Notes, i: usize, rb: &Runbook) {

@@ -7,6 +7,7 @@
 //! `destructive:`. Whatever the import cannot type is marked with a `# TODO:` comment.
 
 use crate::effect::{Classification, Effect};
+use crate::export::markdown::slug;
 use crate::safety::{classify_shell, classify_sql};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use std::collections::HashMap;
@@ -115,19 +116,6 @@ fn ident(title: &str) -> String {
     }
 }
 
-/// GitHub's anchor for a heading, so `See [...](#4-deployment-rollback)` finds its runbook.
-fn anchor(heading: &str) -> String {
-    heading
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Walks the document once, filling one draft per `##` section.
 fn read(markdown: &str) -> Vec<Draft> {
     let mut drafts: Vec<Draft> = Vec::new();
@@ -172,7 +160,7 @@ fn read(markdown: &str) -> Vec<Draft> {
                     HeadingLevel::H2 => {
                         drafts.push(Draft {
                             title: unnumbered(&text),
-                            anchor: anchor(text.trim()),
+                            anchor: slug(text.trim()),
                             ..Draft::default()
                         });
                         part = Part::Preamble;
