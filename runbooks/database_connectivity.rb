@@ -86,6 +86,7 @@ runbook :database_connectivity do
   confirm within: 2m, every: 5s do
     # Database connection succeeds
     db.connect
+    # `/health/ready` passes
     api.get "/health/ready", status: 200
     # Application queries working
     db.query "SELECT 1", equals: "1"

@@ -6,9 +6,9 @@ target :stack, compose: env("COMPOSE_FILE", "docker-compose.yml"), timeout: 2m
 target :repo,  shell:   env("LINEUP_REPO", ".")
 
 param :previous_version, default: "previous-version", description: "image tag of the last good release"
-param :previous_commit,  default: "HEAD~1", description: "git commit of the last good release"
-param :backup, default: "backups/pre-deploy-YYYYMMDD.sql.gz", description: "database dump taken before the deploy"
-param :release, default: "v1.0.0", description: "version the rollback workflow deploys"
+param :previous_commit,  description: "git commit of the last good release"
+param :backup,           default: "backups/pre-deploy-YYYYMMDD.sql.gz", description: "database dump taken before the deploy"
+param :release,          default: "v1.0.0", description: "version the rollback workflow deploys"
 
 runbook :deployment_rollback do
   title "Deployment Rollback"
@@ -46,14 +46,14 @@ runbook :deployment_rollback do
 
   # Via GitHub Actions, when the CLI is there.
   when (failed(:error_rate) or failed(:ready)) and passed(:gh_cli) do
-    mitigate "Roll back via GitHub Actions" do
+    mitigate "Via GitHub Actions: trigger the rollback workflow" do
       # Trigger rollback workflow
       repo.run "gh workflow run rollback.yml -f version=#{release}"
     end
   end
 
   when (failed(:error_rate) or failed(:ready)) and not passed(:gh_cli) do
-    mitigate "Quick rollback (< 5 minutes)" do
+    mitigate "Quick Rollback (< 5 minutes)" do
       # 1. Get previous image
       docker.images "lineup-backend", timeout: 15s
       # 2. Rollback to previous tag
@@ -61,10 +61,10 @@ runbook :deployment_rollback do
       docker.tag "lineup-backend:#{previous_version}", "lineup-backend:latest"
       stack.up
       # 3. Verify
-      api.get "/health/ready", status: 200
+      api.get "/health/ready"
     end
 
-    mitigate "Full rollback (with database)",
+    mitigate "Full Rollback (with database)",
              destructive: "restoring the backup loses every write made since it was taken" do
       step "Only if a migration caused the issue: confirm the failed deploy ran one"
       # 1. Stop application
@@ -77,7 +77,7 @@ runbook :deployment_rollback do
       stack.build
       stack.up
       # 5. Verify
-      api.get "/health/ready", status: 200
+      api.get "/health/ready"
     end
   end
 

@@ -67,7 +67,7 @@ runbook :queue_backlog do
     mitigate "Jobs failing repeatedly (poison message): move them to the DLQ" do
       step "Move stuck jobs to the dead-letter queue via the BullMQ admin UI or API"
       # Check failed job details
-      api.get "/api/v1/system-metrics/queues", status: 200
+      api.get "/api/v1/system-metrics/queues", json: "/queues"
     end
   end
 
@@ -81,8 +81,9 @@ runbook :queue_backlog do
   confirm within: 5m, every: 10s do
     # Queue depth decreasing
     api.get "/api/v1/system-metrics/queues", json: "/queues/0/waiting", below: 1000
-    # Jobs completing successfully, no new failures
+    # No new failures
     api.get "/api/v1/system-metrics/queues", json: "/queues/0/failed", below: 1
+    step "Jobs completing successfully: the workers' logs show jobs finishing"
     queue.ping
   end
 

@@ -2,6 +2,12 @@
 //! The only module that prints or colours.
 
 mod check;
+mod docs;
+mod export;
+mod fmt;
+mod graph;
+mod import;
+mod new;
 mod rules;
 
 use crate::load::{self, Session};
@@ -61,6 +67,40 @@ pub enum Command {
         /// A code (`LRB401`) or a name (`unacknowledged-destructive`).
         code: String,
     },
+    /// Rewrite runbooks in the one canonical layout, keeping every comment.
+    #[command(
+        after_help = "Examples:\n  lrb fmt runbooks/\n  lrb fmt --check runbooks/          # in CI: print a diff, exit 1 if unformatted\n  lrb fmt runbooks/api_outage.rb\n\nExit codes: 0 formatted (or already formatted), 1 a file is not formatted (`--check`) or does not parse, 2 usage or I/O error."
+    )]
+    Fmt(fmt::FmtArgs),
+    /// Export runbooks for people: `lrb export markdown`.
+    #[command(
+        after_help = "Examples:\n  lrb export markdown runbooks/ > RUNBOOKS.md\n  lrb export markdown -o docs/runbooks.md runbooks/"
+    )]
+    Export(export::ExportArgs),
+    /// Import runbooks written for people: `lrb import markdown`.
+    #[command(after_help = "Examples:\n  lrb import markdown --dir runbooks/ docs/runbooks.md")]
+    Import(import::ImportArgs),
+    /// Draw a runbook's decision flow: checks, branches, mitigations (destructive ones marked)
+    /// and confirmation.
+    #[command(
+        after_help = "Examples:\n  lrb graph runbooks/api_outage.rb                 # Mermaid, for a Markdown page\n  lrb graph --format dot runbooks/api_outage.rb | dot -Tsvg > api_outage.svg\n  lrb graph runbooks/                              # every runbook, `see` edges between them\n\nExit codes: 0 drawn, 1 the runbooks have errors (run `lrb check`), 2 usage or I/O error."
+    )]
+    Graph(graph::GraphArgs),
+    /// Create a new runbook from a template that passes `lrb check`.
+    #[command(
+        after_help = "Examples:\n  lrb new payment_failures                 # writes runbooks/payment_failures.rb\n  lrb new cache_stampede --dir ops/runbooks\n\nExit codes: 0 created, 2 bad name, or the file exists (it is never overwritten)."
+    )]
+    New(new::NewArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  lrb completions bash > ~/.local/share/bash-completion/completions/lrb\n  lrb completions zsh > \"${fpath[1]}/_lrb\"\n  lrb completions fish > ~/.config/fish/completions/lrb.fish"
+    )]
+    Completions(docs::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command.
+    #[command(
+        after_help = "Examples:\n  lrb man | man -l -\n  lrb man -o /usr/local/share/man/man1"
+    )]
+    Man(docs::ManArgs),
 }
 
 impl ColorChoice {
@@ -84,6 +124,13 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args, color),
         Command::Rules => rules::list(),
         Command::Explain { code } => rules::explain(&code),
+        Command::Fmt(args) => fmt::run(args, color),
+        Command::Export(args) => export::run(args, color),
+        Command::Import(args) => import::run(args),
+        Command::Graph(args) => graph::run(args, color),
+        Command::New(args) => new::run(args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
     };
     ExitCode::from(code)
 }
@@ -93,4 +140,67 @@ pub(crate) fn load_or_report(paths: &[PathBuf]) -> Result<Session, u8> {
         eprintln!("error: {err}");
         exit::USAGE
     })
+}
+
+/// The checked plan, or the rendered errors and exit code 1 when the runbooks have errors.
+pub(crate) fn plan_or_report(session: &Session, color: bool) -> Result<&crate::plan::Plan, u8> {
+    match &session.checked.plan {
+        Some(plan) => Ok(plan),
+        None => {
+            let errors: Vec<_> = session
+                .checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            eprint!(
+                "{}",
+                crate::diagnostic::render_human(&errors, &session.sources, color)
+            );
+            eprintln!(
+                "error: the runbooks have {}, so nothing was written\n  help: Fix them (`lrb check` lists them), then run this command again.",
+                crate::diagnostic::summary(&errors)
+            );
+            Err(exit::FINDINGS)
+        }
+    }
+}
+
+/// Writes `text` to `path`, or to standard output.
+pub(crate) fn write_output(path: Option<&std::path::Path>, text: &str) -> u8 {
+    use std::io::Write;
+    let written = match path {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write to standard output: {e}")),
+    };
+    match written {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::USAGE
+        }
+    }
+}
+
+/// Creates `path` with `text`, refusing to replace a file that exists.
+pub(crate) fn create_new(path: &std::path::Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!(
+                "`{}` already exists; it was left as it is (remove it or pick another name)",
+                path.display()
+            ),
+            _ => format!("cannot create `{}`: {e}", path.display()),
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }

@@ -1,0 +1,221 @@
+//! `lrb export markdown`: the human runbook document, in the shape of `seed-runbooks.md`, made
+//! from the Plan so it never drifts from the executable runbook.
+
+use super::human::{self, Human};
+use super::notes::Notes;
+use crate::action::Action;
+use crate::action::catalogue::TargetKind;
+use crate::plan::{Plan, Runbook, Step};
+use std::fmt::Write;
+
+pub fn render(plan: &Plan, notes: &Notes, title: &str) -> String {
+    let mut out = format!("# {title}\n\n## Table of Contents\n");
+    for (i, rb) in plan.runbooks.iter().enumerate() {
+        let heading = section_heading(i, rb);
+        let _ = writeln!(out, "{}. [{}]({})", i + 1, name(rb), anchor(&heading));
+    }
+    for (i, rb) in plan.runbooks.iter().enumerate() {
+        out.push_str("\n---\n\n");
+        runbook(&mut out, plan, notes, i, rb);
+    }
+    out
+}
+
+fn name(rb: &Runbook) -> &str {
+    rb.title.as_deref().unwrap_or(&rb.id)
+}
+
+fn section_heading(i: usize, rb: &Runbook) -> String {
+    format!("{}. {}", i + 1, name(rb))
+}
+
+/// A link to a heading.
+fn anchor(heading: &str) -> String {
+    format!("#{}", slug(heading))
+}
+
+/// GitHub's heading anchor: lowercase, spaces to `-`, punctuation dropped.
+pub(crate) fn slug(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn runbook(out: &mut String, plan: &Plan, notes: &Notes, i: usize, rb: &Runbook) {
+    let _ = writeln!(out, "## {}\n", section_heading(i, rb));
+    let mut facts = vec![format!("Runbook `{}`", rb.id)];
+    facts.extend(rb.severity.as_ref().map(|s| format!("severity **{s}**")));
+    facts.extend(rb.owner.as_ref().map(|o| format!("owner {o}")));
+    let _ = writeln!(
+        out,
+        "{} (from `{}`).\n",
+        facts.join(", "),
+        rb.source.display()
+    );
+    if let Some(d) = &rb.description {
+        let _ = writeln!(out, "{d}\n");
+    }
+    if !rb.targets.is_empty() {
+        out.push_str("Systems:\n");
+        for t in &rb.targets {
+            let _ = write!(
+                out,
+                "- `{}` ({}): `{}`",
+                t.name,
+                t.kind.name(),
+                human::address(t)
+            );
+            if t.kind == TargetKind::Postgres {
+                out.push_str(
+                    "; the `psql -c` commands below read the connection from libpq's environment \
+                     (`PGHOST`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`): set it for this database first",
+                );
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out.push_str("### Symptoms\n");
+    for s in &rb.symptoms {
+        let _ = writeln!(out, "- {s}");
+    }
+    out.push_str("\n### Checks\n```bash\n");
+    for (n, check) in rb.checks.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        if let Some(note) = notes.above(&rb.source, check.span) {
+            let _ = writeln!(out, "# {note}");
+        }
+        let _ = writeln!(
+            out,
+            "# {}",
+            check.description.as_deref().unwrap_or(&check.id)
+        );
+        for step in &check.probes {
+            step_lines(out, notes, rb, step, false);
+        }
+    }
+    out.push_str("```\n\n### Mitigation Steps\n");
+    mitigations(out, plan, notes, rb);
+    out.push_str("\n### Recovery Confirmation\n");
+    if let Some(confirm) = &rb.confirm {
+        let _ = writeln!(
+            out,
+            "Checked every {} for up to {}:\n",
+            duration(confirm.every_ms),
+            duration(confirm.within_ms)
+        );
+        for step in &confirm.probes {
+            let _ = writeln!(out, "- {}", expectation(notes, rb, step));
+        }
+    }
+    out.push_str("\n### Post-Incident\n");
+    for f in &rb.followups {
+        let _ = writeln!(out, "- [ ] {f}");
+    }
+}
+
+fn mitigations(out: &mut String, plan: &Plan, notes: &Notes, rb: &Runbook) {
+    let mut n = 0;
+    for branch in &rb.branches {
+        let when = format!("**When** `{}`", branch.condition);
+        for m in &branch.mitigations {
+            n += 1;
+            let _ = writeln!(out, "\n#### {n}. {}\n", m.name);
+            let _ = writeln!(out, "{when}.\n");
+            if m.is_destructive() {
+                let why = m.destructive.clone().unwrap_or_else(|| {
+                    "a step is destructive, or could not be shown to be safe".to_string()
+                });
+                let _ = writeln!(out, "> ⚠️ **Destructive**: {why}.\n");
+            }
+            let manual_only = m
+                .steps
+                .iter()
+                .all(|s| matches!(s.action, Action::Manual(_)));
+            if manual_only {
+                for s in &m.steps {
+                    step_lines(out, notes, rb, s, true);
+                }
+            } else {
+                out.push_str("```bash\n");
+                for s in &m.steps {
+                    step_lines(out, notes, rb, s, false);
+                }
+                out.push_str("```\n");
+            }
+        }
+        for see in &branch.see {
+            n += 1;
+            let heading = notes
+                .above(&rb.source, branch.span)
+                .unwrap_or_else(|| format!("Hand over to `{see}`"));
+            let target = plan.runbooks.iter().position(|r| &r.id == see);
+            let link = match target {
+                Some(j) => {
+                    let other = &plan.runbooks[j];
+                    format!("[{}]({})", name(other), anchor(&section_heading(j, other)))
+                }
+                None => format!("`{see}`"),
+            };
+            let _ = writeln!(out, "\n#### {n}. {heading}\n");
+            let _ = writeln!(out, "{when}.\n\n- See {link}");
+        }
+    }
+}
+
+/// One step: its note as a comment, then the command (or, in a list, the manual instruction).
+fn step_lines(out: &mut String, notes: &Notes, rb: &Runbook, step: &Step, list: bool) {
+    let note = notes.above(&rb.source, step.span);
+    match human::command(&step.action, rb) {
+        Human::Manual(text) if list => {
+            let _ = writeln!(out, "- {text}");
+        }
+        Human::Manual(text) => {
+            if let Some(note) = note {
+                let _ = writeln!(out, "# {note}");
+            }
+            let _ = writeln!(out, "# By hand: {text}");
+        }
+        Human::Command(cmd) => {
+            if let Some(note) = note {
+                let _ = writeln!(out, "# {note}");
+            }
+            let _ = writeln!(out, "{cmd}");
+        }
+    }
+}
+
+/// A recovery item: the author's note, a manual step's text, or what the probe expects.
+fn expectation(notes: &Notes, rb: &Runbook, step: &Step) -> String {
+    if let Some(note) = notes.above(&rb.source, step.span) {
+        return note;
+    }
+    match (&step.action, human::command(&step.action, rb)) {
+        (_, Human::Manual(text)) => text,
+        (Action::Http(a), _) if !a.status.is_empty() && a.json.is_none() => {
+            let codes: Vec<String> = a.status.iter().map(u16::to_string).collect();
+            format!(
+                "`{}` returns {}",
+                human::fill(&a.path, rb),
+                codes.join(" or ")
+            )
+        }
+        (_, Human::Command(cmd)) => format!("`{cmd}` succeeds"),
+    }
+}
+
+fn duration(ms: u64) -> String {
+    match ms {
+        ms if ms >= 60_000 && ms.is_multiple_of(60_000) => format!("{}m", ms / 60_000),
+        ms if ms.is_multiple_of(1000) => format!("{}s", ms / 1000),
+        ms => format!("{ms}ms"),
+    }
+}

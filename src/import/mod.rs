@@ -1,0 +1,3 @@
+//! Importers: existing runbook documents to lrb skeletons.
+
+pub mod markdown;
