@@ -5,6 +5,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod effect;
+pub mod export;
 pub mod load;
 pub mod plan;
 pub mod run;

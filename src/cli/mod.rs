@@ -2,6 +2,7 @@
 //! The only module that prints or colours.
 
 mod check;
+mod export;
 
 use crate::load::{self, Session};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -49,6 +50,8 @@ pub enum Command {
         after_help = "Examples:\n  lrb check runbooks/\n  lrb check --deny warnings runbooks/\n  lrb check --format json runbooks/ > findings.json\n\nExit codes: 0 clean (warnings allowed), 1 errors found, 2 usage or I/O error."
     )]
     Check(check::CheckArgs),
+    /// Export a runbook to another format (`bash`: a script for hosts without lrb).
+    Export(export::ExportArgs),
 }
 
 impl ColorChoice {
@@ -70,6 +73,7 @@ pub fn main() -> ExitCode {
     let color = cli.color.enabled();
     let code = match cli.command {
         Command::Check(args) => check::run(args, color),
+        Command::Export(args) => export::run(args, color),
     };
     ExitCode::from(code)
 }
