@@ -42,7 +42,7 @@ lrb_compose() {
         lrb_exec "${o[timeout]}" "${compose[@]}" ps --services
         mapfile -t want <<<"$LRB_OUT"
       fi
-      local svc states= down=
+      local svc states='' down=''
       for svc in "${want[@]}"; do
         [[ -n $svc ]] || continue
         if [[ $'\n'"$LRB_O"$'\n' == *$'\n'"$svc"$'\n'* ]]; then

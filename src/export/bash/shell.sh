@@ -22,7 +22,10 @@ lrb_shell() {
   out=${out#"${out%%[![:space:]]*}"}
   out=${out%"${out##*[![:space:]]}"}
   LRB_O=$out
-  lrb_value "$out"
+  # Empty output is no value, as in `lrb run`.
+  if [[ -n $out ]]; then
+    lrb_value "$out"
+  fi
   if ((LRB_RC != ${o[exit]-0})); then
     lrb_outcome failed "exit code $LRB_RC, expected ${o[exit]-0}${LRB_ERR:+: $LRB_ERR}"
     return 0

@@ -5,13 +5,18 @@
 use crate::action::{Part, Template};
 use crate::export::ExportError;
 
-/// Quotes `text` as one bash word (shlex: single quotes where needed).
+/// Quotes `text` as one bash word with shlex. Text shlex leaves bare (nothing special in it)
+/// is single-quoted anyway, so every literal in the script reads the same and none looks like
+/// arithmetic or a glob to a reader or to shellcheck.
 pub fn quote(text: &str) -> Result<String, ExportError> {
-    shlex::try_quote(text)
-        .map(|q| q.into_owned())
-        .map_err(|_| ExportError::Nul {
-            what: format!("the text {:?}", text.replace('\0', "\\0")),
-        })
+    let quoted = shlex::try_quote(text).map_err(|_| ExportError::Nul {
+        what: format!("the text {:?}", text.replace('\0', "\\0")),
+    })?;
+    Ok(if quoted == text {
+        format!("'{text}'")
+    } else {
+        quoted.into_owned()
+    })
 }
 
 /// Whether `name` can be a bash variable name.
@@ -155,7 +160,7 @@ mod tests {
         let t = template(&[("SET 'a key' pre", false), ("v", true), (" x", false)]);
         assert_eq!(
             words(&t).unwrap(),
-            vec!["SET", "'a key'", "pre\"${LRB_P_v}\"", "x"]
+            vec!["'SET'", "'a key'", "'pre'\"${LRB_P_v}\"", "'x'"]
         );
     }
 
