@@ -240,3 +240,245 @@ proptest! {
         prop_assert_eq!(got, value);
     }
 }
+
+// ---- live: the lab runbook's script against the real services of `scripts/lab.sh up` ----
+
+fn lab_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "`{name}` is not set: run `scripts/lab.sh up` and `eval \"$(scripts/lab.sh env)\"` before the tests"
+        )
+    })
+}
+
+/// The lab's outcome of one script run: exit code, each check's status, and all it printed.
+struct Run {
+    code: Option<i32>,
+    checks: BTreeMap<String, String>,
+    text: String,
+}
+
+/// bash by its full path, so a scenario may empty `PATH`.
+fn bash_path() -> String {
+    let out = tool("sh").args(["-c", "command -v bash"]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn run_lab(script: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = std::process::Command::new(bash_path());
+    cmd.arg(script).args(args);
+    for name in [
+        "LRB_LAB_HTTP_URL",
+        "LRB_LAB_PG_URL",
+        "LRB_LAB_REDIS_URL",
+        "LRB_LAB_COMPOSE_FILE",
+        "LRB_LAB_DIR",
+    ] {
+        cmd.env(name, lab_env(name));
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let checks = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("check `"))
+        .filter_map(|l| l.split_once("` "))
+        .map(|(id, rest)| {
+            let status = rest.split([' ', ':']).next().unwrap_or_default();
+            (id.to_string(), status.to_string())
+        })
+        .collect();
+    Run {
+        code: out.status.code(),
+        checks,
+        text,
+    }
+}
+
+fn docker(args: &[&str]) {
+    let ok = tool("docker").args(args).output().unwrap().status.success();
+    assert!(
+        ok,
+        "`docker {}` failed: run `scripts/lab.sh up`",
+        args.join(" ")
+    );
+}
+
+/// Puts the lab back however a scenario ends: containers running, web root restored.
+struct Restore {
+    www: PathBuf,
+    saved: Vec<(PathBuf, Vec<u8>)>,
+}
+
+impl Restore {
+    fn new() -> Restore {
+        let www = Path::new(&lab_env("LRB_LAB_DIR")).join("www");
+        let saved = ["health/ready", "health/details"]
+            .iter()
+            .map(|p| {
+                let path = www.join(p);
+                let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+                    panic!(
+                        "cannot read `{}` ({e}): run `scripts/lab.sh up`",
+                        path.display()
+                    )
+                });
+                (path, bytes)
+            })
+            .collect();
+        Restore { www, saved }
+    }
+}
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        for (path, bytes) in &self.saved {
+            let _ = std::fs::write(path, bytes);
+        }
+        let _ = std::process::Command::new("docker")
+            .args(["start", "backend", "worker"])
+            .output();
+    }
+}
+
+fn expect(run: &Run, code: i32, checks: &[(&str, &str)]) {
+    assert_eq!(
+        run.code,
+        Some(code),
+        "exit code; the script printed:\n{}",
+        run.text
+    );
+    for (id, status) in checks {
+        assert_eq!(
+            run.checks.get(*id).map(String::as_str),
+            Some(*status),
+            "check `{id}`; the script printed:\n{}",
+            run.text
+        );
+    }
+}
+
+/// One test, so the faults it injects never overlap; a lock file keeps other test binaries
+/// that follow the same convention out of the lab while it runs.
+#[test]
+fn live_the_lab_script_diagnoses_and_repairs_real_faults() {
+    let lock_path = Path::new(&lab_env("LRB_LAB_DIR")).join("faults.lock");
+    let lock = std::fs::File::create(&lock_path).unwrap();
+    lock.lock().unwrap();
+    let restore = Restore::new();
+    let dir = tempfile::tempdir().unwrap();
+    let script = write_script(dir.path(), "lab", &scripts()["lab"]);
+    let all_pass: Vec<(&str, &str)> = [
+        "ready",
+        "version",
+        "connections",
+        "cache",
+        "backend",
+        "workers",
+        "marker",
+    ]
+    .iter()
+    .map(|id| (*id, "passed"))
+    .collect();
+
+    // Healthy: every check passes, nothing matches.
+    let healthy = run_lab(&script, &[], &[]);
+    expect(&healthy, 0, &all_pass);
+    assert!(healthy.text.contains("healthy"));
+
+    // Docker: backend stopped. The HTTP checks cannot connect (error); the container check
+    // fails; `--yes` starts it again and the confirm loop sees it recover.
+    docker(&["stop", "backend"]);
+    let stopped = run_lab(&script, &["--yes"], &[]);
+    expect(
+        &stopped,
+        10,
+        &[
+            ("backend", "failed"),
+            ("ready", "error"),
+            ("workers", "passed"),
+        ],
+    );
+    assert!(stopped.text.contains("mitigation `Start the backend`"));
+
+    // Compose: the worker service stopped; `stack.start` brings it back.
+    docker(&["stop", "worker"]);
+    let workers = run_lab(&script, &["--yes"], &[]);
+    expect(
+        &workers,
+        10,
+        &[("workers", "failed"), ("backend", "passed")],
+    );
+
+    // Redis unreachable: errored, the manual step is approved by --yes, the confirm loop's
+    // `cache.ping` never passes: not recovered.
+    let dead = [("LRB_LAB_REDIS_URL", "redis://127.0.0.1:1")];
+    let redis = run_lab(&script, &["--yes"], &dead);
+    expect(&redis, 11, &[("cache", "error"), ("ready", "passed")]);
+    // Without a terminal and without --yes the script refuses to act.
+    let refused = run_lab(&script, &[], &dead);
+    expect(&refused, 12, &[("cache", "error")]);
+
+    // PostgreSQL with a wrong password: errored; the password never shows.
+    let pg = lab_env("LRB_LAB_PG_URL").replace("lrb-secret-pw", "wrong-pw-1234");
+    let bad_pg = run_lab(&script, &["--yes"], &[("LRB_LAB_PG_URL", &pg)]);
+    expect(
+        &bad_pg,
+        10,
+        &[("connections", "error"), ("cache", "passed")],
+    );
+    assert!(!bad_pg.text.contains("wrong-pw-1234"), "{}", bad_pg.text);
+
+    // HTTP value: another version served; the comparison on the check's value matches.
+    std::fs::write(
+        restore.www.join("health/details"),
+        "{\"version\":\"v0.9.0\"}",
+    )
+    .unwrap();
+    let version = run_lab(&script, &["--yes"], &[]);
+    expect(&version, 10, &[("version", "passed")]);
+    assert!(
+        version.text.contains("mitigation `Roll back the release`"),
+        "{}",
+        version.text
+    );
+    drop(restore);
+
+    // HTTP status and shell: readiness file gone. Both checks fail; the repair is
+    // destructive, so --yes alone skips it and the confirm loop runs out.
+    let restore = Restore::new();
+    std::fs::remove_file(restore.www.join("health/ready")).unwrap();
+    let gone = run_lab(&script, &["--yes"], &[]);
+    expect(&gone, 11, &[("ready", "failed"), ("marker", "failed")]);
+    assert!(
+        gone.text.contains("pass --allow-destructive"),
+        "{}",
+        gone.text
+    );
+    drop(restore);
+
+    // Missing secret and missing tools: invalid setup.
+    let mut cmd = tool("bash");
+    let no_secret = cmd
+        .arg(&script)
+        .env_remove("LRB_LAB_PG_URL")
+        .output()
+        .unwrap();
+    assert_eq!(no_secret.status.code(), Some(13));
+    assert!(
+        String::from_utf8_lossy(&no_secret.stderr).contains("secret `LRB_LAB_PG_URL` is not set")
+    );
+    let no_tools = run_lab(&script, &[], &[("PATH", dir.path().to_str().unwrap())]);
+    assert_eq!(no_tools.code, Some(13), "{}", no_tools.text);
+    assert!(no_tools.text.contains("missing tool:") && no_tools.text.contains("psql"));
+
+    let after = run_lab(&script, &[], &[]);
+    expect(&after, 0, &all_pass);
+    lock.unlock().unwrap();
+}

@@ -23,12 +23,17 @@ lrb_compose() {
   if [[ -v o[project] ]]; then
     compose+=(-p "${o[project]}")
   fi
+  # docker-compose v1 does not take `--` before service names, so refuse option-like ones.
+  if [[ ${1-} == -* ]]; then
+    lrb_outcome error "a service name cannot start with -: $1"
+    return 0
+  fi
   case ${o[op]} in
     ps) lrb_exec "${o[timeout]}" "${compose[@]}" ps --services --filter status=running ;;
-    logs) lrb_exec "${o[timeout]}" "${compose[@]}" logs --no-color --tail="${o[tail]-all}" -- "$1" ;;
-    up) lrb_exec "${o[timeout]}" "${compose[@]}" up -d ${o[scale]:+--scale "$1=${o[scale]}"} -- "$@" ;;
+    logs) lrb_exec "${o[timeout]}" "${compose[@]}" logs --no-color --tail="${o[tail]-all}" "$1" ;;
+    up) lrb_exec "${o[timeout]}" "${compose[@]}" up -d ${o[scale]:+--scale "$1=${o[scale]}"} "$@" ;;
     down) lrb_exec "${o[timeout]}" "${compose[@]}" down ${o[volumes]:+--volumes} ;;
-    restart | build | stop | start) lrb_exec "${o[timeout]}" "${compose[@]}" "${o[op]}" -- "$@" ;;
+    restart | build | stop | start) lrb_exec "${o[timeout]}" "${compose[@]}" "${o[op]}" "$@" ;;
   esac
   if ((LRB_RC != 0)); then
     lrb_exec_error "${LRB_COMPOSE[*]} ${o[op]}" "${o[timeout]}"
