@@ -130,27 +130,49 @@ fn the_cli_writes_an_executable_script_and_explains_a_missing_runbook_choice() {
     );
 
     let many = lrb()
-        .args(["export", "bash", "runbooks/"])
+        .args(["export", "bash", "tests/fixtures/export/two.rb"])
         .output()
         .unwrap();
     assert_eq!(many.status.code(), Some(2));
     let err = String::from_utf8_lossy(&many.stderr);
-    assert!(err.contains("pass --runbook"), "{err}");
+    assert!(
+        err.contains("pass --runbook with one of `first`, `second`"),
+        "{err}"
+    );
+    let picked = lrb()
+        .args([
+            "export",
+            "bash",
+            "tests/fixtures/export/two.rb",
+            "--runbook",
+            "second",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&picked.stdout).contains("# Runbook `second`"));
 
     let unknown = lrb()
-        .args(["export", "bash", "runbooks/", "--runbook", "nope"])
+        .args([
+            "export",
+            "bash",
+            "runbooks/queue_backlog.rb",
+            "--runbook",
+            "nope",
+        ])
         .output()
         .unwrap();
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no runbook `nope`"));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("has no runbook `nope`"));
 
-    // `see :deployment_rollback` needs the file that defines it.
-    let alone = lrb()
+    // `see :deployment_rollback` is found beside the file, as `lrb run` finds it.
+    let handover = lrb()
         .args(["export", "bash", "runbooks/api_outage.rb"])
         .output()
         .unwrap();
-    assert_eq!(alone.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&alone.stderr).contains("unknown runbook"));
+    assert_eq!(handover.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&handover.stdout).contains("see runbook `deployment_rollback`")
+    );
 }
 
 #[test]
@@ -451,13 +473,14 @@ fn live_the_lab_script_diagnoses_and_repairs_real_faults() {
     drop(restore);
 
     // HTTP status and shell: readiness file gone. Both checks fail; the repair is
-    // destructive, so --yes alone skips it and the confirm loop runs out.
+    // destructive, so --yes alone refuses it, and with nothing run the script stops.
     let restore = Restore::new();
     std::fs::remove_file(restore.www.join("health/ready")).unwrap();
     let gone = run_lab(&script, &["--yes"], &[]);
-    expect(&gone, 11, &[("ready", "failed"), ("marker", "failed")]);
+    expect(&gone, 12, &[("ready", "failed"), ("marker", "failed")]);
     assert!(
-        gone.text.contains("pass --allow-destructive"),
+        gone.text
+            .contains("pass --allow-destructive as well as --yes"),
         "{}",
         gone.text
     );

@@ -20,8 +20,8 @@ pub enum ExportFormat {
     /// Compile a runbook into one self-contained bash script for hosts without lrb.
     #[command(
         after_help = "Examples:\n  lrb export bash runbooks/queue_backlog.rb -o queue_backlog.sh\n  \
-                      lrb export bash runbooks/ --runbook api_outage -o api_outage.sh\n\n\
-                      Pass every file a runbook hands over to (`see`), or their directory.\n\
+                      lrb export bash runbooks/all.rb --runbook api_outage -o api_outage.sh\n\n\
+                      Runbooks it hands over to (`see`) are looked for in the file's directory.\n\
                       The script needs bash 5 and the CLIs it lists in its header; run it with --help.\n\n\
                       Exit codes: 0 written, 1 the runbooks have errors, 2 usage or I/O error."
     )]
@@ -31,10 +31,9 @@ pub enum ExportFormat {
 /// Which runbook to export, and where to write it.
 #[derive(Debug, clap::Args)]
 pub struct Selection {
-    /// The runbook's file, then any files it hands over to (or directories of `*.rb` files).
-    #[arg(required = true)]
-    pub paths: Vec<PathBuf>,
-    /// The runbook to export; needed when the files hold more than one.
+    /// The runbook file. Runbooks it hands over to (`see`) are looked for beside it.
+    pub file: PathBuf,
+    /// The runbook to export, when the file holds several.
     #[arg(long, value_name = "ID")]
     pub runbook: Option<String>,
     /// Write to this file instead of standard output.
@@ -55,14 +54,31 @@ fn export_with(
     render: impl Fn(&Runbook, &Meta) -> Result<String, ExportError>,
     executable: bool,
 ) -> u8 {
-    let session = match load_or_report(&sel.paths) {
+    let alone = match load_or_report(std::slice::from_ref(&sel.file)) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    // `see :other` names a runbook in another file: read the file's siblings too, as `lrb run`.
+    let with_siblings = match alone.checked.plan {
+        Some(_) => None,
+        None => sel
+            .file
+            .parent()
+            .map(|d| {
+                if d.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    d
+                }
+            })
+            .and_then(|dir| crate::load::load(&[dir.to_path_buf()]).ok())
+            .filter(|s| s.checked.plan.is_some()),
+    };
+    let session = with_siblings.as_ref().unwrap_or(&alone);
     let Some(plan) = session.checked.plan.as_ref() else {
         eprint!(
             "{}",
-            diagnostic::render_human(&session.checked.diagnostics, &session.sources, color)
+            diagnostic::render_human(&alone.checked.diagnostics, &alone.sources, color)
         );
         eprintln!(
             "error: {} in the runbooks: fix them (see `lrb check`) before exporting",
@@ -77,7 +93,7 @@ fn export_with(
             return exit::USAGE;
         }
     };
-    let meta = meta(&session, runbook);
+    let meta = meta(session, runbook);
     let text = match render(runbook, &meta) {
         Ok(t) => t,
         Err(err) => {
@@ -100,39 +116,31 @@ fn export_with(
     }
 }
 
-/// The runbook named by `--runbook`, or the only one in the first path.
+/// The runbook named by `--runbook`, or the only one in the file.
 fn pick<'a>(runbooks: &'a [Runbook], sel: &Selection) -> Result<&'a Runbook, String> {
-    let ids = |rbs: &[&Runbook]| {
-        rbs.iter()
-            .map(|r| format!("`{}`", r.id))
-            .collect::<Vec<_>>()
-            .join(", ")
+    let same = |p: &Path| match (p.canonicalize(), sel.file.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => p == sel.file,
     };
-    if let Some(id) = &sel.runbook {
-        return runbooks.iter().find(|r| &r.id == id).ok_or_else(|| {
-            let all: Vec<&Runbook> = runbooks.iter().collect();
-            format!(
-                "no runbook `{id}` in the files given; they hold {}",
-                ids(&all)
-            )
-        });
-    }
-    let first = &sel.paths[0];
-    let in_first: Vec<&Runbook> = runbooks
-        .iter()
-        .filter(|r| r.source == *first || r.source.starts_with(first))
-        .collect();
-    match in_first.as_slice() {
-        [one] => Ok(one),
-        [] => Err(format!(
-            "`{}` defines no runbook; pass the runbook's file first, or name it with --runbook",
-            first.display()
-        )),
-        many => Err(format!(
-            "`{}` holds {} runbooks ({}): pass --runbook with the one to export",
-            first.display(),
-            many.len(),
-            ids(many)
+    let in_file: Vec<&Runbook> = runbooks.iter().filter(|r| same(&r.source)).collect();
+    let ids: Vec<String> = in_file.iter().map(|r| format!("`{}`", r.id)).collect();
+    let file = sel.file.display();
+    match (&sel.runbook, in_file.as_slice()) {
+        (Some(id), _) => in_file
+            .iter()
+            .find(|r| &r.id == id)
+            .copied()
+            .ok_or_else(|| {
+                format!(
+                    "`{file}` has no runbook `{id}`; pick one of {}",
+                    ids.join(", ")
+                )
+            }),
+        (None, [one]) => Ok(one),
+        (None, []) => Err(format!("`{file}` holds no runbook")),
+        (None, _) => Err(format!(
+            "`{file}` holds several runbooks: pass --runbook with one of {}",
+            ids.join(", ")
         )),
     }
 }

@@ -36,6 +36,9 @@ pub const EXIT_NOT_RECOVERED: u8 = 11;
 pub const EXIT_ABORTED: u8 = 12;
 pub const EXIT_INVALID: u8 = 13;
 
+/// Time a mitigation action may take when neither it nor its target says: `lrb run`'s.
+const DEFAULT_ACTION_TIMEOUT_MS: u64 = 120_000;
+
 /// Tools every exported script calls, besides bash itself (coreutils and awk).
 const BASE_TOOLS: &[&str] = &["awk", "mkdir", "mktemp", "rm", "sleep", "timeout"];
 
@@ -137,8 +140,9 @@ fn header(s: &mut String, rb: &Runbook, meta: &Meta, uses: &Uses) {
         .map(|t| format!(" ({})", comment(t)))
         .unwrap_or_default();
     let _ = writeln!(s, "#!/usr/bin/env bash");
-    // Literal text is single-quoted on purpose: nothing in it may expand.
-    let _ = writeln!(s, "# shellcheck disable=SC2016");
+    // SC2016: literal text is single-quoted on purpose, nothing in it may expand.
+    // SC2317: `lrb_mitigation_N` and `lrb_when_N` are called by name, which shellcheck misses.
+    let _ = writeln!(s, "# shellcheck disable=SC2016,SC2317");
     let _ = writeln!(
         s,
         "# Runbook `{}`{title}, exported by `lrb export bash`.",
@@ -244,7 +248,7 @@ fn runtime(s: &mut String, uses: &Uses) {
 fn arguments(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
     s.push_str(
         "\n# ---- this runbook ----\n\n\
-         LRB_YES=0\nLRB_ALLOW_DESTRUCTIVE=0\nLRB_MASK=()\nLRB_JOBS=()\nLRB_TMP=\n\
+         LRB_YES=0\nLRB_ALLOW_DESTRUCTIVE=0\nLRB_TTY=0\nif [[ -t 0 ]]; then\n  LRB_TTY=1\nfi\nLRB_MASK=()\nLRB_JOBS=()\nLRB_TMP=\n\
          declare -A LRB_STATUS=() LRB_DETAIL=() LRB_VALUE=() LRB_HAS_VALUE=() LRB_OUTPUT=()\n",
     );
     for p in &rb.params {
@@ -434,31 +438,34 @@ fn checks(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
         }
         s.push_str("}\n");
     }
-    let _ = writeln!(
-        s,
-        "\nlrb_say {}",
-        quote(&format!(
-            "runbook `{}`{}: running {} check{}",
-            rb.id,
-            rb.title
-                .as_deref()
-                .map(|t| format!(" ({t})"))
-                .unwrap_or_default(),
-            rb.checks.len(),
-            if rb.checks.len() == 1 { "" } else { "s" }
-        ))?
+    s.push_str(
+        "\n# Runs the named checks concurrently, then prints their outcomes.\nlrb_checks() {\n  local id\n  for id in \"$@\"; do\n    case $id in\n",
     );
-    let mut ids = Vec::new();
     for (i, check) in rb.checks.iter().enumerate() {
         let id = quote(&check.id)?;
-        let _ = writeln!(s, "lrb_start_check {id} lrb_check_{i}");
-        ids.push(id);
+        let _ = writeln!(s, "      {id}) lrb_start_check {id} lrb_check_{i} ;;");
     }
-    let _ = writeln!(s, "lrb_collect {}", ids.join(" "));
-    for (check, id) in rb.checks.iter().zip(&ids) {
-        let _ = writeln!(s, "lrb_report_check {id} {}", u8::from(check.info));
+    s.push_str("    esac\n  done\n  lrb_collect \"$@\"\n  for id in \"$@\"; do\n    case $id in\n");
+    for check in &rb.checks {
+        let id = quote(&check.id)?;
+        let _ = writeln!(
+            s,
+            "      {id}) lrb_report_check {id} {} ;;",
+            u8::from(check.info)
+        );
     }
+    s.push_str("    esac\n  done\n}\n");
     Ok(())
+}
+
+/// The ids of every check, as bash words.
+fn all_checks(rb: &Runbook) -> Result<String, ExportError> {
+    Ok(rb
+        .checks
+        .iter()
+        .map(|c| quote(&c.id))
+        .collect::<Result<Vec<_>, _>>()?
+        .join(" "))
 }
 
 fn condition(c: &Condition) -> Result<String, ExportError> {
@@ -500,41 +507,56 @@ fn group(c: &Condition) -> Result<String, ExportError> {
 }
 
 fn branches(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
-    s.push_str("\n# ---- diagnosis: each `when` in order ----\nLRB_MATCHED=0\nLRB_PROPOSED=()\n");
-    let mut index = 0;
-    for branch in &rb.branches {
+    s.push_str("\n# ---- the `when`s, in order ----\n");
+    for (i, branch) in rb.branches.iter().enumerate() {
         let _ = writeln!(
             s,
-            "# when {}\nif {}; then\n  LRB_MATCHED=1",
+            "# when {}\nlrb_when_{i}() {{\n  if {}; then\n    return 0\n  fi\n  return 1\n}}",
             comment(&branch.condition.to_string()),
             condition(&branch.condition)?
         );
+    }
+    s.push_str("# Evaluates every `when` into LRB_HOLDS.\nlrb_evaluate() {\n  LRB_HOLDS=()\n");
+    for i in 0..rb.branches.len() {
         let _ = writeln!(
             s,
-            "  lrb_say {}",
+            "  if lrb_when_{i}; then LRB_HOLDS+=(1); else LRB_HOLDS+=(0); fi"
+        );
+    }
+    s.push_str("}\n");
+    let _ = writeln!(
+        s,
+        "\nlrb_say {}\nlrb_checks {}\nlrb_evaluate\nif [[ \" ${{LRB_HOLDS[*]}} \" != *\" 1 \"* ]]; then\n  lrb_say 'healthy: no `when` matched, nothing to do'\n  exit {EXIT_HEALTHY}\nfi",
+        quote(&format!(
+            "runbook `{}`{}: running {} check{}",
+            rb.id,
+            rb.title
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default(),
+            rb.checks.len(),
+            if rb.checks.len() == 1 { "" } else { "s" }
+        ))?,
+        all_checks(rb)?
+    );
+    for (i, branch) in rb.branches.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "if ((LRB_HOLDS[{i}])); then\n  lrb_say {}",
             quote(&format!("matched: when {}", branch.condition))?
         );
-        for _ in &branch.mitigations {
-            let _ = writeln!(s, "  LRB_PROPOSED+=({index})");
-            index += 1;
-        }
         for see in &branch.see {
             let _ = writeln!(
                 s,
                 "  lrb_say {}",
                 quote(&format!(
-                    "hand over: run the `{see}` runbook (lrb run FILE --runbook {see}, or its exported script)"
+                    "see runbook `{see}`: `{}` hands over to it (not run automatically)",
+                    branch.condition
                 ))?
             );
         }
         s.push_str("fi\n");
     }
-    let _ = writeln!(
-        s,
-        "if ((LRB_MATCHED == 0)); then\n  lrb_say 'healthy: no `when` matched'\n  exit {EXIT_HEALTHY}\nfi\n\
-         if ((${{#LRB_PROPOSED[@]}} > 0 && LRB_YES == 0)) && ! [[ -t 0 ]]; then\n  \
-         lrb_die {EXIT_ABORTED} 'refusing to run mitigations without a terminal to ask on: pass --yes to approve them (and --allow-destructive for destructive ones), or run in a terminal'\nfi"
-    );
     Ok(())
 }
 
@@ -547,93 +569,129 @@ fn mitigations(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
             comment(&m.name)
         );
         for step in &m.steps {
-            let line = call(rb, &step.action, timeout_of(rb, step, 0))?;
+            let line = call(
+                rb,
+                &step.action,
+                timeout_of(rb, step, DEFAULT_ACTION_TIMEOUT_MS),
+            )?;
+            let shown = quote(&describe(&step.action))?;
             if let Action::Manual(_) = step.action {
-                let _ = writeln!(s, "  {line} || return 1");
+                let _ = writeln!(s, "  {line} || lrb_say \"  skipped: \"{shown}");
             } else {
                 let _ = writeln!(
                     s,
-                    "  {line}\n  lrb_step {} || return 1",
-                    quote(&describe(&step.action))?
+                    "  {line}\n  lrb_step {shown} || lrb_after_failure || return 1"
                 );
             }
         }
         s.push_str("}\n");
     }
-    s.push_str("\nfor lrb_m in \"${LRB_PROPOSED[@]}\"; do\n  case $lrb_m in\n");
-    for (i, m) in all.iter().enumerate() {
-        let destructive = m.is_destructive();
-        let why = match (&m.destructive, destructive) {
-            (Some(why), _) => why.clone(),
-            (None, true) => "it holds a destructive action".into(),
-            (None, false) => String::new(),
-        };
-        let mut intro = format!("\nmitigation `{}` ({}):", m.name, m.effect());
-        for step in &m.steps {
-            let _ = write!(intro, "\n  - {}", describe(&step.action));
+    s.push_str("\nLRB_RAN=0\nLRB_REFUSED=0\nLRB_STALE=0\n");
+    let mut index = 0;
+    for (b, branch) in rb.branches.iter().enumerate() {
+        if branch.mitigations.is_empty() {
+            continue;
         }
+        let ids = branch
+            .condition
+            .checks()
+            .into_iter()
+            .map(quote)
+            .collect::<Result<Vec<_>, _>>()?
+            .join(" ");
         let _ = writeln!(
             s,
-            "    {i})\n      lrb_say {}\n      if lrb_approve {i} {} {} {}; then\n        \
-             if lrb_mitigation_{i}; then lrb_say '  done'; else lrb_say '  stopped: a step did not pass'; fi\n      fi\n      ;;",
-            quote(&intro)?,
-            quote(&m.name)?,
-            u8::from(destructive),
-            quote(&why)?
+            "if ((LRB_HOLDS[{b}])) && lrb_still_holds {b} {ids}; then"
         );
+        for m in &branch.mitigations {
+            let destructive = m.is_destructive();
+            let why = match (&m.destructive, destructive) {
+                (Some(why), _) => why.clone(),
+                (None, true) => "it holds a destructive action".into(),
+                (None, false) => String::new(),
+            };
+            let mut intro = format!("\nmitigation `{}` ({}):", m.name, m.effect());
+            for step in &m.steps {
+                let _ = write!(intro, "\n  - {}", describe(&step.action));
+            }
+            let _ = writeln!(
+                s,
+                "  lrb_offer {index} {} {} {} {}",
+                quote(&m.name)?,
+                u8::from(destructive),
+                quote(&why)?,
+                quote(&intro)?
+            );
+            index += 1;
+        }
+        s.push_str("fi\n");
     }
-    s.push_str("  esac\ndone\n");
+    let _ = writeln!(
+        s,
+        "if ((LRB_RAN == 0)); then\n  if ((LRB_REFUSED > 0)); then\n    lrb_say 'refused: no mitigation ran'\n  else\n    lrb_say 'aborted: nothing more was run'\n  fi\n  exit {EXIT_ABORTED}\nfi"
+    );
     Ok(())
 }
 
 fn confirm(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
+    s.push_str("\n# Whether the runbook recovered: `confirm`, or the checks again without one.\nlrb_confirm() {\n");
     let Some(c) = &rb.confirm else {
         let _ = writeln!(
             s,
-            "\nlrb_say 'not recovered: this runbook has no `confirm` block to prove recovery'\nexit {EXIT_NOT_RECOVERED}"
+            "  lrb_say 'no `confirm` block: running the checks again'\n  lrb_checks {}\n  lrb_evaluate\n  [[ \" ${{LRB_HOLDS[*]}} \" != *\" 1 \"* ]]\n}}",
+            all_checks(rb)?
         );
-        return Ok(());
+        return finish(s);
     };
-    s.push_str(
-        "\n# confirm: every probe passes, within the time bound\nlrb_confirm_manual() {\n  :\n",
-    );
-    for step in &c.probes {
-        if let Action::Manual(m) = &step.action {
-            let _ = writeln!(s, "  lrb_manual {} || return 1", word(&m.text)?);
-        }
-    }
-    s.push_str("}\nlrb_confirm_probes() {\n  :\n");
-    for step in &c.probes {
-        if let Action::Manual(_) = step.action {
-            continue;
-        }
-        let line = call(
-            rb,
-            &step.action,
-            timeout_of(rb, step, plan::DEFAULT_PROBE_TIMEOUT_MS),
-        )?;
-        let _ = writeln!(
-            s,
-            "  {line}\n  lrb_not_yet {} || return 1",
-            quote(&describe(&step.action))?
-        );
-    }
     let _ = writeln!(
         s,
-        "}}\n\nlrb_say {}\nif ! lrb_confirm_manual; then\n  lrb_say 'not recovered: a manual confirmation was skipped'\n  exit {EXIT_NOT_RECOVERED}\nfi\n\
-         lrb_deadline=$(($(lrb_now_ms) + {within}))\nwhile :; do\n  if lrb_confirm_probes; then\n    lrb_say 'recovered: every confirm probe passed'\n    exit {EXIT_RECOVERED}\n  fi\n  \
-         if (($(lrb_now_ms) + {every} > lrb_deadline)); then\n    lrb_say {}\n    exit {EXIT_NOT_RECOVERED}\n  fi\n  lrb_sleep_ms {every}\ndone",
+        "  lrb_say {}",
         quote(&format!(
             "\nconfirm: every {}, for up to {}",
             human(c.every_ms),
             human(c.within_ms)
-        ))?,
-        quote(&format!(
-            "not recovered: the confirm probes did not all pass within {}",
-            human(c.within_ms)
-        ))?,
+        ))?
+    );
+    // Manual steps are asked once and waits happen once, before the first attempt, as in
+    // `lrb run`; the other probes are retried together.
+    let mut probes = Vec::new();
+    for step in &c.probes {
+        match &step.action {
+            Action::Manual(m) => {
+                let _ = writeln!(s, "  lrb_manual {} || lrb_say '  skipped'", word(&m.text)?);
+            }
+            Action::Wait(w) => {
+                let _ = writeln!(s, "  lrb_sleep_ms {}", w.ms);
+            }
+            action => probes.push((
+                call(
+                    rb,
+                    action,
+                    timeout_of(rb, step, plan::DEFAULT_PROBE_TIMEOUT_MS),
+                )?,
+                quote(&describe(action))?,
+            )),
+        }
+    }
+    let _ = writeln!(
+        s,
+        "  local deadline started next\n  deadline=$(($(lrb_now_ms) + {within}))\n  while :; do\n    started=$(lrb_now_ms)\n    if lrb_confirm_probes; then\n      return 0\n    fi\n    next=$((started + {every}))\n    if ((next >= deadline)); then\n      return 1\n    fi\n    lrb_sleep_ms \"$((next - $(lrb_now_ms)))\"\n  done\n}}\nlrb_confirm_probes() {{\n  :",
         within = c.within_ms,
-        every = c.every_ms,
+        every = c.every_ms.max(1),
+    );
+    for (line, shown) in probes {
+        let _ = writeln!(s, "  {line}\n  lrb_not_yet {shown} || return 1");
+    }
+    s.push_str("}\n");
+    finish(s)
+}
+
+fn finish(s: &mut String) -> Result<(), ExportError> {
+    let _ = writeln!(
+        s,
+        "\nLRB_CONFIRMED=0\nLRB_CONFIRM_TEXT='did not pass'\nif lrb_confirm; then\n  LRB_CONFIRMED=1\n  LRB_CONFIRM_TEXT=passed\nfi\n\
+         if ((LRB_REFUSED > 0)); then\n  lrb_say \"refused: not every mitigation ran, and the confirmation $LRB_CONFIRM_TEXT\"\n  exit {EXIT_ABORTED}\nfi\n\
+         if ((LRB_CONFIRMED)); then\n  lrb_say 'recovered'\n  exit {EXIT_RECOVERED}\nfi\nlrb_say 'not recovered: the confirmation did not pass in time'\nexit {EXIT_NOT_RECOVERED}"
     );
     Ok(())
 }

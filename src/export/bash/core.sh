@@ -245,7 +245,10 @@ lrb_compare() {
     case $op in
       '==') [[ $got == "$want" ]] ;;
       '!=') [[ $got != "$want" ]] ;;
-      *) return 1 ;;
+      '<') [[ $got < "$want" ]] ;;
+      '<=') [[ ! $got > "$want" ]] ;;
+      '>') [[ $got > "$want" ]] ;;
+      *) [[ ! $got < "$want" ]] ;;
     esac
   fi
 }
@@ -265,43 +268,92 @@ lrb_abort() {
   exit 12
 }
 
-# Whether mitigation $1 (named $2, destructive when $3 is 1, reason $4) may run.
+# Whether a mitigation (name $1, destructive when $2 is 1, reason $3) may run, as `lrb run`
+# decides: 0 run, 1 skipped by the operator, 2 refused by the flags or for lack of a terminal.
 lrb_approve() {
-  local name=$2 destructive=$3 why=$4
-  if ((LRB_YES)); then
-    if ((destructive)) && ((LRB_ALLOW_DESTRUCTIVE == 0)); then
-      lrb_say "skipped: \`$name\` is destructive ($why); pass --allow-destructive to run it"
-      return 1
+  local name=$1 destructive=$2 why=$3
+  local no_tty="stdin is not a terminal, so nobody can approve it: pass --yes to approve writes (and --allow-destructive for destructive mitigations)"
+  if ((destructive)); then
+    if ((LRB_YES && LRB_ALLOW_DESTRUCTIVE)); then
+      lrb_say 'approved by --yes --allow-destructive'
+      return 0
+    elif ((LRB_TTY == 0)); then
+      if ((LRB_YES)); then
+        lrb_say "refused \`$name\`: it is destructive: pass --allow-destructive as well as --yes to run it"
+      else
+        lrb_say "refused \`$name\`: $no_tty"
+      fi
+      return 2
     fi
-    lrb_say "approved by --yes: $name"
-    return 0
-  fi
-  while :; do
-    if ((destructive)); then
-      lrb_say "destructive: $why"
-      lrb_ask "type the mitigation's name to run it, \`skip\` or \`abort\`:"
+    lrb_say "destructive: $why"
+    while :; do
+      lrb_ask "type \`$name\` to run this destructive mitigation, or \`skip\` or \`abort\`:"
       case $LRB_ANSWER in
         "$name") return 0 ;;
         skip) return 1 ;;
         abort) lrb_abort ;;
         *) lrb_say 'that is not the name; type it exactly as shown' ;;
       esac
-    else
-      lrb_ask 'run it? [r]un, [s]kip, [a]bort:'
-      case $LRB_ANSWER in
-        r | run | y | yes) return 0 ;;
-        s | skip | n | no) return 1 ;;
-        a | abort) lrb_abort ;;
-        *) lrb_say 'answer run, skip or abort' ;;
-      esac
-    fi
+    done
+  fi
+  if ((LRB_YES)); then
+    lrb_say 'approved by --yes'
+    return 0
+  elif ((LRB_TTY == 0)); then
+    lrb_say "refused \`$name\`: $no_tty"
+    return 2
+  fi
+  while :; do
+    lrb_ask 'run this mitigation? [r]un, [s]kip, [a]bort:'
+    case $LRB_ANSWER in
+      r | run | y | yes) return 0 ;;
+      s | skip | n | no) return 1 ;;
+      a | abort) lrb_abort ;;
+      *) lrb_say 'answer run, skip or abort' ;;
+    esac
   done
 }
 
-# A manual step: the operator does it and says so (approved by --yes). Returns 1 on `skip`.
+# Proposes mitigation $1 (name $2, destructive $3, reason $4, shown as $5) and runs it if
+# approved; counts what ran and what was refused.
+lrb_offer() {
+  lrb_say "$5"
+  local rc=0
+  lrb_approve "$2" "$3" "$4" || rc=$?
+  if ((rc == 0)); then
+    LRB_RAN=$((LRB_RAN + 1))
+    LRB_STALE=1
+    if "lrb_mitigation_$1"; then
+      lrb_say '  done'
+    else
+      lrb_say "  stopped \`$2\` after a failed step"
+    fi
+  elif ((rc == 2)); then
+    LRB_REFUSED=$((LRB_REFUSED + 1))
+  fi
+}
+
+# Before `when` number $1 proposes its mitigations: if one ran since the checks, runs the
+# checks it reads (the rest of the arguments) again, as `lrb run` does.
+lrb_still_holds() {
+  local i=$1
+  shift
+  ((LRB_STALE)) || return 0
+  LRB_STALE=0
+  lrb_say 'checks again:'
+  lrb_checks "$@"
+  if "lrb_when_$i"; then
+    return 0
+  fi
+  lrb_say 'the condition no longer holds after the mitigations so far: not proposing its mitigations'
+  return 1
+}
+
+# A manual step: the operator does it and says so; without a terminal --yes approved it.
+# Returns 1 when the operator skips it.
 lrb_manual() {
   lrb_say "  step: $1"
-  if ((LRB_YES)); then
+  if ((LRB_TTY == 0)); then
     lrb_say '  (approved by --yes)'
     return 0
   fi
@@ -312,6 +364,20 @@ lrb_manual() {
       s | skip | n | no) return 1 ;;
       a | abort) lrb_abort ;;
       *) lrb_say '  answer done, skip or abort' ;;
+    esac
+  done
+}
+
+# After a step failed: at a terminal the operator may go on; otherwise the mitigation stops.
+lrb_after_failure() {
+  ((LRB_TTY)) || return 1
+  while :; do
+    lrb_ask '  the step failed: [c]ontinue, [s]top this mitigation, [a]bort:'
+    case $LRB_ANSWER in
+      c | continue) return 0 ;;
+      s | stop) return 1 ;;
+      a | abort) lrb_abort ;;
+      *) lrb_say '  answer continue, stop or abort' ;;
     esac
   done
 }
