@@ -18,10 +18,7 @@ pub struct Console {
 
 impl Console {
     pub fn new(secrets: Vec<String>) -> Self {
-        Console {
-            secrets,
-            bar: None,
-        }
+        Console { secrets, bar: None }
     }
 
     /// Prints a line (masked), above any progress bar.

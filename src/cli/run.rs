@@ -64,11 +64,7 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
     let Some(plan) = session.checked.plan.as_ref() else {
         eprint!(
             "{}",
-            diagnostic::render_human(
-                &session.checked.diagnostics,
-                &session.sources,
-                false
-            )
+            diagnostic::render_human(&session.checked.diagnostics, &session.sources, false)
         );
         eprintln!(
             "error: `{}` has errors, so it cannot run\n  help: Fix the errors above; `lrb check {}` shows them.",
@@ -77,7 +73,11 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
         );
         return Err(exit::INVALID);
     };
-    let ids: Vec<String> = plan.runbooks.iter().map(|r| format!("`{}`", r.id)).collect();
+    let ids: Vec<String> = plan
+        .runbooks
+        .iter()
+        .map(|r| format!("`{}`", r.id))
+        .collect();
     let runbook = match (&args.runbook, plan.runbooks.as_slice()) {
         (Some(id), _) => plan.runbook(id).ok_or_else(|| {
             eprintln!(
@@ -101,8 +101,8 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
             return Err(exit::USAGE);
         }
     };
-    let resolved = resolve::resolve(runbook, &args.set, |name| std::env::var(name).ok())
-        .map_err(|e| {
+    let resolved =
+        resolve::resolve(runbook, &args.set, |name| std::env::var(name).ok()).map_err(|e| {
             eprintln!("error: {e}\n  help: {}", e.help());
             exit::INVALID
         })?;
@@ -264,7 +264,10 @@ fn finish(console: &mut Console, end: &RunEnd) -> u8 {
         None => "",
     };
     let (text, code) = match end.finish {
-        Finish::Healthy => ("healthy: no `when` matched, nothing to do".to_string(), exit::OK),
+        Finish::Healthy => (
+            "healthy: no `when` matched, nothing to do".to_string(),
+            exit::OK,
+        ),
         Finish::Recovered => (
             format!(
                 "recovered in {}",
@@ -285,7 +288,9 @@ fn finish(console: &mut Console, end: &RunEnd) -> u8 {
         Finish::Aborted => ("aborted: nothing more was run".to_string(), exit::ABORTED),
     };
     for see in &end.see {
-        console.say(&format!("next: `lrb run` the runbook `{see}` (see its file)"));
+        console.say(&format!(
+            "next: `lrb run` the runbook `{see}` (see its file)"
+        ));
     }
     console.say(&text);
     code

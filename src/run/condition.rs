@@ -21,7 +21,10 @@ pub struct Evidence {
 
 /// Whether `cond` holds, with the outcomes of the checks it read. `lookup` gives a check's
 /// outcome; a check it does not know reads as errored.
-pub fn evaluate(cond: &Condition, lookup: &dyn Fn(&str) -> Option<Evidence>) -> (bool, Vec<Evidence>) {
+pub fn evaluate(
+    cond: &Condition,
+    lookup: &dyn Fn(&str) -> Option<Evidence>,
+) -> (bool, Vec<Evidence>) {
     let evidence: Vec<Evidence> = cond
         .checks()
         .into_iter()

@@ -2,9 +2,7 @@
 //! The caller masks the result; parameters are filled in, secret ones included.
 
 use super::Resolved;
-use crate::action::{
-    Action, Bounds, ComposeOp, DockerOp, PostgresOp, RedisOp, Template,
-};
+use crate::action::{Action, Bounds, ComposeOp, DockerOp, PostgresOp, RedisOp, Template};
 
 /// Calls `f` on every template the action holds.
 pub fn templates(action: &Action, f: &mut dyn FnMut(&Template)) {
@@ -244,7 +242,11 @@ pub fn describe(action: &Action, resolved: &Resolved) -> String {
                 parts.push(format!("output contains {:?}", fill(c)));
             }
             bounds(&a.bounds, &mut parts);
-            format!("shell in {}: {}", address(&a.target), one_line(&fill(&a.command)))
+            format!(
+                "shell in {}: {}",
+                address(&a.target),
+                one_line(&fill(&a.command))
+            )
         }
         Action::Manual(m) => format!("manual step: {}", fill(&m.text)),
         Action::Wait(w) => format!("wait {}", human_ms(w.ms)),
@@ -268,7 +270,9 @@ pub fn human_ms(ms: u64) -> String {
 
 fn logs(name: &str, tail: Option<u32>, grep: Option<&str>) -> String {
     let tail = tail.map(|n| format!(" --tail {n}")).unwrap_or_default();
-    let grep = grep.map(|g| format!(" | grep -i {g:?}")).unwrap_or_default();
+    let grep = grep
+        .map(|g| format!(" | grep -i {g:?}"))
+        .unwrap_or_default();
     format!("logs{tail} {name}{grep}")
 }
 

@@ -301,7 +301,12 @@ fn action_result(action: &Action, resolved: &Resolved, outcome: Outcome) -> Acti
 
 /// Evaluates every `when` in order against the checks.
 pub fn decide(runbook: &Runbook, checks: &[CheckResult]) -> Vec<WhenResult> {
-    let lookup = |id: &str| checks.iter().find(|c| c.id == id).map(CheckResult::evidence);
+    let lookup = |id: &str| {
+        checks
+            .iter()
+            .find(|c| c.id == id)
+            .map(CheckResult::evidence)
+    };
     runbook
         .branches
         .iter()
@@ -579,8 +584,7 @@ impl<'a, E: Executor> Engine<'a, E> {
                 Action::Wait(w) => self.wait(Duration::from_millis(w.ms), op).await,
                 action => {
                     op.action_started(&shown);
-                    let timeout =
-                        action_timeout(action, &self.resolved, DEFAULT_ACTION_TIMEOUT_MS);
+                    let timeout = action_timeout(action, &self.resolved, DEFAULT_ACTION_TIMEOUT_MS);
                     let outcome = guarded(&self.exec, action, &self.resolved, timeout).await;
                     let result = action_result(action, &self.resolved, outcome);
                     op.action_done(&shown, &result);
@@ -834,7 +838,9 @@ mod tests {
         let checks: String = (0..n)
             .map(|i| format!("  check :c{i} do\n    api.get \"/ok{i}\"\n  end\n  when failed(:c{i}) do\n    see :other\n  end\n"))
             .collect();
-        format!("target :api, http: \"http://x\"\nrunbook :many do\n{checks}end\nrunbook :other do\n  check :x do\n    api.get \"/\"\n  end\n  when failed(:x) do\n    see :many\n  end\nend\n")
+        format!(
+            "target :api, http: \"http://x\"\nrunbook :many do\n{checks}end\nrunbook :other do\n  check :x do\n    api.get \"/\"\n  end\n  when failed(:x) do\n    see :many\n  end\nend\n"
+        )
     }
 
     #[tokio::test(start_paused = true)]
@@ -887,7 +893,11 @@ end
         assert_eq!(checks[0].status, Status::Failed);
         assert_eq!(checks[0].probes.len(), 1);
         assert_eq!(checks[1].status, Status::Error);
-        assert!(checks[1].detail.contains("within 2s"), "{}", checks[1].detail);
+        assert!(
+            checks[1].detail.contains("within 2s"),
+            "{}",
+            checks[1].detail
+        );
         assert_eq!(checks[2].status, Status::Error);
         assert!(checks[2].detail.contains("crashed"), "{}", checks[2].detail);
         assert!(!fake.ran.lock().unwrap().contains(&"GET /never".to_string()));
@@ -902,7 +912,14 @@ end
         let dir = tempfile::tempdir().unwrap();
         let transcript =
             Transcript::create(&dir.path().join("t.jsonl"), vec![], Instant::now()).unwrap();
-        let engine = Engine::new(&rb, resolved, fake.clone(), policy, &transcript, Instant::now());
+        let engine = Engine::new(
+            &rb,
+            resolved,
+            fake.clone(),
+            policy,
+            &transcript,
+            Instant::now(),
+        );
         let mut op = Scripted { choice, asked: 0 };
         let end = engine.run(&mut op).await;
         let ran = fake.ran.lock().unwrap().clone();

@@ -5,10 +5,10 @@
 //! [`Resolved`], then calls [`backend::execute`] for each action and gets an [`Outcome`].
 
 pub mod backend;
-pub mod mask;
 pub mod condition;
 pub mod describe;
 pub mod engine;
+pub mod mask;
 pub mod report;
 pub mod resolve;
 pub mod transcript;

@@ -204,7 +204,10 @@ fn diagnosis(out: &mut String, records: &[Record]) {
                 "| {name} | {} {} | {} | {} | {} |",
                 mark(*status),
                 state(*status),
-                value.as_ref().map(show_value).map_or_else(String::new, |v| cell(&v)),
+                value
+                    .as_ref()
+                    .map(show_value)
+                    .map_or_else(String::new, |v| cell(&v)),
                 cell(detail),
                 human_ms(*ms)
             );
@@ -232,7 +235,11 @@ fn diagnosis(out: &mut String, records: &[Record]) {
             let _ = writeln!(
                 out,
                 "- `{condition}`: {} because {}{}",
-                if *holds { "**matched**" } else { "did not match" },
+                if *holds {
+                    "**matched**"
+                } else {
+                    "did not match"
+                },
                 why.join(", "),
                 if *holds && !proposes.is_empty() {
                     format!("; proposes {}", proposes.join(", "))
@@ -300,7 +307,10 @@ fn confirmation(out: &mut String, records: &[Record]) {
                 r.at,
                 if *passed { "**passed**" } else { "not yet" }
             );
-            for result in results.iter().filter(|x| !*passed || x.status != Status::Passed) {
+            for result in results
+                .iter()
+                .filter(|x| !*passed || x.status != Status::Passed)
+            {
                 let _ = writeln!(out, "  - {}", line(result));
             }
         }

@@ -14,7 +14,9 @@ pub const PARAM_ENV_PREFIX: &str = "LRB_PARAM_";
 pub enum ResolveError {
     #[error("target `{target}` reads its address from secret `{var}`, which is not set")]
     MissingSecret { target: String, var: String },
-    #[error("target `{target}` reads its address from `{var}`, which is not set and has no default")]
+    #[error(
+        "target `{target}` reads its address from `{var}`, which is not set and has no default"
+    )]
     MissingEnv { target: String, var: String },
     #[error("parameter `{name}` has no value")]
     MissingParam { name: String },
@@ -194,7 +196,11 @@ end
         assert_eq!(r.params["token"], "t0ken");
         assert_eq!(r.targets["api"].address, "http://127.0.0.1:1");
         for s in ["postgres://u:p%40ss@h/db", "p%40ss", "p@ss", "t0ken"] {
-            assert!(r.secrets.contains(&s.to_string()), "{s} not in {:?}", r.secrets);
+            assert!(
+                r.secrets.contains(&s.to_string()),
+                "{s} not in {:?}",
+                r.secrets
+            );
         }
         let r = resolve(&rb, &[("tag".into(), "v2".into())], &env).unwrap();
         assert_eq!(r.params["tag"], "v2");

@@ -248,7 +248,10 @@ mod tests {
         t.record(Event::Healthy);
         // Readable before the transcript is dropped: each record is on disk already.
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(!text.contains("pa\\\"ss") && !text.contains("pa\"ss"), "{text}");
+        assert!(
+            !text.contains("pa\\\"ss") && !text.contains("pa\"ss"),
+            "{text}"
+        );
         std::fs::write(&path, format!("{text}{{\"at\":\"x\",\"elapsed")).unwrap();
         let records = read(&path).unwrap();
         assert_eq!(records.len(), 2);
