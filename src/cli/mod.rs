@@ -5,6 +5,7 @@ mod check;
 mod console;
 mod plan;
 mod report;
+mod rules;
 mod run;
 
 use crate::load::{self, Session};
@@ -77,6 +78,17 @@ pub enum Command {
         after_help = "Examples:\n  lrb report lrb-api_outage-20250101T030000Z.jsonl\n  lrb report incident.jsonl -o incident.md"
     )]
     Report(report::ReportArgs),
+    /// List every rule: code, name, level and what it finds.
+    #[command(after_help = "Examples:\n  lrb rules\n  lrb rules | grep LRB4")]
+    Rules,
+    /// Print a rule's page: what it finds, why it matters, an example and the fix.
+    #[command(
+        after_help = "Examples:\n  lrb explain LRB401\n  lrb explain unacknowledged-destructive"
+    )]
+    Explain {
+        /// A code (`LRB401`) or a name (`unacknowledged-destructive`).
+        code: String,
+    },
 }
 
 impl ColorChoice {
@@ -101,6 +113,8 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Report(args) => report::run(args),
+        Command::Rules => rules::list(),
+        Command::Explain { code } => rules::explain(&code),
     };
     ExitCode::from(code)
 }
