@@ -2,11 +2,11 @@
 //! log a non-interactive run prints. Every line goes through the mask.
 
 use crate::plan::Mitigation;
-use crate::run::describe::human_ms;
+use crate::run::Status;
+use crate::run::describe::{human_ms, show_value, status_mark, status_word};
 use crate::run::engine::{CheckResult, Choice, Operator, WhenResult};
 use crate::run::mask;
 use crate::run::transcript::ActionResult;
-use crate::run::{Status, Value};
 use dialoguer::{Input, Select};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Duration;
@@ -65,8 +65,8 @@ pub fn check_table(checks: &[CheckResult]) -> String {
         .iter()
         .map(|c| {
             [
-                format!("{} {}", mark(c.status), c.id),
-                state(c.status).to_string(),
+                format!("{} {}", status_mark(c.status), c.id),
+                status_word(c.status).to_string(),
                 c.value.as_ref().map(show_value).unwrap_or_default(),
                 human_ms(c.duration.as_millis() as u64),
                 if c.status == Status::Passed {
@@ -111,35 +111,6 @@ pub fn when_lines(whens: &[WhenResult]) -> Vec<String> {
         .collect()
 }
 
-fn mark(status: Status) -> &'static str {
-    match status {
-        Status::Passed => "✓",
-        Status::Failed => "✗",
-        Status::Error => "!",
-    }
-}
-
-fn state(status: Status) -> &'static str {
-    match status {
-        Status::Passed => "passed",
-        Status::Failed => "failed",
-        Status::Error => "errored",
-    }
-}
-
-fn show_value(v: &Value) -> String {
-    let text = match v {
-        Value::Number(n) => n.to_string(),
-        Value::Text(t) => t.lines().next().unwrap_or_default().to_string(),
-        Value::Bool(b) => b.to_string(),
-    };
-    if text.chars().count() > 24 {
-        format!("{}…", text.chars().take(23).collect::<String>())
-    } else {
-        text
-    }
-}
-
 fn result_line(r: &ActionResult) -> String {
     let detail = if r.detail.is_empty() {
         String::new()
@@ -148,7 +119,7 @@ fn result_line(r: &ActionResult) -> String {
     };
     format!(
         "  {} {}{detail} ({})",
-        mark(r.status),
+        status_mark(r.status),
         r.action,
         human_ms(r.duration_ms)
     )
@@ -165,7 +136,7 @@ impl Operator for Console {
 
     fn checked(&mut self, result: &CheckResult) {
         if let Some(bar) = &self.bar {
-            bar.set_message(format!("(`{}` {})", result.id, state(result.status)));
+            bar.set_message(format!("(`{}` {})", result.id, status_word(result.status)));
             bar.inc(1);
         }
     }

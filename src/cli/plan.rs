@@ -44,7 +44,8 @@ pub fn run(args: PlanArgs) -> u8 {
     };
     let resolved = Arc::new(prepared.resolved.clone());
     let started = Instant::now();
-    let checks = rt.block_on(diagnose(runbook, &resolved, &Backends, &mut |_| {}));
+    let all: Vec<_> = runbook.checks.iter().collect();
+    let checks = rt.block_on(diagnose(&all, &resolved, &Backends, &mut |_| {}));
     say(&format!(
         "lrb plan `{}`: {} checks in {} (read-only)\n{}",
         runbook.id,

@@ -60,42 +60,60 @@ pub(super) struct Prepared {
 /// Loads and checks the file, picks the runbook and resolves it; prints why not and gives
 /// the exit code otherwise.
 pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
-    let session = load_or_report(std::slice::from_ref(&args.file))?;
+    let file = &args.file;
+    let alone = load_or_report(std::slice::from_ref(file))?;
+    // `see :other` names a runbook in another file: read the file's siblings too.
+    let with_siblings = match alone.checked.plan {
+        Some(_) => None,
+        None => file
+            .parent()
+            .map(|d| {
+                if d.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    d
+                }
+            })
+            .and_then(|dir| crate::load::load(&[dir.to_path_buf()]).ok())
+            .filter(|s| s.checked.plan.is_some()),
+    };
+    let session = with_siblings.as_ref().unwrap_or(&alone);
     let Some(plan) = session.checked.plan.as_ref() else {
         eprint!(
             "{}",
-            diagnostic::render_human(&session.checked.diagnostics, &session.sources, false)
+            diagnostic::render_human(&alone.checked.diagnostics, &alone.sources, false)
         );
         eprintln!(
             "error: `{}` has errors, so it cannot run\n  help: Fix the errors above; `lrb check {}` shows them.",
-            args.file.display(),
-            args.file.display()
+            file.display(),
+            file.display()
         );
         return Err(exit::INVALID);
     };
-    let ids: Vec<String> = plan
-        .runbooks
-        .iter()
-        .map(|r| format!("`{}`", r.id))
-        .collect();
-    let runbook = match (&args.runbook, plan.runbooks.as_slice()) {
-        (Some(id), _) => plan.runbook(id).ok_or_else(|| {
+    let same = |p: &Path| match (p.canonicalize(), file.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => p == file,
+    };
+    let in_file: Vec<&Runbook> = plan.runbooks.iter().filter(|r| same(&r.source)).collect();
+    let ids: Vec<String> = in_file.iter().map(|r| format!("`{}`", r.id)).collect();
+    let runbook = match (&args.runbook, in_file.as_slice()) {
+        (Some(id), _) => *in_file.iter().find(|r| r.id == *id).ok_or_else(|| {
             eprintln!(
                 "error: `{}` has no runbook `{id}`\n  help: Pick one of {}.",
-                args.file.display(),
+                file.display(),
                 ids.join(", ")
             );
             exit::USAGE
         })?,
-        (None, [only]) => only,
+        (None, [only]) => *only,
         (None, []) => {
-            eprintln!("error: `{}` holds no runbook", args.file.display());
+            eprintln!("error: `{}` holds no runbook", file.display());
             return Err(exit::INVALID);
         }
         (None, _) => {
             eprintln!(
                 "error: `{}` holds several runbooks\n  help: Pick one with `--runbook ID`: {}.",
-                args.file.display(),
+                file.display(),
                 ids.join(", ")
             );
             return Err(exit::USAGE);
@@ -106,7 +124,7 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
             eprintln!("error: {e}\n  help: {}", e.help());
             exit::INVALID
         })?;
-    let bytes = std::fs::read(&args.file).unwrap_or_default();
+    let bytes = std::fs::read(file).unwrap_or_default();
     let file_sha256 = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -255,8 +273,8 @@ fn display(path: &Path) -> String {
 
 /// Prints how the run ended and picks its exit code.
 fn finish(console: &mut Console, end: &RunEnd) -> u8 {
-    for (name, reason) in &end.refused {
-        console.say(&format!("not run: `{name}`: {reason}"));
+    for (name, _) in &end.refused {
+        console.say(&format!("not run: `{name}` (refused, see above)"));
     }
     let confirmed = match end.confirmed {
         Some(true) => ", and `confirm` passed",

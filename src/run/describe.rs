@@ -1,7 +1,7 @@
 //! One line per action saying what it sends where: for `lrb plan`, prompts and transcripts.
 //! The caller masks the result; parameters are filled in, secret ones included.
 
-use super::Resolved;
+use super::{Resolved, Status, Value};
 use crate::action::{Action, Bounds, ComposeOp, DockerOp, PostgresOp, RedisOp, Template};
 
 /// Calls `f` on every template the action holds.
@@ -265,6 +265,39 @@ pub fn human_ms(ms: u64) -> String {
         _ if ms.is_multiple_of(60_000) => format!("{}m", ms / 60_000),
         _ if ms.is_multiple_of(1_000) => format!("{}s", ms / 1_000),
         _ => format!("{:.1}s", ms as f64 / 1_000.0),
+    }
+}
+
+/// `✓`, `✗` or `!`: a status at a glance.
+pub fn status_mark(status: Status) -> &'static str {
+    match status {
+        Status::Passed => "✓",
+        Status::Failed => "✗",
+        Status::Error => "!",
+    }
+}
+
+/// A status as the language names it: `passed`, `failed`, `errored`.
+pub fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Passed => "passed",
+        Status::Failed => "failed",
+        Status::Error => "errored",
+    }
+}
+
+/// A value on one short line: numbers rounded to two decimals, text to its first line.
+pub fn show_value(v: &Value) -> String {
+    let text = match v {
+        Value::Number(n) if n.fract() == 0.0 => format!("{n}"),
+        Value::Number(n) => format!("{n:.2}"),
+        Value::Text(t) => t.lines().next().unwrap_or_default().to_string(),
+        Value::Bool(b) => b.to_string(),
+    };
+    if text.chars().count() > 24 {
+        format!("{}…", text.chars().take(23).collect::<String>())
+    } else {
+        text
     }
 }
 

@@ -223,22 +223,20 @@ enum Approval {
     Abort,
 }
 
-/// Runs every check concurrently; each check runs its probes in order and stops at the
-/// first that does not pass. Calls `done` as each check finishes; returns them in runbook
-/// order.
+/// Runs the checks concurrently; each check runs its probes in order and stops at the first
+/// that does not pass. Calls `done` as each check finishes; returns them in the given order.
 pub async fn diagnose<E: Executor>(
-    runbook: &Runbook,
+    checks: &[&plan::Check],
     resolved: &Arc<Resolved>,
     exec: &E,
     done: &mut dyn FnMut(&CheckResult),
 ) -> Vec<CheckResult> {
-    let mut running: FuturesUnordered<_> = runbook
-        .checks
+    let mut running: FuturesUnordered<_> = checks
         .iter()
         .enumerate()
         .map(|(i, check)| async move { (i, run_check(check, resolved, exec).await) })
         .collect();
-    let mut results: Vec<Option<CheckResult>> = vec![None; runbook.checks.len()];
+    let mut results: Vec<Option<CheckResult>> = vec![None; checks.len()];
     while let Some((i, result)) = running.next().await {
         done(&result);
         results[i] = Some(result);
@@ -387,7 +385,7 @@ impl<'a, E: Executor> Engine<'a, E> {
             see: Vec::new(),
         };
         self.set_phase("diagnosis".into());
-        let (_, whens) = self.diagnose(op).await;
+        let (mut checks, whens) = self.diagnose(op).await;
         if !whens.iter().any(|w| w.holds) {
             self.transcript.record(Event::Healthy);
             return end;
@@ -401,36 +399,45 @@ impl<'a, E: Executor> Engine<'a, E> {
                 end.see.push(see.clone());
             }
         }
-        let proposed: Vec<&Mitigation> = self
+        let mut ran = 0;
+        // A mitigation ran since the checks last ran: the next `when` may no longer hold.
+        let mut stale = false;
+        let matched = self
             .runbook
             .branches
             .iter()
             .zip(&whens)
-            .filter(|(_, w)| w.holds)
-            .flat_map(|(b, _)| &b.mitigations)
-            .collect();
-        let mut ran = 0;
-        for m in proposed {
-            self.set_phase(format!("mitigation `{}`", m.name));
-            match self.approve(m, op) {
-                Approval::Abort => {
-                    end.finish = Finish::Aborted;
-                    return end;
+            .filter(|(_, w)| w.holds);
+        for (branch, _) in matched {
+            if stale && !branch.mitigations.is_empty() {
+                stale = false;
+                if !self.still_holds(branch, &mut checks, op).await {
+                    continue;
                 }
-                Approval::Refused(reason) => {
-                    op.note(&format!("refused `{}`: {reason}", m.name));
-                    self.transcript.record(Event::Refusal {
-                        mitigation: m.name.clone(),
-                        reason: reason.clone(),
-                    });
-                    end.refused.push((m.name.clone(), reason));
-                }
-                Approval::Skip { .. } => {}
-                Approval::Run { .. } => {
-                    ran += 1;
-                    if !self.mitigate(m, op).await {
+            }
+            for m in &branch.mitigations {
+                self.set_phase(format!("mitigation `{}`", m.name));
+                match self.approve(m, op) {
+                    Approval::Abort => {
                         end.finish = Finish::Aborted;
                         return end;
+                    }
+                    Approval::Refused(reason) => {
+                        op.note(&format!("refused `{}`: {reason}", m.name));
+                        self.transcript.record(Event::Refusal {
+                            mitigation: m.name.clone(),
+                            reason: reason.clone(),
+                        });
+                        end.refused.push((m.name.clone(), reason));
+                    }
+                    Approval::Skip { .. } => {}
+                    Approval::Run { .. } => {
+                        ran += 1;
+                        stale = true;
+                        if !self.mitigate(m, op).await {
+                            end.finish = Finish::Aborted;
+                            return end;
+                        }
                     }
                 }
             }
@@ -466,10 +473,54 @@ impl<'a, E: Executor> Engine<'a, E> {
         end
     }
 
-    async fn diagnose(&self, op: &mut dyn Operator) -> (Vec<CheckResult>, Vec<WhenResult>) {
-        let started = Instant::now();
-        op.diagnosing(self.runbook.checks.len());
-        let checks = diagnose(self.runbook, &self.resolved, &self.exec, &mut |c| {
+    /// Runs the checks again that `branch`'s condition reads, after a mitigation changed
+    /// things; `false` (and a note) when the condition no longer holds.
+    async fn still_holds(
+        &self,
+        branch: &plan::Branch,
+        checks: &mut [CheckResult],
+        op: &mut dyn Operator,
+    ) -> bool {
+        let ids = branch.condition.checks();
+        let again: Vec<&plan::Check> = self
+            .runbook
+            .checks
+            .iter()
+            .filter(|c| ids.contains(&c.id.as_str()))
+            .collect();
+        self.set_phase("checks again".into());
+        op.diagnosing(again.len());
+        for fresh in self.run_checks(&again, op).await {
+            if let Some(slot) = checks.iter_mut().find(|c| c.id == fresh.id) {
+                *slot = fresh;
+            }
+        }
+        let lookup = |id: &str| {
+            checks
+                .iter()
+                .find(|c| c.id == id)
+                .map(CheckResult::evidence)
+        };
+        let (holds, evidence) = condition::evaluate(&branch.condition, &lookup);
+        let condition = branch.condition.to_string();
+        if !holds {
+            op.note(&format!(
+                "`{condition}` no longer holds after the mitigations so far: not proposing its mitigations"
+            ));
+        }
+        self.transcript.record(Event::When {
+            condition,
+            holds,
+            evidence,
+            mitigations: branch.mitigations.iter().map(|m| m.name.clone()).collect(),
+            see: Vec::new(),
+        });
+        holds
+    }
+
+    /// Runs checks, telling the operator and the transcript as each finishes.
+    async fn run_checks(&self, checks: &[&plan::Check], op: &mut dyn Operator) -> Vec<CheckResult> {
+        diagnose(checks, &self.resolved, &self.exec, &mut |c| {
             op.checked(c);
             for p in &c.probes {
                 self.transcript.record(Event::Probe {
@@ -487,7 +538,14 @@ impl<'a, E: Executor> Engine<'a, E> {
                 duration_ms: c.duration.as_millis() as u64,
             });
         })
-        .await;
+        .await
+    }
+
+    async fn diagnose(&self, op: &mut dyn Operator) -> (Vec<CheckResult>, Vec<WhenResult>) {
+        let started = Instant::now();
+        op.diagnosing(self.runbook.checks.len());
+        let all: Vec<&plan::Check> = self.runbook.checks.iter().collect();
+        let checks = self.run_checks(&all, op).await;
         let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
         self.transcript.record(Event::Diagnosis {
             duration_ms: started.elapsed().as_millis() as u64,
@@ -849,7 +907,8 @@ mod tests {
         let resolved = Arc::new(resolve(&rb, &[], |_| None).unwrap());
         let fake = Fake::default();
         let mut finished = 0;
-        let checks = diagnose(&rb, &resolved, &fake, &mut |_| finished += 1).await;
+        let all: Vec<_> = rb.checks.iter().collect();
+        let checks = diagnose(&all, &resolved, &fake, &mut |_| finished += 1).await;
         assert_eq!(finished, 20);
         assert_eq!(fake.most.load(Ordering::SeqCst), 20);
         let ids: Vec<&str> = checks.iter().map(|c| c.id.as_str()).collect();
@@ -889,7 +948,8 @@ end
         let rb = runbook(SRC);
         let resolved = Arc::new(resolve(&rb, &[], |_| None).unwrap());
         let fake = Fake::default();
-        let checks = diagnose(&rb, &resolved, &fake, &mut |_| {}).await;
+        let all: Vec<_> = rb.checks.iter().collect();
+        let checks = diagnose(&all, &resolved, &fake, &mut |_| {}).await;
         assert_eq!(checks[0].status, Status::Failed);
         assert_eq!(checks[0].probes.len(), 1);
         assert_eq!(checks[1].status, Status::Error);

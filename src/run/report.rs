@@ -1,8 +1,7 @@
 //! `lrb report`: a transcript rendered as a Markdown incident report.
 
 use super::Status;
-use super::Value;
-use super::describe::human_ms;
+use super::describe::{human_ms, show_value, status_mark, status_word};
 use super::transcript::{ActionResult, Event, Record};
 use std::fmt::Write;
 
@@ -150,7 +149,7 @@ fn summary(event: &Event) -> Option<String> {
         Event::Refusal { mitigation, reason } => format!("refused `{mitigation}`: {reason}"),
         Event::Action { mitigation, result } => format!(
             "`{mitigation}`: {} {} — {}",
-            mark(result.status),
+            status_mark(result.status),
             result.action,
             result.detail
         ),
@@ -202,8 +201,8 @@ fn diagnosis(out: &mut String, records: &[Record]) {
             let _ = writeln!(
                 out,
                 "| {name} | {} {} | {} | {} | {} |",
-                mark(*status),
-                state(*status),
+                status_mark(*status),
+                status_word(*status),
                 value
                     .as_ref()
                     .map(show_value)
@@ -226,8 +225,13 @@ fn diagnosis(out: &mut String, records: &[Record]) {
             let why: Vec<String> = evidence
                 .iter()
                 .map(|e| match &e.value {
-                    Some(v) => format!("`{}` {} ({})", e.check, state(e.status), show_value(v)),
-                    None => format!("`{}` {}", e.check, state(e.status)),
+                    Some(v) => format!(
+                        "`{}` {} ({})",
+                        e.check,
+                        status_word(e.status),
+                        show_value(v)
+                    ),
+                    None => format!("`{}` {}", e.check, status_word(e.status)),
                 })
                 .collect();
             let mut proposes: Vec<String> = mitigations.iter().map(|m| format!("`{m}`")).collect();
@@ -342,40 +346,16 @@ fn followups(out: &mut String, records: &[Record]) {
 fn line(r: &ActionResult) -> String {
     format!(
         "{} `{}` ({}): {} in {}",
-        mark(r.status),
+        status_mark(r.status),
         r.action.replace('`', "'"),
         r.effect,
         if r.detail.is_empty() {
-            state(r.status)
+            status_word(r.status)
         } else {
             &r.detail
         },
         human_ms(r.duration_ms)
     )
-}
-
-fn mark(status: Status) -> &'static str {
-    match status {
-        Status::Passed => "✓",
-        Status::Failed => "✗",
-        Status::Error => "!",
-    }
-}
-
-fn state(status: Status) -> &'static str {
-    match status {
-        Status::Passed => "passed",
-        Status::Failed => "failed",
-        Status::Error => "errored",
-    }
-}
-
-fn show_value(v: &Value) -> String {
-    match v {
-        Value::Number(n) => n.to_string(),
-        Value::Text(t) => t.lines().next().unwrap_or_default().to_string(),
-        Value::Bool(b) => b.to_string(),
-    }
 }
 
 /// Text safe inside a Markdown table cell.

@@ -156,7 +156,9 @@ impl Transcript {
     /// Appends one event and flushes it to disk.
     pub fn record(&self, event: Event) {
         let record = Record {
-            at: jiff::Timestamp::now().to_string(),
+            at: jiff::Timestamp::now()
+                .round(jiff::Unit::Millisecond)
+                .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string()),
             elapsed_ms: self.started.elapsed().as_millis() as u64,
             event,
         };
