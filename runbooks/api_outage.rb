@@ -2,8 +2,8 @@
 # From seed-runbooks.md, section 1.
 
 target :api,   http:    env("LINEUP_URL", "https://lineup.app"), timeout: 5s
-target :stack, compose: env("COMPOSE_FILE", "docker-compose.yml")
-target :host,  shell:   "."
+target :stack, compose: env("COMPOSE_FILE", "docker-compose.yml"), timeout: 2m
+target :host,  shell:   ".", timeout: 30s
 
 runbook :api_outage do
   title "API Outage"
@@ -63,7 +63,7 @@ runbook :api_outage do
     mitigate "Out of memory: restart with fresh state",
              destructive: "recreating the stack drops in-memory state and cuts every open request" do
       # Check memory usage
-      docker.stats "backend"
+      docker.stats "backend", timeout: 15s
       step "Increase the backend's memory limit in docker-compose.yml if it keeps running out"
       stack.down
       stack.up

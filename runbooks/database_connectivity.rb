@@ -3,8 +3,8 @@
 
 target :db,    postgres: secret("DATABASE_URL"), timeout: 5s
 target :api,   http:     env("LINEUP_URL", "https://lineup.app"), timeout: 5s
-target :stack, compose:  env("COMPOSE_FILE", "docker-compose.yml")
-target :host,  shell:    "."
+target :stack, compose:  env("COMPOSE_FILE", "docker-compose.yml"), timeout: 2m
+target :host,  shell:    ".", timeout: 30s
 
 param :data_dir, default: "/var/lib/postgresql/data", description: "PostgreSQL's data directory"
 

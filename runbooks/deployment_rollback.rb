@@ -2,7 +2,7 @@
 # From seed-runbooks.md, section 4.
 
 target :api,   http:    env("LINEUP_URL", "https://lineup.app"), timeout: 5s
-target :stack, compose: env("COMPOSE_FILE", "docker-compose.yml")
+target :stack, compose: env("COMPOSE_FILE", "docker-compose.yml"), timeout: 2m
 target :repo,  shell:   env("LINEUP_REPO", ".")
 
 param :previous_version, default: "previous-version", description: "image tag of the last good release"
@@ -55,7 +55,7 @@ runbook :deployment_rollback do
   when (failed(:error_rate) or failed(:ready)) and not passed(:gh_cli) do
     mitigate "Quick rollback (< 5 minutes)" do
       # 1. Get previous image
-      docker.images "lineup-backend"
+      docker.images "lineup-backend", timeout: 15s
       # 2. Rollback to previous tag
       stack.down
       docker.tag "lineup-backend:#{previous_version}", "lineup-backend:latest"

@@ -3,7 +3,7 @@
 
 target :api,   http:    env("LINEUP_URL", "https://lineup.app"), timeout: 5s
 target :queue, redis:   env("REDIS_URL", "redis://127.0.0.1:6379"), timeout: 5s
-target :stack, compose: env("COMPOSE_FILE", "docker-compose.yml")
+target :stack, compose: env("COMPOSE_FILE", "docker-compose.yml"), timeout: 2m
 
 runbook :queue_backlog do
   title "Queue Backlog / Stuck Jobs"

@@ -7,8 +7,8 @@
 #   scripts/lab.sh env    print `export` lines with the lab's addresses
 #
 # Idempotent: `up` on a running lab only checks it. State (PostgreSQL data,
-# Redis pid/log files, the served www copy) lives in ${LRB_LAB_DIR:-/tmp/lrb-lab}.
-# See lab/README.md.
+# Redis pid/log files, the served www copy, the compose db/redis data) lives in
+# ${LRB_LAB_DIR:-/tmp/lrb-lab}. See lab/README.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +36,21 @@ COMPOSE_FILE="$ROOT/lab/docker-compose.yml"
 COMPOSE_PROJECT=lrblab
 IMAGE=lrb-lab/busybox:latest
 
+# PostgreSQL and Redis as compose services (containers `postgres` and `redis`),
+# for runbooks that act through docker-compose. Same role, password and
+# database as the native cluster; the values are repeated in docker-compose.yml.
+CPG_PORT=55433
+CREDIS_PORT=56381
+PGR_IMAGE=lrb-lab/pgredis:latest
+PG15=/usr/lib/postgresql/15
+# Host files copied into $PGR_IMAGE, plus the shared libraries they need (ldd),
+# plus the static /bin/busybox for a shell. (initdb runs `locale -a`; setpriv
+# drops root in the entrypoint.)
+PGR_BINS=("$PG15"/bin/{postgres,initdb,pg_ctl,pg_isready,psql,pg_dump,pg_dumpall,pg_restore}
+  /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/setpriv /usr/bin/locale)
+PGR_TREES=(/usr/share/postgresql/15 /usr/share/zoneinfo /usr/lib/locale/C.utf8)
+PGR_OLD_ID="" # set by pgr_image_up when it replaces an image
+
 APT_PACKAGES=(postgresql postgresql-client redis-server redis-tools busybox-static shellcheck jq curl)
 
 log() { printf '[lab] %s\n' "$*" >&2; }
@@ -54,6 +69,20 @@ wait_for() {
   local tries=$((secs * 5))
   while ((tries-- > 0)); do
     if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+# wait_running SECONDS CONTAINER COMMAND...: like wait_for, but give up as soon
+# as CONTAINER is no longer running (a crash should not cost the full timeout).
+wait_running() {
+  local secs="$1" c="$2"
+  shift 2
+  local tries=$((secs * 5))
+  while ((tries-- > 0)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    [[ "$(docker inspect -f '{{.State.Running}}' "$c" 2>/dev/null)" == true ]] || return 1
     sleep 0.2
   done
   return 1
@@ -247,32 +276,146 @@ image_up() {
 
 file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
 
+# PostgreSQL's server modules, minus the LLVM JIT (it would pull in 100 MB of
+# libLLVM; the image runs with jit = off).
+pgr_pglibs() { find "$PG15/lib" -maxdepth 1 -type f -name '*.so' ! -name 'llvmjit*' | LC_ALL=C sort; }
+
+# pgr_hash: fingerprint of the image's inputs. It looks at names, sizes and
+# mtimes only (a package upgrade changes them), so it costs milliseconds; ldd
+# runs only when the image is (re)built. Shared libraries are not part of it: a
+# library upgrade alone leaves the image as it was, which stays self-consistent.
+pgr_hash() {
+  local ctx="$ROOT/lab/pgredis"
+  {
+    cd "$ctx"
+    cat Dockerfile
+    find rootfs -print | LC_ALL=C sort
+    find rootfs -type f -print0 | LC_ALL=C sort -z | xargs -0 cat
+    stat -L -c '%n %s %Y' "${PGR_BINS[@]}" /bin/busybox
+    pgr_pglibs | xargs stat -c '%n %s %Y'
+    find "${PGR_TREES[@]}" -printf '%p %s %T@\n' | LC_ALL=C sort
+    getent passwd postgres redis
+    getent group postgres redis
+  } | sha256sum | cut -c1-16
+}
+
+pgr_copy() { # pgr_copy HOST_FILE DEST_ROOT: copy (dereferenced) under its canonical directory
+  local dir
+  dir="$(readlink -f "$(dirname "$1")")"
+  mkdir -p "$2$dir"
+  cp -L --preserve=mode "$1" "$2$dir/$(basename "$1")"
+}
+
+pgr_stage() { # pgr_stage CTX: the build context, in the state dir
+  local ctx="$1" files="$1/files" f libs
+  rm -rf "$ctx"
+  mkdir -p "$files"
+  cp "$ROOT/lab/pgredis/Dockerfile" "$ctx/"
+  cp -a "$ROOT/lab/pgredis/rootfs" "$ctx/"
+  # The host's ids for postgres and redis (their Debian packages created them).
+  if ! id postgres >/dev/null 2>&1 || ! id redis >/dev/null 2>&1; then
+    die "step 'image stage': no postgres or redis user on this host" "install: apt-get install -y postgresql-15 redis-server"
+  fi
+  local pu pg ru rg
+  pu="$(id -u postgres)" pg="$(id -g postgres)" ru="$(id -u redis)" rg="$(id -g redis)"
+  mkdir -p "$ctx/rootfs/etc"
+  cat >"$ctx/rootfs/etc/passwd" <<EOF
+root:x:0:0:root:/root:/bin/sh
+postgres:x:$pu:$pg:PostgreSQL administrator:/var/lib/postgresql:/bin/sh
+redis:x:$ru:$rg:Redis:/data:/bin/false
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+EOF
+  cat >"$ctx/rootfs/etc/group" <<EOF
+root:x:0:
+postgres:x:$pg:
+redis:x:$rg:
+nogroup:x:65534:
+EOF
+  # Debian is merged-/usr: ldd names /lib/..., /lib64/...; copies land under usr/.
+  mkdir -p "$files/usr/lib" "$files/usr/lib64" "$files/bin"
+  ln -s usr/lib "$files/lib"
+  ln -s usr/lib64 "$files/lib64"
+  cp /bin/busybox "$files/bin/busybox"
+  mapfile -t libs < <(pgr_pglibs)
+  for f in "${PGR_BINS[@]}" "${libs[@]}"; do pgr_copy "$f" "$files"; done
+  # Every shared library (and the dynamic loader) the binaries and modules load.
+  local deps
+  deps="$(for f in "${PGR_BINS[@]}" "${libs[@]}"; do ldd "$f"; done)" ||
+    die "step 'image stage': ldd failed" "try: ldd ${PGR_BINS[0]}"
+  if grep -q 'not found' <<<"$deps"; then
+    die "step 'image stage': a shared library is missing on this host" "$(grep 'not found' <<<"$deps" | sort -u | head -n 5)"
+  fi
+  while read -r f; do pgr_copy "$f" "$files"; done < <(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' <<<"$deps" | LC_ALL=C sort -u)
+  for f in "${PGR_TREES[@]}"; do
+    mkdir -p "$files$(dirname "$f")"
+    cp -a "$f" "$files$(dirname "$f")/"
+  done
+  rm -f "$files/usr/share/zoneinfo/localtime" # -> /etc/localtime, dangling in the image
+}
+
+pgr_image_up() {
+  local f hash have ctx="$LAB_DIR/pgredis-ctx" blog="$LAB_DIR/docker-build-pgredis.log"
+  for f in "${PGR_BINS[@]}" /bin/busybox "${PGR_TREES[@]}"; do
+    [[ -e "$f" ]] || die "step 'image $PGR_IMAGE': $f is missing on this host" \
+      "install it: apt-get install -y postgresql-15 redis-server busybox-static util-linux tzdata"
+  done
+  hash="$(pgr_hash)"
+  have="$(docker image inspect -f '{{index .Config.Labels "lrb.lab.hash"}}' "$PGR_IMAGE" 2>/dev/null || true)"
+  [[ "$have" == "$hash" ]] && return 0
+  PGR_OLD_ID="$(docker image inspect -f '{{.Id}}' "$PGR_IMAGE" 2>/dev/null || true)"
+  log "docker: building $PGR_IMAGE (FROM scratch + Debian's PostgreSQL 15 and Redis, no registry)"
+  pgr_stage "$ctx"
+  DOCKER_BUILDKIT=0 docker build -q --build-arg LRB_LAB_HASH="$hash" -t "$PGR_IMAGE" "$ctx" >"$blog" 2>&1 ||
+    die "step 'docker build $PGR_IMAGE' failed" "see $blog; the context is kept in $ctx"
+  rm -rf "$ctx"
+}
+
 http_live() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$HTTP_PORT/health/live"; }
 
 compose_up() {
   # The backend serves a copy of lab/backend/www, refreshed on every `up`.
-  mkdir -p "$LAB_DIR/www"
+  mkdir -p "$LAB_DIR/www" "$LAB_DIR/compose/db" "$LAB_DIR/compose/redis"
   cp -a "$ROOT/lab/backend/www/." "$LAB_DIR/www/"
   chmod -R a+rX "$LAB_DIR/www"
   local clog="$LAB_DIR/compose.log"
   if ! compose up -d >"$clog" 2>&1; then
     if grep -qi 'port is already allocated\|address already in use' "$clog"; then
-      die "step 'docker-compose up': port 127.0.0.1:$HTTP_PORT is taken" \
-        "find it: ss -ltnp 'sport = :$HTTP_PORT'; see $clog"
+      die "step 'docker-compose up': one of 127.0.0.1:$HTTP_PORT, :$CPG_PORT, :$CREDIS_PORT is taken" \
+        "find it: ss -ltnp 'sport = :$HTTP_PORT or sport = :$CPG_PORT or sport = :$CREDIS_PORT'; see $clog"
     fi
     if grep -qi 'container name .* is already in use' "$clog"; then
-      die "step 'docker-compose up': a container named backend or worker exists outside project $COMPOSE_PROJECT" \
-        "remove it (docker rm -f backend worker) and rerun scripts/lab.sh up; see $clog"
+      die "step 'docker-compose up': a container named backend, worker, postgres or redis exists outside project $COMPOSE_PROJECT" \
+        "remove it (docker rm -f <name>) and rerun scripts/lab.sh up; see $clog"
     fi
     die "step 'docker-compose up' failed" "see $clog (last lines below)" "$(tail -n 5 "$clog")"
   fi
   wait_for 30 http_live ||
     die "step 'backend wait': http://127.0.0.1:$HTTP_PORT/health/live does not answer 200" \
       "look: docker-compose -p $COMPOSE_PROJECT -f $COMPOSE_FILE logs --tail=20 backend"
-  wait_for 30 backend_healthy ||
-    die "step 'backend healthcheck': container backend is $(container_state backend), not healthy" \
-      "look: docker inspect -f '{{json .State.Health}}' backend | jq"
+  # The first start of `db` runs initdb (a few seconds); later starts take about one.
+  wait_running 60 postgres cpg_login ||
+    die "step 'db wait': SELECT 1 as $PG_USER on 127.0.0.1:$CPG_PORT/$PG_DB fails (container postgres is $(container_state postgres))" \
+      "look: docker-compose -p $COMPOSE_PROJECT -f $COMPOSE_FILE logs --tail=50 db"
+  wait_running 30 redis redis_ping "$CREDIS_PORT" ||
+    die "step 'redis wait': no PONG from 127.0.0.1:$CREDIS_PORT (container redis is $(container_state redis))" \
+      "look: docker-compose -p $COMPOSE_PROJECT -f $COMPOSE_FILE logs --tail=50 redis"
+  local c
+  for c in backend postgres redis; do
+    wait_for 30 container_healthy "$c" ||
+      die "step '$c healthcheck': container $c is $(container_state "$c"), not healthy" \
+        "look: docker inspect -f '{{json .State.Health}}' $c | jq"
+  done
 }
+
+# After a rebuild, drop the replaced image once compose has recreated its containers.
+pgr_image_cleanup() {
+  [[ -n "$PGR_OLD_ID" ]] || return 0
+  [[ "$(docker image inspect -f '{{.Id}}' "$PGR_IMAGE" 2>/dev/null)" != "$PGR_OLD_ID" ]] || return 0
+  docker rmi "$PGR_OLD_ID" >/dev/null 2>&1 || true
+}
+
+# SELECT 1 through the published port of compose service `db`.
+cpg_login() { PGPASSWORD="$PG_PASSWORD" PGCONNECT_TIMEOUT=3 psql -X -q -h 127.0.0.1 -p "$CPG_PORT" -U "$PG_USER" -d "$PG_DB" -tAc 'select 1'; }
 
 container_state() {
   local st
@@ -282,7 +425,7 @@ container_state() {
     echo absent
   fi
 }
-backend_healthy() { [[ "$(container_state backend)" == running/healthy ]]; }
+container_healthy() { [[ "$(container_state "$1")" == running/healthy ]]; }
 
 # --------------------------------------------------------------- commands --
 cmd_up() {
@@ -294,14 +437,17 @@ cmd_up() {
   redis_up "$REDIS_PORT"
   redis_up "$REDIS_AUTH_PORT" "$REDIS_AUTH_PASSWORD"
   image_up
+  pgr_image_up
   compose_up
-  log "up: postgres :$PG_PORT, redis :$REDIS_PORT and :$REDIS_AUTH_PORT, backend http :$HTTP_PORT, worker (state in $LAB_DIR)"
+  pgr_image_cleanup
+  log "up: postgres :$PG_PORT, redis :$REDIS_PORT and :$REDIS_AUTH_PORT, backend http :$HTTP_PORT, worker," \
+    "compose db :$CPG_PORT and redis :$CREDIS_PORT (state in $LAB_DIR)"
 }
 
 cmd_down() {
   if command -v docker-compose >/dev/null && docker info >/dev/null 2>&1; then
     log "docker: docker-compose down ($COMPOSE_PROJECT)"
-    compose down --remove-orphans -t 3 >"$LAB_DIR/compose-down.log" 2>&1 ||
+    compose down --remove-orphans -t 10 >"$LAB_DIR/compose-down.log" 2>&1 ||
       die "step 'docker-compose down' failed" "see $LAB_DIR/compose-down.log"
   fi
   if command -v redis-cli >/dev/null; then
@@ -314,7 +460,7 @@ cmd_down() {
 
 cmd_status() {
   local bad=0 s c
-  row() { printf '%-10s %-28s %s\n' "$1" "$2" "$3"; }
+  row() { printf '%-13s %-28s %s\n' "$1" "$2" "$3"; }
   if command -v pg_isready >/dev/null && pg_login >/dev/null 2>&1; then
     row postgres "127.0.0.1:$PG_PORT" up
   else
@@ -334,11 +480,13 @@ cmd_status() {
     bad=1
   fi
   if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
-    if docker image inspect "$IMAGE" >/dev/null 2>&1; then row image "$IMAGE" present; else
-      row image "$IMAGE" MISSING
-      bad=1
-    fi
-    for c in backend worker; do
+    for s in "$IMAGE" "$PGR_IMAGE"; do
+      if docker image inspect "$s" >/dev/null 2>&1; then row image "$s" present; else
+        row image "$s" MISSING
+        bad=1
+      fi
+    done
+    for c in backend worker postgres redis; do
       s="$(container_state "$c")"
       case "$s" in
         running | running/healthy | running/starting) row "$c" "container" "$s" ;;
@@ -356,6 +504,18 @@ cmd_status() {
     row http "127.0.0.1:$HTTP_PORT/health/live" DOWN
     bad=1
   fi
+  if command -v psql >/dev/null && cpg_login >/dev/null 2>&1; then
+    row compose-db "127.0.0.1:$CPG_PORT" up
+  else
+    row compose-db "127.0.0.1:$CPG_PORT" DOWN
+    bad=1
+  fi
+  if command -v redis-cli >/dev/null && redis_ping "$CREDIS_PORT"; then
+    row compose-redis "127.0.0.1:$CREDIS_PORT" up
+  else
+    row compose-redis "127.0.0.1:$CREDIS_PORT" DOWN
+    bad=1
+  fi
   if ((bad)); then
     log "something is down: run scripts/lab.sh up"
     return 1
@@ -371,6 +531,8 @@ cmd_env() {
     "LRB_LAB_REDIS_AUTH_URL=redis://:$REDIS_AUTH_PASSWORD@127.0.0.1:$REDIS_AUTH_PORT" \
     "LRB_LAB_REDIS_AUTH_PASSWORD=$REDIS_AUTH_PASSWORD" \
     "LRB_LAB_HTTP_URL=http://127.0.0.1:$HTTP_PORT" \
+    "LRB_LAB_COMPOSE_PG_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$CPG_PORT/$PG_DB" \
+    "LRB_LAB_COMPOSE_REDIS_URL=redis://127.0.0.1:$CREDIS_PORT" \
     "LRB_LAB_COMPOSE_FILE=$COMPOSE_FILE" \
     "LRB_LAB_COMPOSE_PROJECT=$COMPOSE_PROJECT"; do
     printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"

@@ -1,4 +1,12 @@
-//! lrb
+//! lrb: runbooks as code.
+//!
+//! ```text
+//! bytes --load--> SourceFile --syntax::parse--> ast::File --check::check--> Plan --+--> run (backends)
+//!                                                                                   +--> export (bash, markdown, graph)
+//! ```
+//!
+//! Every stage reports problems as [`diagnostic::Diagnostic`] values; only [`cli`] prints them.
+
 pub mod action;
 pub mod ast;
 pub mod check;
@@ -7,7 +15,9 @@ pub mod diagnostic;
 pub mod effect;
 pub mod export;
 pub mod load;
+pub mod output;
 pub mod plan;
 pub mod run;
+pub mod safety;
 pub mod source;
 pub mod syntax;

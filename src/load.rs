@@ -118,10 +118,14 @@ pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
         .iter()
         .enumerate()
         .filter_map(|(i, ast)| {
-            ast.as_ref().map(|ast| check::Input {
-                file: FileId(i),
-                path: &sources.get(FileId(i)).path,
-                ast,
+            ast.as_ref().map(|ast| {
+                let source = sources.get(FileId(i));
+                check::Input {
+                    file: FileId(i),
+                    path: &source.path,
+                    text: &source.text,
+                    ast,
+                }
             })
         })
         .collect();

@@ -356,10 +356,8 @@ impl Restore {
             .collect();
         Restore { www, saved }
     }
-}
 
-impl Drop for Restore {
-    fn drop(&mut self) {
+    fn repair(&self) {
         for (path, bytes) in &self.saved {
             let _ = std::fs::write(path, bytes);
         }
@@ -367,6 +365,131 @@ impl Drop for Restore {
             .args(["start", "backend", "worker"])
             .output();
     }
+}
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        self.repair();
+    }
+}
+
+/// What a run decided: the first diagnosis, the mitigations it ran and those it refused.
+#[derive(Debug, PartialEq)]
+struct Decisions {
+    code: Option<i32>,
+    checks: BTreeMap<String, String>,
+    ran: Vec<String>,
+    refused: Vec<String>,
+}
+
+fn script_decisions(run: &Run) -> Decisions {
+    let lines: Vec<&str> = run.text.lines().collect();
+    let name = |l: &str, prefix: &str| {
+        l.strip_prefix(prefix)
+            .and_then(|r| r.split_once('`'))
+            .map(|(n, _)| n.to_string())
+    };
+    let mut ran = Vec::new();
+    let mut proposed = None;
+    for line in &lines {
+        if let Some(n) = name(line, "mitigation `") {
+            proposed = Some(n);
+        } else if line.starts_with("approved by") {
+            ran.extend(proposed.take());
+        }
+    }
+    let refused = lines.iter().filter_map(|l| name(l, "refused `")).collect();
+    Decisions {
+        code: run.code,
+        checks: run.checks.clone(),
+        ran,
+        refused,
+    }
+}
+
+/// `lrb run` on the same runbook, read back from its transcript.
+fn interpreter_decisions(args: &[&str], env: &[(&str, &str)]) -> Decisions {
+    let dir = tempfile::tempdir().unwrap();
+    let transcript = dir.path().join("t.jsonl");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("lrb"));
+    cmd.args(["run", "tests/fixtures/export/lab.rb", "--transcript"])
+        .arg(&transcript)
+        .args(args)
+        .stdin(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let text = std::fs::read_to_string(&transcript).unwrap_or_default();
+    let mut d = Decisions {
+        code: out.status.code(),
+        checks: BTreeMap::new(),
+        ran: Vec::new(),
+        refused: Vec::new(),
+    };
+    let mut diagnosed = false;
+    for line in text.lines() {
+        let e: serde_json::Value = serde_json::from_str(line).unwrap();
+        let field = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+        match e["event"].as_str().unwrap_or_default() {
+            "check" if !diagnosed => {
+                d.checks.insert(field("check"), field("status"));
+            }
+            "diagnosis" => diagnosed = true,
+            "approval" if field("answer") == "run" => d.ran.push(field("mitigation")),
+            "refusal" => d.refused.push(field("mitigation")),
+            _ => {}
+        }
+    }
+    d
+}
+
+/// The lab's variables, with `env` replacing some, for both runs.
+fn lab_vars(env: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut vars: Vec<(String, String)> = [
+        "LRB_LAB_HTTP_URL",
+        "LRB_LAB_PG_URL",
+        "LRB_LAB_REDIS_URL",
+        "LRB_LAB_COMPOSE_FILE",
+        "LRB_LAB_DIR",
+    ]
+    .iter()
+    .map(|n| (n.to_string(), lab_env(n)))
+    .collect();
+    for (k, v) in env {
+        vars.retain(|(n, _)| n != k);
+        vars.push((k.to_string(), v.to_string()));
+    }
+    vars
+}
+
+/// Injects a fault, runs the script; repairs, injects again, runs `lrb run`; both must reach
+/// the same checks, mitigations and exit code, and the expected ones.
+fn agree(
+    script: &Path,
+    restore: &Restore,
+    inject: &dyn Fn(&Restore),
+    args: &[&str],
+    env: &[(&str, &str)],
+    code: i32,
+    checks: &[(&str, &str)],
+) -> Run {
+    let vars = lab_vars(env);
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    inject(restore);
+    let run = run_lab(script, args, &vars);
+    restore.repair();
+    inject(restore);
+    let interpreted = interpreter_decisions(args, &vars);
+    restore.repair();
+    expect(&run, code, checks);
+    let exported = script_decisions(&run);
+    assert_eq!(
+        exported, interpreted,
+        "the script and `lrb run` disagree; the script printed:\n{}",
+        run.text
+    );
+    run
 }
 
 fn expect(run: &Run, code: i32, checks: &[(&str, &str)]) {
@@ -386,10 +509,12 @@ fn expect(run: &Run, code: i32, checks: &[(&str, &str)]) {
     }
 }
 
+fn nothing(_: &Restore) {}
+
 /// One test, so the faults it injects never overlap; a lock file keeps other test binaries
 /// that follow the same convention out of the lab while it runs.
 #[test]
-fn live_the_lab_script_diagnoses_and_repairs_real_faults() {
+fn live_the_script_and_lrb_run_agree_on_real_faults() {
     let lock_path = Path::new(&lab_env("LRB_LAB_DIR")).join("faults.lock");
     let lock = std::fs::File::create(&lock_path).unwrap();
     lock.lock().unwrap();
@@ -410,16 +535,18 @@ fn live_the_lab_script_diagnoses_and_repairs_real_faults() {
     .collect();
 
     // Healthy: every check passes, nothing matches.
-    let healthy = run_lab(&script, &[], &[]);
-    expect(&healthy, 0, &all_pass);
+    let healthy = agree(&script, &restore, &nothing, &[], &[], 0, &all_pass);
     assert!(healthy.text.contains("healthy"));
 
     // Docker: backend stopped. The HTTP checks cannot connect (error); the container check
     // fails; `--yes` starts it again and the confirm loop sees it recover.
-    docker(&["stop", "backend"]);
-    let stopped = run_lab(&script, &["--yes"], &[]);
-    expect(
-        &stopped,
+    let stop_backend = |_: &Restore| docker(&["stop", "backend"]);
+    let stopped = agree(
+        &script,
+        &restore,
+        &stop_backend,
+        &["--yes"],
+        &[],
         10,
         &[
             ("backend", "failed"),
@@ -430,10 +557,13 @@ fn live_the_lab_script_diagnoses_and_repairs_real_faults() {
     assert!(stopped.text.contains("mitigation `Start the backend`"));
 
     // Compose: the worker service stopped; `stack.start` brings it back.
-    docker(&["stop", "worker"]);
-    let workers = run_lab(&script, &["--yes"], &[]);
-    expect(
-        &workers,
+    let stop_worker = |_: &Restore| docker(&["stop", "worker"]);
+    agree(
+        &script,
+        &restore,
+        &stop_worker,
+        &["--yes"],
+        &[],
         10,
         &[("workers", "failed"), ("backend", "passed")],
     );
@@ -441,54 +571,73 @@ fn live_the_lab_script_diagnoses_and_repairs_real_faults() {
     // Redis unreachable: errored, the manual step is approved by --yes, the confirm loop's
     // `cache.ping` never passes: not recovered.
     let dead = [("LRB_LAB_REDIS_URL", "redis://127.0.0.1:1")];
-    let redis = run_lab(&script, &["--yes"], &dead);
-    expect(&redis, 11, &[("cache", "error"), ("ready", "passed")]);
-    // Without a terminal and without --yes the script refuses to act.
-    let refused = run_lab(&script, &[], &dead);
-    expect(&refused, 12, &[("cache", "error")]);
+    agree(
+        &script,
+        &restore,
+        &nothing,
+        &["--yes"],
+        &dead,
+        11,
+        &[("cache", "error"), ("ready", "passed")],
+    );
+    // Without a terminal and without --yes, both refuse to act.
+    agree(
+        &script,
+        &restore,
+        &nothing,
+        &[],
+        &dead,
+        12,
+        &[("cache", "error")],
+    );
 
     // PostgreSQL with a wrong password: errored; the password never shows.
     let pg = lab_env("LRB_LAB_PG_URL").replace("lrb-secret-pw", "wrong-pw-1234");
-    let bad_pg = run_lab(&script, &["--yes"], &[("LRB_LAB_PG_URL", &pg)]);
-    expect(
-        &bad_pg,
+    let bad_pg = agree(
+        &script,
+        &restore,
+        &nothing,
+        &["--yes"],
+        &[("LRB_LAB_PG_URL", &pg)],
         10,
         &[("connections", "error"), ("cache", "passed")],
     );
     assert!(!bad_pg.text.contains("wrong-pw-1234"), "{}", bad_pg.text);
 
     // HTTP value: another version served; the comparison on the check's value matches.
-    std::fs::write(
-        restore.www.join("health/details"),
-        "{\"version\":\"v0.9.0\"}",
-    )
-    .unwrap();
-    let version = run_lab(&script, &["--yes"], &[]);
-    expect(&version, 10, &[("version", "passed")]);
-    assert!(
-        version.text.contains("mitigation `Roll back the release`"),
-        "{}",
-        version.text
+    let old_version = |r: &Restore| {
+        std::fs::write(r.www.join("health/details"), "{\"version\":\"v0.9.0\"}").unwrap()
+    };
+    let version = agree(
+        &script,
+        &restore,
+        &old_version,
+        &["--yes"],
+        &[],
+        10,
+        &[("version", "passed")],
     );
-    drop(restore);
+    assert!(version.text.contains("mitigation `Roll back the release`"));
 
     // HTTP status and shell: readiness file gone. Both checks fail; the repair is
-    // destructive, so --yes alone refuses it, and with nothing run the script stops.
-    let restore = Restore::new();
-    std::fs::remove_file(restore.www.join("health/ready")).unwrap();
-    let gone = run_lab(&script, &["--yes"], &[]);
-    expect(&gone, 12, &[("ready", "failed"), ("marker", "failed")]);
+    // destructive, so --yes alone refuses it, and with nothing run both stop.
+    let no_ready = |r: &Restore| std::fs::remove_file(r.www.join("health/ready")).unwrap();
+    let gone = agree(
+        &script,
+        &restore,
+        &no_ready,
+        &["--yes"],
+        &[],
+        12,
+        &[("ready", "failed"), ("marker", "failed")],
+    );
     assert!(
         gone.text
-            .contains("pass --allow-destructive as well as --yes"),
-        "{}",
-        gone.text
+            .contains("pass --allow-destructive as well as --yes")
     );
-    drop(restore);
 
     // Missing secret and missing tools: invalid setup.
-    let mut cmd = tool("bash");
-    let no_secret = cmd
+    let no_secret = tool("bash")
         .arg(&script)
         .env_remove("LRB_LAB_PG_URL")
         .output()
@@ -501,6 +650,7 @@ fn live_the_lab_script_diagnoses_and_repairs_real_faults() {
     assert_eq!(no_tools.code, Some(13), "{}", no_tools.text);
     assert!(no_tools.text.contains("missing tool:") && no_tools.text.contains("psql"));
 
+    drop(restore);
     let after = run_lab(&script, &[], &[]);
     expect(&after, 0, &all_pass);
     lock.unlock().unwrap();

@@ -8,6 +8,7 @@ use crate::ast;
 use crate::diagnostic::did_you_mean;
 use crate::effect::Classification;
 use crate::plan;
+use crate::safety;
 use std::collections::HashSet;
 
 impl FileChecker<'_> {
@@ -156,7 +157,13 @@ fn example(ty: catalogue::ArgType) -> &'static str {
     }
 }
 
-/// Effect analysis of raw SQL, Redis and shell text.
-fn classify(_lang: RawLanguage, _text: &Template) -> Option<Classification> {
-    None
+/// Effect analysis of raw SQL, Redis and shell text. Parameters are filled with a plain word
+/// so the text parses; what a parameter could hold is the quoting layer's concern.
+fn classify(lang: RawLanguage, text: &Template) -> Option<Classification> {
+    let sample = text.render(|_| "param".to_string());
+    match lang {
+        RawLanguage::Sql => safety::classify_sql(&sample),
+        RawLanguage::Redis => safety::classify_redis(&sample),
+        RawLanguage::Shell => safety::classify_shell(&sample),
+    }
 }

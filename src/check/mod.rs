@@ -4,8 +4,10 @@
 mod action;
 mod flow;
 pub mod registry;
+mod rules;
 mod runbook;
 mod scope;
+mod suppress;
 
 use crate::ast;
 use crate::diagnostic::{self, Diagnostic};
@@ -19,6 +21,8 @@ use std::path::Path;
 pub struct Input<'a> {
     pub file: FileId,
     pub path: &'a Path,
+    /// The source text, for placing allow comments.
+    pub text: &'a str,
     pub ast: &'a ast::File,
 }
 
@@ -38,7 +42,9 @@ pub fn check(inputs: &[Input]) -> Checked {
         .map(|input| {
             let mut checker = scope::FileChecker::new(input, &runbooks);
             let lowered = checker.file();
-            (lowered, checker.diagnostics)
+            let mut found = checker.diagnostics;
+            suppress::apply(input.file, input.text, input.ast, &mut found);
+            (lowered, found)
         })
         .collect();
     let mut plan = Plan {

@@ -1,7 +1,9 @@
 //! Every diagnostic lrb can emit, in one table. Codes are stable and never reused:
 //! retire a rule by leaving its row with `retired: true`, never by renumbering.
 //!
-//! Families: `LRB0xx` syntax, `LRB1xx` names, `LRB2xx` types, `LRB3xx` flow.
+//! Families: `LRB0xx` syntax, `LRB1xx` names, `LRB2xx` types, `LRB3xx` flow, `LRB4xx` safety,
+//! `LRB5xx` suppressions. Flow and safety findings can be silenced with
+//! `# lrb:allow(CODE) reason`; the others cannot, since the runbook would not work.
 
 use crate::diagnostic::Severity;
 
@@ -59,6 +61,9 @@ rules! {
     MALFORMED_STATEMENT = "LRB009" "malformed-statement" Error
         "a statement with the wrong shape of arguments"
         "Give the statement the arguments shown in `docs/language.md`.";
+    TOO_DEEP = "LRB010" "nesting-too-deep" Error
+        "blocks or brackets nested deeper than lrb reads"
+        "Flatten the nesting; a runbook needs only a few levels of blocks and brackets.";
     UNKNOWN_TARGET = "LRB101" "unknown-target" Error
         "an action names a target that is not declared"
         "Declare the target with `target :name, kind: address`, or fix the name.";
@@ -119,6 +124,46 @@ rules! {
     MISSING_TITLE = "LRB305" "missing-title" Warning
         "a runbook without a title"
         "Add `title \"...\"` so people know what the runbook is for.";
+    UNACKNOWLEDGED_DESTRUCTIVE = "LRB401" "unacknowledged-destructive" Error
+        "a mitigation holds a destructive action but does not acknowledge it"
+        "Add `destructive: \"what is lost\"` to the `mitigate` line, so the operator must type its name to run it.";
+    WRITE_IN_READ_BLOCK = "LRB402" "write-in-read-block" Error
+        "a `check` or `confirm` holds an action that changes something"
+        "Move the action into a `mitigate` block; checks and confirms only observe.";
+    UNCLASSIFIED_IN_READ_BLOCK = "LRB403" "unclassified-in-read-block" Error
+        "a `check` or `confirm` runs a command whose effect lrb cannot tell"
+        "If the command only reads, say so with `effect: :read`; otherwise move it into a `mitigate` block.";
+    UNBOUNDED_WRITE = "LRB404" "unbounded-write" Error
+        "`DELETE` or `UPDATE` without `WHERE` changes every row"
+        "Add a `WHERE` clause that selects only the rows to change.";
+    LITERAL_CREDENTIAL = "LRB405" "literal-credential" Error
+        "a password, token or key is written in the runbook"
+        "Read it from the environment with `secret(\"NAME\")` or a `param` marked `secret: true`, and rotate the exposed credential.";
+    SECRET_PRINTED = "LRB406" "secret-printed" Error
+        "a secret is interpolated into text that is shown to people"
+        "Remove the secret from the text; refer to it by name instead.";
+    UNBOUNDED_CONFIRM = "LRB407" "unbounded-confirm" Warning
+        "a `confirm` block with no `within:` time bound"
+        "Add `within: 5m` (how long recovery may take) to the `confirm` line.";
+    PROBE_WITHOUT_TIMEOUT = "LRB408" "probe-without-timeout" Warning
+        "a read action in a mitigation has no timeout and no default applies"
+        "Add `timeout: 30s` to the action or to its target.";
+    UNUSED_ALLOW = "LRB501" "unused-allow" Warning
+        "an allow comment that silences nothing"
+        "Remove the comment, or move it right above the statement whose finding it should silence.";
+    UNKNOWN_ALLOW = "LRB502" "unknown-allow" Error
+        "an allow comment names a code that does not exist or cannot be silenced"
+        "Name a flow or safety code (`LRB3xx`, `LRB4xx`); `lrb rules` lists them.";
+    ALLOW_WITHOUT_REASON = "LRB503" "allow-without-reason" Error
+        "an allow comment gives no reason"
+        "Write why the finding is acceptable after the code: `# lrb:allow(LRB401) data is rebuilt nightly`.";
+}
+
+impl Rule {
+    /// Whether `# lrb:allow(CODE) reason` may silence it.
+    pub fn suppressible(&self) -> bool {
+        self.code.starts_with("LRB3") || self.code.starts_with("LRB4")
+    }
 }
 
 /// Looks a rule up by code (`LRB101`) or name (`unknown-target`), ignoring case.

@@ -89,6 +89,8 @@ pub(super) struct FileChecker<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Parameters visible where checking is now.
     pub known_params: Vec<String>,
+    /// Those of them marked `secret: true`.
+    pub secret_params: Vec<String>,
 }
 
 impl<'a> FileChecker<'a> {
@@ -98,6 +100,7 @@ impl<'a> FileChecker<'a> {
             runbooks,
             diagnostics: Vec::new(),
             known_params: Vec::new(),
+            secret_params: Vec::new(),
         }
     }
 
@@ -123,6 +126,7 @@ impl<'a> FileChecker<'a> {
         };
         self.known_params = param_names(body);
         self.declarations(body, &mut scope);
+        self.secret_params = secret_names(&scope);
         let mut out = Vec::new();
         for stmt in body {
             match stmt {
@@ -259,6 +263,9 @@ impl<'a> FileChecker<'a> {
             }
             _ => None,
         };
+        if let Some(plan::Address::Literal { value }) = &address {
+            self.literal_credential(value, e.span);
+        }
         if address.is_none() && e.kind != ExprKind::Invalid {
             let d = self
                 .diag(
@@ -380,6 +387,10 @@ impl<'a> FileChecker<'a> {
     pub fn coerce(&mut self, e: &Expr, spec: &ArgSpec, what: &str) -> Option<ArgValue> {
         self.check_refs(e);
         match catalogue::coerce(e, spec.ty) {
+            Ok(ArgValue::Text(t)) => {
+                self.literal_credential(&t.source(), e.span);
+                Some(ArgValue::Text(t))
+            }
             Ok(v) => Some(v),
             Err(reason) if reason.is_empty() => None,
             Err(reason) => {
@@ -394,6 +405,19 @@ impl<'a> FileChecker<'a> {
                 self.report(d);
                 None
             }
+        }
+    }
+
+    fn literal_credential(&mut self, text: &str, span: Span) {
+        if let Some(what) = super::rules::find_credential(text) {
+            let d = self
+                .diag(
+                    &registry::LITERAL_CREDENTIAL,
+                    span,
+                    format!("this text holds {what}"),
+                )
+                .label("credential written in the runbook");
+            self.report(d);
         }
     }
 
@@ -531,5 +555,15 @@ pub(super) fn param_names(stmts: &[Stmt]) -> Vec<String> {
             Stmt::Param(p) => Some(p.name.name.clone()),
             _ => None,
         })
+        .collect()
+}
+
+/// Names of the parameters in scope marked `secret: true`.
+pub(super) fn secret_names(scope: &Scope) -> Vec<String> {
+    scope
+        .params
+        .values()
+        .filter(|(_, p)| p.secret)
+        .map(|(_, p)| p.name.clone())
         .collect()
 }

@@ -2,6 +2,7 @@
 
 use super::{exit, load_or_report};
 use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::output;
 use clap::ValueEnum;
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,6 +26,10 @@ pub enum Format {
     Human,
     /// One JSON document with every finding.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow annotations (`::error file=...`).
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -70,6 +75,8 @@ pub fn run(args: CheckArgs, color: bool) -> u8 {
             });
             writeln!(out, "{doc:#}")
         }
+        Format::Sarif => writeln!(out, "{:#}", output::sarif(diagnostics, &session.sources)),
+        Format::Github => write!(out, "{}", output::github(diagnostics, &session.sources)),
     };
     if written.is_err() {
         return exit::USAGE;

@@ -2,7 +2,12 @@
 //! The only module that prints or colours.
 
 mod check;
+mod console;
 mod export;
+mod plan;
+mod report;
+mod rules;
+mod run;
 
 use crate::load::{self, Session};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -12,11 +17,20 @@ use std::process::ExitCode;
 
 /// Exit codes shared by every command.
 pub mod exit {
+    /// `run`: healthy, nothing to do.
     pub const OK: u8 = 0;
-    /// `check` found errors (or warnings under `--deny warnings`).
+    /// `check` found errors (or warnings under `--deny warnings`); `plan`: mitigations would run.
     pub const FINDINGS: u8 = 1;
     /// Bad usage, or a file that cannot be read.
     pub const USAGE: u8 = 2;
+    /// `run`: mitigations ran and `confirm` passed.
+    pub const RECOVERED: u8 = 10;
+    /// `run`: mitigations ran but `confirm` did not pass in time.
+    pub const NOT_RECOVERED: u8 = 11;
+    /// `run`: the operator aborted, a mitigation was refused, or the run was interrupted.
+    pub const ABORTED: u8 = 12;
+    /// The runbook has errors, or the environment lacks a secret, variable or parameter.
+    pub const INVALID: u8 = 13;
 }
 
 #[derive(Debug, Parser)]
@@ -52,6 +66,32 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Export a runbook to another format (`bash`: a script for hosts without lrb).
     Export(export::ExportArgs),
+    /// Run a runbook: diagnose, ask before each mitigation, then confirm recovery.
+    #[command(
+        after_help = "Examples:\n  lrb run runbooks/api_outage.rb\n  lrb run runbooks/deployment_rollback.rb --set release=v1.4.2\n  lrb run --yes runbooks/queue_backlog.rb --transcript incident.jsonl\n\nExit codes: 0 healthy, 10 recovered, 11 not recovered, 12 aborted or refused, 13 invalid runbook or environment, 2 usage. See docs/cli.md."
+    )]
+    Run(run::RunArgs),
+    /// Show what `run` would do: run the read-only checks, evaluate every `when`, change nothing.
+    #[command(
+        after_help = "Examples:\n  lrb plan runbooks/api_outage.rb\n\nExit codes: 0 healthy (nothing would run), 1 mitigations would run, 13 invalid runbook or environment, 2 usage."
+    )]
+    Plan(plan::PlanArgs),
+    /// Render a run's transcript as a Markdown incident report.
+    #[command(
+        after_help = "Examples:\n  lrb report lrb-api_outage-20250101T030000Z.jsonl\n  lrb report incident.jsonl -o incident.md"
+    )]
+    Report(report::ReportArgs),
+    /// List every rule: code, name, level and what it finds.
+    #[command(after_help = "Examples:\n  lrb rules\n  lrb rules | grep LRB4")]
+    Rules,
+    /// Print a rule's page: what it finds, why it matters, an example and the fix.
+    #[command(
+        after_help = "Examples:\n  lrb explain LRB401\n  lrb explain unacknowledged-destructive"
+    )]
+    Explain {
+        /// A code (`LRB401`) or a name (`unacknowledged-destructive`).
+        code: String,
+    },
 }
 
 impl ColorChoice {
@@ -74,6 +114,11 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(args, color),
         Command::Export(args) => export::run(args, color),
+        Command::Run(args) => run::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Rules => rules::list(),
+        Command::Explain { code } => rules::explain(&code),
     };
     ExitCode::from(code)
 }

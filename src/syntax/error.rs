@@ -55,6 +55,13 @@ fn token_at(text: &str, at: usize) -> Span {
 
 fn expected(positives: &[Rule]) -> String {
     let mut names: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
+    // Where a block may end, a statement may too: a new line is always an option there.
+    if positives
+        .iter()
+        .any(|r| matches!(r, Rule::kw_end | Rule::EOI))
+    {
+        names.push("a new line");
+    }
     names.sort_unstable();
     names.dedup();
     match names.as_slice() {
@@ -81,7 +88,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::state_fn => "`failed`, `passed` or `errored`",
         Rule::kw_value => "`value(:check)`",
         Rule::cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
-        Rule::op_and | Rule::op_or => "`and` or `or`",
+        Rule::op_and => "`and`",
+        Rule::op_or => "`or`",
         Rule::heredoc_body => "the heredoc's text on the next line",
         Rule::target_decl
         | Rule::param_decl

@@ -1,5 +1,6 @@
 //! Text to AST. The only module that knows pest: nothing outside it names `Pair` or `Rule`.
 
+mod depth;
 mod error;
 mod lower;
 
@@ -15,6 +16,9 @@ struct Grammar;
 /// Parses one file. A file that does not follow the grammar gives `None` and one diagnostic;
 /// one that does gives its AST and any diagnostics from literals the parser let through.
 pub fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
+    if let Some(at) = depth::too_deep(text) {
+        return (None, vec![depth::diagnostic(at, text, file)]);
+    }
     match Grammar::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let top = pairs

@@ -227,8 +227,13 @@ lrb_report_check() {
 
 # ---- conditions ----
 
+# `passed(:x)`, `failed(:x)` (did not pass: an expectation did not hold, or the probe could
+# not run, as in `lrb run`) and `errored(:x)` (could not run).
 lrb_state() {
-  [[ ${LRB_STATUS[$1]} == "$2" ]]
+  case $2 in
+    failed) [[ ${LRB_STATUS[$1]} != passed ]] ;;
+    *) [[ ${LRB_STATUS[$1]} == "$2" ]] ;;
+  esac
 }
 
 # `value(:check) OP literal`: numbers compare as numbers, text as text; false when the check

@@ -1,0 +1,80 @@
+//! A guard against input nested so deep that the recursive-descent parser would exhaust its
+//! stack: real runbooks nest a few levels; a fuzzer or a broken generator can nest thousands.
+
+use crate::check::registry;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+/// Deeper than any runbook needs, far shallower than what overflows a 2 MiB thread stack.
+pub(super) const MAX_DEPTH: usize = 64;
+
+/// The byte offset where nesting first exceeds [`MAX_DEPTH`], counting `(`, `[` and `do`
+/// against `)`, `]` and `end`, outside strings and comments.
+pub(super) fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth: usize = 0;
+    let mut i = 0;
+    let word_at = |i: usize, w: &[u8]| {
+        bytes[i..].starts_with(w)
+            && (i == 0 || !is_word(bytes[i - 1]))
+            && bytes.get(i + w.len()).is_none_or(|b| !is_word(*b))
+    };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ if word_at(i, b"do") => depth += 1,
+            _ if word_at(i, b"end") => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_DEPTH {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+pub(super) fn diagnostic(at: usize, text: &str, file: FileId) -> Diagnostic {
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    Diagnostic::new(
+        &registry::TOO_DEEP,
+        file,
+        Span::new(at, end),
+        format!("nesting deeper than {MAX_DEPTH} levels"),
+    )
+    .label("too deep from here")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_runbooks_pass_and_deep_nesting_is_caught() {
+        assert_eq!(
+            too_deep("runbook :a do\n  check :b do\n    x.y [1, (2)]\n  end\nend\n"),
+            None
+        );
+        assert_eq!(too_deep("title \"((((((((\" # [[[[[[\n"), None);
+        let deep = "(".repeat(MAX_DEPTH + 1);
+        assert_eq!(too_deep(&deep), Some(MAX_DEPTH));
+        let blocks = "runbook :a do\n".repeat(MAX_DEPTH + 1);
+        assert!(too_deep(&blocks).is_some());
+    }
+}
