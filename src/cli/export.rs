@@ -1,17 +1,31 @@
-//! `lrb export`: the Plan rendered for people (`markdown`).
+//! `lrb export`: a runbook as a bash script that works without lrb (`bash`), or as the human
+//! document (`markdown`). Each format is one variant of [`ExportFormat`].
 
-use super::{load_or_report, plan_or_report};
-use crate::export::{markdown, notes::Notes};
-use std::path::PathBuf;
+use super::{exit, load_or_report, plan_or_report};
+use crate::diagnostic;
+use crate::export::{self, ExportError, Meta, markdown, notes::Notes};
+use crate::load::Session;
+use crate::plan::Runbook;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     #[command(subcommand)]
-    pub command: ExportCommand,
+    pub format: ExportFormat,
 }
 
 #[derive(Debug, clap::Subcommand)]
-pub enum ExportCommand {
+pub enum ExportFormat {
+    /// Compile a runbook into one self-contained bash script for hosts without lrb.
+    #[command(
+        after_help = "Examples:\n  lrb export bash runbooks/queue_backlog.rb -o queue_backlog.sh\n  \
+                      lrb export bash runbooks/all.rb --runbook api_outage -o api_outage.sh\n\n\
+                      Runbooks it hands over to (`see`) are looked for in the file's directory.\n\
+                      The script needs bash 5 and the CLIs it lists in its header; run it with --help.\n\n\
+                      Exit codes: 0 written, 1 the runbooks have errors, 2 usage or I/O error."
+    )]
+    Bash(Selection),
     /// Write the human runbook document: symptoms, checks as commands, mitigations, recovery
     /// and the post-incident checklist.
     #[command(
@@ -33,9 +47,23 @@ pub struct MarkdownArgs {
     pub output: Option<PathBuf>,
 }
 
+/// Which runbook to export, and where to write it.
+#[derive(Debug, clap::Args)]
+pub struct Selection {
+    /// The runbook file. Runbooks it hands over to (`see`) are looked for beside it.
+    pub file: PathBuf,
+    /// The runbook to export, when the file holds several.
+    #[arg(long, value_name = "ID")]
+    pub runbook: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
 pub fn run(args: ExportArgs, color: bool) -> u8 {
-    match args.command {
-        ExportCommand::Markdown(args) => run_markdown(args, color),
+    match args.format {
+        ExportFormat::Bash(sel) => export_with(&sel, color, export::bash::export, true),
+        ExportFormat::Markdown(args) => run_markdown(args, color),
     }
 }
 
@@ -50,4 +78,124 @@ fn run_markdown(args: MarkdownArgs, color: bool) -> u8 {
     };
     let doc = markdown::render(plan, &Notes::from_session(&session), &args.title);
     super::write_output(args.output.as_deref(), &doc)
+}
+
+/// Loads, picks the runbook, renders it with `render` and writes the result.
+fn export_with(
+    sel: &Selection,
+    color: bool,
+    render: impl Fn(&Runbook, &Meta) -> Result<String, ExportError>,
+    executable: bool,
+) -> u8 {
+    let alone = match load_or_report(std::slice::from_ref(&sel.file)) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    // `see :other` names a runbook in another file: read the file's siblings too, as `lrb run`.
+    let with_siblings = match alone.checked.plan {
+        Some(_) => None,
+        None => sel
+            .file
+            .parent()
+            .map(|d| {
+                if d.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    d
+                }
+            })
+            .and_then(|dir| crate::load::load(&[dir.to_path_buf()]).ok())
+            .filter(|s| s.checked.plan.is_some()),
+    };
+    let session = with_siblings.as_ref().unwrap_or(&alone);
+    let Some(plan) = session.checked.plan.as_ref() else {
+        eprint!(
+            "{}",
+            diagnostic::render_human(&alone.checked.diagnostics, &alone.sources, color)
+        );
+        eprintln!(
+            "error: {} in the runbooks: fix them (see `lrb check`) before exporting",
+            diagnostic::summary(&session.checked.diagnostics)
+        );
+        return exit::FINDINGS;
+    };
+    let runbook = match pick(&plan.runbooks, sel) {
+        Ok(rb) => rb,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::USAGE;
+        }
+    };
+    let meta = meta(session, runbook);
+    let text = match render(runbook, &meta) {
+        Ok(t) => t,
+        Err(err) => {
+            eprintln!("error: cannot export runbook `{}`: {err}", runbook.id);
+            return exit::FINDINGS;
+        }
+    };
+    match write(sel.output.as_deref(), &text, executable) {
+        Ok(()) => exit::OK,
+        Err(err) => {
+            let place = sel
+                .output
+                .as_ref()
+                .map_or("standard output".to_string(), |p| {
+                    format!("`{}`", p.display())
+                });
+            eprintln!("error: cannot write to {place}: {err}");
+            exit::USAGE
+        }
+    }
+}
+
+/// The runbook named by `--runbook`, or the only one in the file.
+fn pick<'a>(runbooks: &'a [Runbook], sel: &Selection) -> Result<&'a Runbook, String> {
+    let same = |p: &Path| match (p.canonicalize(), sel.file.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => p == sel.file,
+    };
+    let in_file: Vec<&Runbook> = runbooks.iter().filter(|r| same(&r.source)).collect();
+    let ids: Vec<String> = in_file.iter().map(|r| format!("`{}`", r.id)).collect();
+    let file = sel.file.display();
+    match (&sel.runbook, in_file.as_slice()) {
+        (Some(id), _) => in_file
+            .iter()
+            .find(|r| &r.id == id)
+            .copied()
+            .ok_or_else(|| {
+                format!(
+                    "`{file}` has no runbook `{id}`; pick one of {}",
+                    ids.join(", ")
+                )
+            }),
+        (None, [one]) => Ok(one),
+        (None, []) => Err(format!("`{file}` holds no runbook")),
+        (None, _) => Err(format!(
+            "`{file}` holds several runbooks: pass --runbook with one of {}",
+            ids.join(", ")
+        )),
+    }
+}
+
+fn meta(session: &Session, rb: &Runbook) -> Meta {
+    let text = session
+        .sources
+        .iter()
+        .find(|(_, f)| f.path == rb.source)
+        .map(|(_, f)| f.text.clone())
+        .unwrap_or_default();
+    Meta::new(rb.source.display().to_string(), &text)
+}
+
+fn write(output: Option<&Path>, text: &str, executable: bool) -> std::io::Result<()> {
+    let Some(path) = output else {
+        return std::io::stdout().lock().write_all(text.as_bytes());
+    };
+    std::fs::write(path, text)?;
+    if executable {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(())
 }

@@ -2,13 +2,17 @@
 //! The only module that prints or colours.
 
 mod check;
+mod console;
 mod docs;
 mod export;
 mod fmt;
 mod graph;
 mod import;
 mod new;
+mod plan;
+mod report;
 mod rules;
+mod run;
 
 use crate::load::{self, Session};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -18,11 +22,20 @@ use std::process::ExitCode;
 
 /// Exit codes shared by every command.
 pub mod exit {
+    /// `run`: healthy, nothing to do.
     pub const OK: u8 = 0;
-    /// `check` found errors (or warnings under `--deny warnings`).
+    /// `check` found errors (or warnings under `--deny warnings`); `plan`: mitigations would run.
     pub const FINDINGS: u8 = 1;
     /// Bad usage, or a file that cannot be read.
     pub const USAGE: u8 = 2;
+    /// `run`: mitigations ran and `confirm` passed.
+    pub const RECOVERED: u8 = 10;
+    /// `run`: mitigations ran but `confirm` did not pass in time.
+    pub const NOT_RECOVERED: u8 = 11;
+    /// `run`: the operator aborted, a mitigation was refused, or the run was interrupted.
+    pub const ABORTED: u8 = 12;
+    /// The runbook has errors, or the environment lacks a secret, variable or parameter.
+    pub const INVALID: u8 = 13;
 }
 
 #[derive(Debug, Parser)]
@@ -56,6 +69,26 @@ pub enum Command {
         after_help = "Examples:\n  lrb check runbooks/\n  lrb check --deny warnings runbooks/\n  lrb check --format json runbooks/ > findings.json\n\nExit codes: 0 clean (warnings allowed), 1 errors found, 2 usage or I/O error."
     )]
     Check(check::CheckArgs),
+    /// Export a runbook: `bash` (a script for hosts without lrb) or `markdown` (for people).
+    #[command(
+        after_help = "Examples:\n  lrb export bash runbooks/queue_backlog.rb -o queue_backlog.sh\n  lrb export markdown runbooks/ > RUNBOOKS.md"
+    )]
+    Export(export::ExportArgs),
+    /// Run a runbook: diagnose, ask before each mitigation, then confirm recovery.
+    #[command(
+        after_help = "Examples:\n  lrb run runbooks/api_outage.rb\n  lrb run runbooks/deployment_rollback.rb --set release=v1.4.2\n  lrb run --yes runbooks/queue_backlog.rb --transcript incident.jsonl\n\nExit codes: 0 healthy, 10 recovered, 11 not recovered, 12 aborted or refused, 13 invalid runbook or environment, 2 usage. See docs/cli.md."
+    )]
+    Run(run::RunArgs),
+    /// Show what `run` would do: run the read-only checks, evaluate every `when`, change nothing.
+    #[command(
+        after_help = "Examples:\n  lrb plan runbooks/api_outage.rb\n\nExit codes: 0 healthy (nothing would run), 1 mitigations would run, 13 invalid runbook or environment, 2 usage."
+    )]
+    Plan(plan::PlanArgs),
+    /// Render a run's transcript as a Markdown incident report.
+    #[command(
+        after_help = "Examples:\n  lrb report lrb-api_outage-20250101T030000Z.jsonl\n  lrb report incident.jsonl -o incident.md"
+    )]
+    Report(report::ReportArgs),
     /// List every rule: code, name, level and what it finds.
     #[command(after_help = "Examples:\n  lrb rules\n  lrb rules | grep LRB4")]
     Rules,
@@ -72,11 +105,6 @@ pub enum Command {
         after_help = "Examples:\n  lrb fmt runbooks/\n  lrb fmt --check runbooks/          # in CI: print a diff, exit 1 if unformatted\n  lrb fmt runbooks/api_outage.rb\n\nExit codes: 0 formatted (or already formatted), 1 a file is not formatted (`--check`) or does not parse, 2 usage or I/O error."
     )]
     Fmt(fmt::FmtArgs),
-    /// Export runbooks for people: `lrb export markdown`.
-    #[command(
-        after_help = "Examples:\n  lrb export markdown runbooks/ > RUNBOOKS.md\n  lrb export markdown -o docs/runbooks.md runbooks/"
-    )]
-    Export(export::ExportArgs),
     /// Import runbooks written for people: `lrb import markdown`.
     #[command(after_help = "Examples:\n  lrb import markdown --dir runbooks/ docs/runbooks.md")]
     Import(import::ImportArgs),
@@ -122,10 +150,13 @@ pub fn main() -> ExitCode {
     let color = cli.color.enabled();
     let code = match cli.command {
         Command::Check(args) => check::run(args, color),
+        Command::Export(args) => export::run(args, color),
+        Command::Run(args) => run::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Report(args) => report::run(args),
         Command::Rules => rules::list(),
         Command::Explain { code } => rules::explain(&code),
         Command::Fmt(args) => fmt::run(args, color),
-        Command::Export(args) => export::run(args, color),
         Command::Import(args) => import::run(args),
         Command::Graph(args) => graph::run(args, color),
         Command::New(args) => new::run(args),

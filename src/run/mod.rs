@@ -5,10 +5,16 @@
 //! [`Resolved`], then calls [`backend::execute`] for each action and gets an [`Outcome`].
 
 pub mod backend;
+pub mod condition;
+pub mod describe;
+pub mod engine;
 pub mod mask;
+pub mod report;
+pub mod resolve;
+pub mod transcript;
 
 use crate::action::catalogue::TargetKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -33,7 +39,7 @@ pub struct Resolved {
     pub secrets: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Ran, and every expectation held.
@@ -45,7 +51,7 @@ pub enum Status {
 }
 
 /// The value an action yields, for `value(:check)` comparisons.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Value {
     Number(f64),

@@ -1,0 +1,315 @@
+//! `lrb run`: diagnose, mitigate with approval, confirm; and what `plan` shares with it.
+
+use super::console::Console;
+use super::{exit, load_or_report};
+use crate::diagnostic;
+use crate::plan::Runbook;
+use crate::run::engine::{Backends, Engine, Finish, Policy, RunEnd};
+use crate::run::transcript::{Event, Transcript};
+use crate::run::{Resolved, mask, resolve};
+use sha2::{Digest, Sha256};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub target: RunbookArgs,
+    /// Approve every write and manual step without asking (for scripts and CI).
+    #[arg(long)]
+    pub yes: bool,
+    /// With `--yes`, approve destructive mitigations too.
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// Where to write the transcript [default: ./lrb-<runbook>-<UTC time>.jsonl].
+    #[arg(long, value_name = "PATH")]
+    pub transcript: Option<PathBuf>,
+}
+
+/// Which runbook to run, and its parameters: shared by `run` and `plan`.
+#[derive(Debug, clap::Args)]
+pub struct RunbookArgs {
+    /// The runbook file.
+    pub file: PathBuf,
+    /// The runbook to run, when the file holds several.
+    #[arg(long, value_name = "ID")]
+    pub runbook: Option<String>,
+    /// Give a parameter a value (repeatable); beats `LRB_PARAM_<NAME>` and the default.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_set)]
+    pub set: Vec<(String, String)>,
+}
+
+fn parse_set(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!(
+            "`{text}` is not KEY=VALUE: write it like `--set release=v1.2.0`"
+        )),
+    }
+}
+
+/// A runbook ready to run: checked, chosen and resolved.
+pub(super) struct Prepared {
+    pub runbook: Runbook,
+    pub resolved: Resolved,
+    pub file_sha256: String,
+}
+
+/// Loads and checks the file, picks the runbook and resolves it; prints why not and gives
+/// the exit code otherwise.
+pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
+    let file = &args.file;
+    let alone = load_or_report(std::slice::from_ref(file))?;
+    // `see :other` names a runbook in another file: read the file's siblings too.
+    let with_siblings = match alone.checked.plan {
+        Some(_) => None,
+        None => file
+            .parent()
+            .map(|d| {
+                if d.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    d
+                }
+            })
+            .and_then(|dir| crate::load::load(&[dir.to_path_buf()]).ok())
+            .filter(|s| s.checked.plan.is_some()),
+    };
+    let session = with_siblings.as_ref().unwrap_or(&alone);
+    let Some(plan) = session.checked.plan.as_ref() else {
+        eprint!(
+            "{}",
+            diagnostic::render_human(&alone.checked.diagnostics, &alone.sources, false)
+        );
+        eprintln!(
+            "error: `{}` has errors, so it cannot run\n  help: Fix the errors above; `lrb check {}` shows them.",
+            file.display(),
+            file.display()
+        );
+        return Err(exit::INVALID);
+    };
+    let same = |p: &Path| match (p.canonicalize(), file.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => p == file,
+    };
+    let in_file: Vec<&Runbook> = plan.runbooks.iter().filter(|r| same(&r.source)).collect();
+    let ids: Vec<String> = in_file.iter().map(|r| format!("`{}`", r.id)).collect();
+    let runbook = match (&args.runbook, in_file.as_slice()) {
+        (Some(id), _) => *in_file.iter().find(|r| r.id == *id).ok_or_else(|| {
+            eprintln!(
+                "error: `{}` has no runbook `{id}`\n  help: Pick one of {}.",
+                file.display(),
+                ids.join(", ")
+            );
+            exit::USAGE
+        })?,
+        (None, [only]) => *only,
+        (None, []) => {
+            eprintln!("error: `{}` holds no runbook", file.display());
+            return Err(exit::INVALID);
+        }
+        (None, _) => {
+            eprintln!(
+                "error: `{}` holds several runbooks\n  help: Pick one with `--runbook ID`: {}.",
+                file.display(),
+                ids.join(", ")
+            );
+            return Err(exit::USAGE);
+        }
+    };
+    let resolved =
+        resolve::resolve(runbook, &args.set, |name| std::env::var(name).ok()).map_err(|e| {
+            eprintln!("error: {e}\n  help: {}", e.help());
+            exit::INVALID
+        })?;
+    let bytes = std::fs::read(file).unwrap_or_default();
+    let file_sha256 = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(Prepared {
+        runbook: runbook.clone(),
+        resolved,
+        file_sha256,
+    })
+}
+
+/// The tokio runtime the engine runs on: `main` stays synchronous.
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, u8> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("error: cannot start the async runtime: {e}");
+            exit::USAGE
+        })
+}
+
+pub fn run(args: RunArgs) -> u8 {
+    let prepared = match prepare(&args.target) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    let runbook = &prepared.runbook;
+    let secrets = prepared.resolved.secrets.clone();
+    let started = Instant::now();
+    let path = args.transcript.clone().unwrap_or_else(|| {
+        let now = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ");
+        PathBuf::from(format!("lrb-{}-{now}.jsonl", runbook.id))
+    });
+    let transcript = match Transcript::create(&path, secrets.clone(), started) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!(
+                "error: cannot write the transcript `{}`: {e}\n  help: Pass a writable path with `--transcript PATH`.",
+                path.display()
+            );
+            return exit::USAGE;
+        }
+    };
+    let policy = Policy {
+        interactive: std::io::stdin().is_terminal(),
+        yes: args.yes,
+        allow_destructive: args.allow_destructive,
+    };
+    let mut console = Console::new(secrets.clone());
+    transcript.record(start_event(&args, &prepared, policy));
+    console.say(&format!(
+        "lrb run `{}`{}",
+        runbook.id,
+        runbook
+            .title
+            .as_deref()
+            .map(|t| format!(": {t}"))
+            .unwrap_or_default()
+    ));
+    let resolved = Arc::new(prepared.resolved.clone());
+    let engine = Engine::new(runbook, resolved, Backends, policy, &transcript, started);
+    let ended = rt.block_on(async {
+        tokio::select! {
+            end = engine.run(&mut console) => Some(end),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    let code = match &ended {
+        Some(end) => finish(&mut console, end),
+        None => {
+            let during = engine.phase();
+            transcript.record(Event::Interrupted {
+                during: during.clone(),
+            });
+            console.say(&format!("interrupted during {during}: stopped"));
+            exit::ABORTED
+        }
+    };
+    // Dropping the runtime kills any shell child still running.
+    drop(rt);
+    transcript.record(Event::End {
+        outcome: ended
+            .as_ref()
+            .map_or("interrupted", |e| e.finish.name())
+            .to_string(),
+        exit_code: code,
+        time_to_recovery_ms: ended
+            .as_ref()
+            .and_then(|e| e.time_to_recovery)
+            .map(|d| d.as_millis() as u64),
+        duration_ms: started.elapsed().as_millis() as u64,
+    });
+    if let Some(e) = transcript.take_error() {
+        eprintln!(
+            "warning: the transcript `{}` is incomplete: {}",
+            path.display(),
+            mask::mask(&e.to_string(), &secrets)
+        );
+    }
+    console.say(&format!("transcript written to {}", path.display()));
+    code
+}
+
+fn start_event(args: &RunArgs, prepared: &Prepared, policy: Policy) -> Event {
+    let runbook = &prepared.runbook;
+    let params = runbook
+        .params
+        .iter()
+        .filter_map(|p| {
+            let value = prepared.resolved.params.get(&p.name)?;
+            let shown = if p.secret {
+                mask::MASK.to_string()
+            } else {
+                value.clone()
+            };
+            Some((p.name.clone(), shown))
+        })
+        .collect();
+    Event::Start {
+        runbook: runbook.id.clone(),
+        title: runbook.title.clone(),
+        severity: runbook.severity.clone(),
+        file: display(&args.target.file),
+        file_sha256: prepared.file_sha256.clone(),
+        lrb_version: env!("CARGO_PKG_VERSION").to_string(),
+        user: std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".into()),
+        host: gethostname::gethostname().to_string_lossy().into_owned(),
+        params,
+        interactive: policy.interactive,
+        yes: policy.yes,
+        allow_destructive: policy.allow_destructive,
+        followups: runbook.followups.clone(),
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Prints how the run ended and picks its exit code.
+fn finish(console: &mut Console, end: &RunEnd) -> u8 {
+    for (name, _) in &end.refused {
+        console.say(&format!("not run: `{name}` (refused, see above)"));
+    }
+    let confirmed = match end.confirmed {
+        Some(true) => ", and `confirm` passed",
+        Some(false) => ", and `confirm` did not pass",
+        None => "",
+    };
+    let (text, code) = match end.finish {
+        Finish::Healthy => (
+            "healthy: no `when` matched, nothing to do".to_string(),
+            exit::OK,
+        ),
+        Finish::Recovered => (
+            format!(
+                "recovered in {}",
+                end.time_to_recovery
+                    .map(|d| crate::run::describe::human_ms(d.as_millis() as u64))
+                    .unwrap_or_default()
+            ),
+            exit::RECOVERED,
+        ),
+        Finish::NotRecovered => (
+            "not recovered: `confirm` did not pass in time".to_string(),
+            exit::NOT_RECOVERED,
+        ),
+        Finish::Refused => (
+            format!("refused: not every mitigation ran{confirmed}"),
+            exit::ABORTED,
+        ),
+        Finish::Aborted => ("aborted: nothing more was run".to_string(), exit::ABORTED),
+    };
+    for see in &end.see {
+        console.say(&format!(
+            "next: `lrb run` the runbook `{see}` (see its file)"
+        ));
+    }
+    console.say(&text);
+    code
+}

@@ -1,0 +1,697 @@
+//! `lrb export bash`: one self-contained bash script that runs a runbook like `lrb run` does,
+//! on a host that has only bash and the CLIs the runbook talks to.
+//!
+//! The script is a fixed runtime (the `bash/*.sh` files, only the parts the runbook needs) and
+//! generated code that calls it: parameters, targets, one function per check (run as
+//! background jobs), the `when` conditions, one function per mitigation, the confirm loop.
+
+mod action;
+mod words;
+
+pub use words::quote;
+
+use self::action::{address, call, describe, human, target_var};
+use self::words::{comment, identifier, param_env, param_var, word};
+use crate::action::catalogue::TargetKind;
+use crate::action::{Action, HttpAction};
+use crate::ast::CheckState;
+use crate::export::{ExportError, Meta};
+use crate::plan::{self, Address, Condition, Literal, Runbook, Step};
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+const CORE: &str = include_str!("bash/core.sh");
+const HTTP: &str = include_str!("bash/http.sh");
+const POSTGRES: &str = include_str!("bash/postgres.sh");
+const REDIS: &str = include_str!("bash/redis.sh");
+const DOCKER: &str = include_str!("bash/docker.sh");
+const COMPOSE: &str = include_str!("bash/compose.sh");
+const SHELL: &str = include_str!("bash/shell.sh");
+
+/// Exit codes of the script, the same as `lrb run`'s.
+pub const EXIT_HEALTHY: u8 = 0;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_RECOVERED: u8 = 10;
+pub const EXIT_NOT_RECOVERED: u8 = 11;
+pub const EXIT_ABORTED: u8 = 12;
+pub const EXIT_INVALID: u8 = 13;
+
+/// Time a mitigation action may take when neither it nor its target says: `lrb run`'s.
+const DEFAULT_ACTION_TIMEOUT_MS: u64 = 120_000;
+
+/// Tools every exported script calls, besides bash itself (coreutils and awk).
+const BASE_TOOLS: &[&str] = &["awk", "mkdir", "mktemp", "rm", "sleep", "timeout"];
+
+/// The script for `rb`.
+pub fn export(rb: &Runbook, meta: &Meta) -> Result<String, ExportError> {
+    let uses = Uses::of(rb);
+    let mut s = String::new();
+    header(&mut s, rb, meta, &uses);
+    usage(&mut s, rb, meta)?;
+    runtime(&mut s, &uses);
+    arguments(&mut s, rb)?;
+    targets(&mut s, rb, &uses)?;
+    tools(&mut s, &uses)?;
+    checks(&mut s, rb)?;
+    branches(&mut s, rb)?;
+    mitigations(&mut s, rb)?;
+    confirm(&mut s, rb)?;
+    Ok(s)
+}
+
+/// What the runbook's actions need: target names and kinds, and whether any reads JSON.
+struct Uses {
+    targets: BTreeSet<String>,
+    kinds: BTreeSet<&'static str>,
+    json: bool,
+}
+
+impl Uses {
+    fn of(rb: &Runbook) -> Uses {
+        let steps = rb
+            .checks
+            .iter()
+            .flat_map(|c| &c.probes)
+            .chain(rb.mitigations().flat_map(|m| &m.steps))
+            .chain(rb.confirm.iter().flat_map(|c| &c.probes));
+        let mut uses = Uses {
+            targets: BTreeSet::new(),
+            kinds: BTreeSet::new(),
+            json: false,
+        };
+        for step in steps {
+            if let Some(t) = step.action.target() {
+                uses.targets.insert(t.to_string());
+            }
+            if let Some(kind) = rb
+                .target(step.action.target().unwrap_or(""))
+                .map(|t| t.kind)
+            {
+                uses.kinds.insert(kind.name());
+            }
+            if let Action::Http(HttpAction { json: Some(_), .. }) = &step.action {
+                uses.json = true;
+            }
+        }
+        uses
+    }
+
+    fn has(&self, kind: TargetKind) -> bool {
+        self.kinds.contains(kind.name())
+    }
+
+    /// The programs the script checks for at start, in order.
+    fn tools(&self) -> Vec<&'static str> {
+        let mut tools: Vec<&'static str> = BASE_TOOLS.to_vec();
+        for kind in TargetKind::ALL {
+            if !self.has(kind) {
+                continue;
+            }
+            tools.extend(match kind {
+                TargetKind::Http => &["curl"][..],
+                TargetKind::Postgres => &["psql"],
+                TargetKind::Redis => &["redis-cli"],
+                TargetKind::Docker => &["docker"],
+                TargetKind::Compose | TargetKind::Shell => &[],
+            });
+        }
+        if self.json {
+            tools.push("jq");
+        }
+        tools.sort_unstable();
+        tools.dedup();
+        tools
+    }
+
+    fn describe_tools(&self) -> String {
+        let mut list = vec!["bash 5".to_string()];
+        list.extend(self.tools().iter().map(|t| t.to_string()));
+        if self.has(TargetKind::Compose) {
+            list.push("docker compose (or docker-compose)".into());
+        }
+        list.join(", ")
+    }
+}
+
+fn header(s: &mut String, rb: &Runbook, meta: &Meta, uses: &Uses) {
+    let title = rb
+        .title
+        .as_deref()
+        .map(|t| format!(" ({})", comment(t)))
+        .unwrap_or_default();
+    let _ = writeln!(s, "#!/usr/bin/env bash");
+    // SC2016: literal text is single-quoted on purpose, nothing in it may expand.
+    // SC2317: `lrb_mitigation_N` and `lrb_when_N` are called by name, which shellcheck misses.
+    let _ = writeln!(s, "# shellcheck disable=SC2016,SC2317");
+    let _ = writeln!(
+        s,
+        "# Runbook `{}`{title}, exported by `lrb export bash`.",
+        rb.id
+    );
+    let _ = writeln!(
+        s,
+        "# Source: {} (sha256 {})",
+        comment(&meta.source),
+        meta.sha256
+    );
+    let _ = writeln!(s, "# Exported by lrb {}.", comment(&meta.version));
+    let _ = writeln!(s, "# Needs: {}.", uses.describe_tools());
+    let _ = writeln!(
+        s,
+        "# Exit codes: {EXIT_HEALTHY} healthy, {EXIT_RECOVERED} recovered, {EXIT_NOT_RECOVERED} not recovered, \
+         {EXIT_ABORTED} aborted or refused, {EXIT_INVALID} invalid setup, {EXIT_USAGE} bad usage."
+    );
+    let _ = writeln!(
+        s,
+        "# Edit the runbook and export it again rather than editing this file."
+    );
+    s.push_str("set -euo pipefail\n\n");
+    let _ = writeln!(
+        s,
+        "if ((BASH_VERSINFO[0] < 5)); then\n  printf 'error: this script needs bash 5 or later, not %s\\n' \"$BASH_VERSION\" >&2\n  exit {EXIT_INVALID}\nfi\n"
+    );
+}
+
+fn usage(s: &mut String, rb: &Runbook, meta: &Meta) -> Result<(), ExportError> {
+    let name = format!("{}.sh", rb.id);
+    let mut lines = vec![
+        format!(
+            "Runs the runbook `{}`{} as `lrb run` would.",
+            rb.id,
+            rb.title
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default()
+        ),
+        format!("Exported from {} by lrb {}.", meta.source, meta.version),
+        String::new(),
+        format!("Usage: {name} [--yes] [--allow-destructive] [--set NAME=VALUE]..."),
+        String::new(),
+        "Options:".into(),
+        "  --yes                 Approve every mitigation and manual step without asking.".into(),
+        "  --allow-destructive   With --yes, also run destructive mitigations (else skipped)."
+            .into(),
+        "  --set NAME=VALUE      Set a parameter (also --param-NAME=VALUE).".into(),
+        "  -h, --help            Show this help.".into(),
+    ];
+    if !rb.params.is_empty() {
+        lines.push(String::new());
+        lines.push("Parameters (flag, else environment variable, else default):".into());
+        for p in &rb.params {
+            let default = match (&p.default, p.secret) {
+                (_, true) => "secret".to_string(),
+                (Some(d), false) => format!("default {d:?}"),
+                (None, false) => "required".to_string(),
+            };
+            lines.push(format!(
+                "  {:<20} {}, {default}{}",
+                p.name,
+                param_env(&p.name)?,
+                p.description
+                    .as_deref()
+                    .map(|d| format!(": {d}"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    lines.push(String::new());
+    lines.push(
+        "Exit codes: 0 healthy, 10 recovered, 11 not recovered, 12 aborted or refused, \
+         13 invalid setup (missing tool, variable or parameter), 2 bad usage."
+            .into(),
+    );
+    s.push_str("lrb_usage() {\n  printf '%s\\n'");
+    for line in &lines {
+        let _ = write!(s, " \\\n    {}", quote(line)?);
+    }
+    s.push_str("\n}\n");
+    Ok(())
+}
+
+fn runtime(s: &mut String, uses: &Uses) {
+    s.push('\n');
+    s.push_str(CORE);
+    for (kind, text) in [
+        (TargetKind::Http, HTTP),
+        (TargetKind::Postgres, POSTGRES),
+        (TargetKind::Redis, REDIS),
+        (TargetKind::Docker, DOCKER),
+        (TargetKind::Compose, COMPOSE),
+        (TargetKind::Shell, SHELL),
+    ] {
+        if uses.has(kind) {
+            s.push_str(text);
+        }
+    }
+}
+
+fn arguments(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
+    s.push_str(
+        "\n# ---- this runbook ----\n\n\
+         LRB_YES=0\nLRB_ALLOW_DESTRUCTIVE=0\nLRB_TTY=0\nif [[ -t 0 ]]; then\n  LRB_TTY=1\nfi\nLRB_MASK=()\nLRB_JOBS=()\nLRB_TMP=\n\
+         declare -A LRB_STATUS=() LRB_DETAIL=() LRB_VALUE=() LRB_HAS_VALUE=() LRB_OUTPUT=()\n",
+    );
+    for p in &rb.params {
+        let _ = writeln!(s, "lrb_given_{}=0", identifier("parameter", &p.name)?);
+    }
+    s.push_str("\n# `NAME=VALUE` from --set or --param-NAME=VALUE.\nlrb_set() {\n");
+    s.push_str("  local name=${1%%=*} value=${1#*=}\n");
+    let _ = writeln!(
+        s,
+        "  if [[ $1 != *=* ]]; then\n    lrb_die {EXIT_USAGE} \"--set needs NAME=VALUE, got \\`$name\\`\"\n  fi"
+    );
+    s.push_str("  case $name in\n");
+    for p in &rb.params {
+        let _ = writeln!(
+            s,
+            "    {}) {}=$value; lrb_given_{}=1 ;;",
+            quote(&p.name)?,
+            param_var(&p.name)?,
+            p.name
+        );
+    }
+    let known = if rb.params.is_empty() {
+        "this runbook has no parameters".to_string()
+    } else {
+        let names: Vec<String> = rb.params.iter().map(|p| format!("`{}`", p.name)).collect();
+        format!("known: {}", names.join(", "))
+    };
+    let _ = writeln!(
+        s,
+        "    *) lrb_die {EXIT_USAGE} \"unknown parameter \\`$name\\` ({})\" ;;\n  esac\n}}\n",
+        known.replace('`', "\\`")
+    );
+    let _ = writeln!(
+        s,
+        "while (($# > 0)); do\n  case $1 in\n    --yes | -y) LRB_YES=1 ;;\n    --allow-destructive) LRB_ALLOW_DESTRUCTIVE=1 ;;\n    \
+         -h | --help)\n      lrb_usage\n      exit 0\n      ;;\n    \
+         --set)\n      (($# > 1)) || lrb_die {EXIT_USAGE} '--set needs NAME=VALUE'\n      shift\n      lrb_set \"$1\"\n      ;;\n    \
+         --set=*) lrb_set \"${{1#--set=}}\" ;;\n    --param-*) lrb_set \"${{1#--param-}}\" ;;\n    \
+         *) lrb_die {EXIT_USAGE} \"unknown argument \\`${{1%%=*}}\\`; run with --help to see the options\" ;;\n  esac\n  shift\ndone\n"
+    );
+    for p in &rb.params {
+        let var = param_var(&p.name)?;
+        let env = param_env(&p.name)?;
+        let _ = writeln!(s, "if ((lrb_given_{} == 0)); then", p.name);
+        match &p.default {
+            Some(d) => {
+                let _ = writeln!(s, "  {var}=${{{env}-{}}}", quote(d)?);
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "  if [[ -z ${{{env}+set}} ]]; then\n    lrb_die {EXIT_INVALID} {}\n  fi\n  {var}=${env}",
+                    quote(&format!(
+                        "parameter `{}` has no value: pass --set {}=VALUE or export {env}",
+                        p.name, p.name
+                    ))?
+                );
+            }
+        }
+        let _ = writeln!(s, "fi\nexport {var}");
+        if p.secret {
+            let _ = writeln!(s, "LRB_MASK+=(\"${var}\")");
+        }
+    }
+    Ok(())
+}
+
+fn targets(s: &mut String, rb: &Runbook, uses: &Uses) -> Result<(), ExportError> {
+    s.push('\n');
+    for name in &uses.targets {
+        let t = rb
+            .target(name)
+            .ok_or_else(|| ExportError::Plan(format!("the plan has no target `{name}`")))?;
+        let var = target_var(identifier("target", name)?);
+        match &t.address {
+            Address::Literal { value } => {
+                let _ = writeln!(s, "{var}={}", quote(value)?);
+            }
+            Address::Env {
+                name: env,
+                default: Some(d),
+            } => {
+                let _ = writeln!(
+                    s,
+                    "{var}=${{{}:-{}}}",
+                    identifier("environment variable", env)?,
+                    quote(d)?
+                );
+            }
+            Address::Env {
+                name: env,
+                default: None,
+            } => {
+                let _ = writeln!(
+                    s,
+                    "{var}=${{{}:-}}\nif [[ -z ${var} ]]; then\n  lrb_die {EXIT_INVALID} {}\nfi",
+                    identifier("environment variable", env)?,
+                    quote(&format!(
+                        "`{env}` is not set: export it with the address of `{name}` ({})",
+                        t.kind.address_doc()
+                    ))?
+                );
+            }
+            Address::Secret { name: env } => {
+                let _ = writeln!(
+                    s,
+                    "if [[ -z ${{{}:-}} ]]; then\n  lrb_die {EXIT_INVALID} {}\nfi\nLRB_MASK+=(\"${{{env}:?}}\")",
+                    identifier("secret", env)?,
+                    quote(&format!(
+                        "secret `{env}` is not set: export it with the address of `{name}` ({}) before running",
+                        t.kind.address_doc()
+                    ))?
+                );
+            }
+        }
+        if matches!(
+            t.kind,
+            TargetKind::Http | TargetKind::Postgres | TargetKind::Redis
+        ) {
+            let _ = writeln!(s, "lrb_mask_url {}", address(rb, name)?);
+        }
+    }
+    Ok(())
+}
+
+fn tools(s: &mut String, uses: &Uses) -> Result<(), ExportError> {
+    s.push_str("\nLRB_MISSING=()\nfor lrb_tool in");
+    for tool in uses.tools() {
+        let _ = write!(s, " {}", quote(tool)?);
+    }
+    let _ = writeln!(
+        s,
+        "; do\n  command -v \"$lrb_tool\" >/dev/null 2>&1 || LRB_MISSING+=(\"$lrb_tool\")\ndone\n\
+         if ((${{#LRB_MISSING[@]}} > 0)); then\n  lrb_die {EXIT_INVALID} \"missing tool: ${{LRB_MISSING[*]}}; install it, or run the runbook with lrb where it is\"\nfi"
+    );
+    if uses.has(TargetKind::Compose) {
+        let _ = writeln!(
+            s,
+            "lrb_find_compose || lrb_die {EXIT_INVALID} 'missing tool: neither `docker compose` nor `docker-compose` works; install one'"
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nLRB_TMP=$(mktemp -d \"${{TMPDIR:-/tmp}}/lrb.XXXXXXXX\")\ntrap lrb_cleanup EXIT\n\
+         trap 'lrb_say \"interrupted\"; exit {EXIT_ABORTED}' INT TERM"
+    );
+    Ok(())
+}
+
+/// Probe timeout: the action's, else its target's, else `fallback`.
+fn timeout_of(rb: &Runbook, step: &Step, fallback: u64) -> u64 {
+    step.action
+        .timeout_ms()
+        .or_else(|| {
+            step.action
+                .target()
+                .and_then(|t| rb.target(t))
+                .and_then(|t| t.timeout_ms)
+        })
+        .unwrap_or(fallback)
+}
+
+fn checks(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
+    for (i, check) in rb.checks.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "\n# check `{}`{}\nlrb_check_{i}() {{",
+            check.id,
+            check
+                .description
+                .as_deref()
+                .map(|d| format!(": {}", comment(d)))
+                .unwrap_or_default()
+        );
+        for probe in &check.probes {
+            if let Action::Manual(_) = probe.action {
+                return Err(ExportError::Plan(format!(
+                    "check `{}` holds a manual step, which only `mitigate` and `confirm` allow",
+                    check.id
+                )));
+            }
+            let _ = writeln!(
+                s,
+                "  {}\n  lrb_probe || return 0",
+                call(rb, &probe.action, timeout_of(rb, probe, check.timeout_ms))?
+            );
+        }
+        s.push_str("}\n");
+    }
+    s.push_str(
+        "\n# Runs the named checks concurrently, then prints their outcomes.\nlrb_checks() {\n  local id\n  for id in \"$@\"; do\n    case $id in\n",
+    );
+    for (i, check) in rb.checks.iter().enumerate() {
+        let id = quote(&check.id)?;
+        let _ = writeln!(s, "      {id}) lrb_start_check {id} lrb_check_{i} ;;");
+    }
+    s.push_str("    esac\n  done\n  lrb_collect \"$@\"\n  for id in \"$@\"; do\n    case $id in\n");
+    for check in &rb.checks {
+        let id = quote(&check.id)?;
+        let _ = writeln!(
+            s,
+            "      {id}) lrb_report_check {id} {} ;;",
+            u8::from(check.info)
+        );
+    }
+    s.push_str("    esac\n  done\n}\n");
+    Ok(())
+}
+
+/// The ids of every check, as bash words.
+fn all_checks(rb: &Runbook) -> Result<String, ExportError> {
+    Ok(rb
+        .checks
+        .iter()
+        .map(|c| quote(&c.id))
+        .collect::<Result<Vec<_>, _>>()?
+        .join(" "))
+}
+
+fn condition(c: &Condition) -> Result<String, ExportError> {
+    Ok(match c {
+        Condition::State { check, state } => {
+            let state = match state {
+                CheckState::Passed => "passed",
+                CheckState::Failed => "failed",
+                CheckState::Errored => "error",
+            };
+            format!("lrb_state {} {state}", quote(check)?)
+        }
+        Condition::Compare { check, op, value } => {
+            let value = match value {
+                Literal::Number(n) | Literal::Percent(n) => n.to_string(),
+                Literal::Text(t) => t.clone(),
+                Literal::Bool(b) => b.to_string(),
+            };
+            format!(
+                "lrb_compare {} {} {}",
+                quote(check)?,
+                quote(op.as_str())?,
+                quote(&value)?
+            )
+        }
+        Condition::Not(c) => format!("! {}", group(c)?),
+        Condition::And(a, b) => format!("{} && {}", group(a)?, group(b)?),
+        Condition::Or(a, b) => format!("{} || {}", group(a)?, group(b)?),
+    })
+}
+
+fn group(c: &Condition) -> Result<String, ExportError> {
+    Ok(match c {
+        Condition::State { .. } | Condition::Compare { .. } => condition(c)?,
+        Condition::Not(_) | Condition::And(..) | Condition::Or(..) => {
+            format!("{{ {}; }}", condition(c)?)
+        }
+    })
+}
+
+fn branches(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
+    s.push_str("\n# ---- the `when`s, in order ----\n");
+    for (i, branch) in rb.branches.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "# when {}\nlrb_when_{i}() {{\n  if {}; then\n    return 0\n  fi\n  return 1\n}}",
+            comment(&branch.condition.to_string()),
+            condition(&branch.condition)?
+        );
+    }
+    s.push_str("# Evaluates every `when` into LRB_HOLDS.\nlrb_evaluate() {\n  LRB_HOLDS=()\n");
+    for i in 0..rb.branches.len() {
+        let _ = writeln!(
+            s,
+            "  if lrb_when_{i}; then LRB_HOLDS+=(1); else LRB_HOLDS+=(0); fi"
+        );
+    }
+    s.push_str("}\n");
+    let _ = writeln!(
+        s,
+        "\nlrb_say {}\nlrb_checks {}\nlrb_evaluate\nif [[ \" ${{LRB_HOLDS[*]}} \" != *\" 1 \"* ]]; then\n  lrb_say 'healthy: no `when` matched, nothing to do'\n  exit {EXIT_HEALTHY}\nfi",
+        quote(&format!(
+            "runbook `{}`{}: running {} check{}",
+            rb.id,
+            rb.title
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default(),
+            rb.checks.len(),
+            if rb.checks.len() == 1 { "" } else { "s" }
+        ))?,
+        all_checks(rb)?
+    );
+    for (i, branch) in rb.branches.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "if ((LRB_HOLDS[{i}])); then\n  lrb_say {}",
+            quote(&format!("matched: when {}", branch.condition))?
+        );
+        for see in &branch.see {
+            let _ = writeln!(
+                s,
+                "  lrb_say {}",
+                quote(&format!(
+                    "see runbook `{see}`: `{}` hands over to it (not run automatically)",
+                    branch.condition
+                ))?
+            );
+        }
+        s.push_str("fi\n");
+    }
+    Ok(())
+}
+
+fn mitigations(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
+    let all: Vec<&plan::Mitigation> = rb.mitigations().collect();
+    for (i, m) in all.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "\n# mitigate {}\nlrb_mitigation_{i}() {{",
+            comment(&m.name)
+        );
+        for step in &m.steps {
+            let line = call(
+                rb,
+                &step.action,
+                timeout_of(rb, step, DEFAULT_ACTION_TIMEOUT_MS),
+            )?;
+            let shown = quote(&describe(&step.action))?;
+            if let Action::Manual(_) = step.action {
+                let _ = writeln!(s, "  {line} || lrb_say \"  skipped: \"{shown}");
+            } else {
+                let _ = writeln!(
+                    s,
+                    "  {line}\n  lrb_step {shown} || lrb_after_failure || return 1"
+                );
+            }
+        }
+        s.push_str("}\n");
+    }
+    s.push_str("\nLRB_RAN=0\nLRB_REFUSED=0\nLRB_STALE=0\n");
+    let mut index = 0;
+    for (b, branch) in rb.branches.iter().enumerate() {
+        if branch.mitigations.is_empty() {
+            continue;
+        }
+        let ids = branch
+            .condition
+            .checks()
+            .into_iter()
+            .map(quote)
+            .collect::<Result<Vec<_>, _>>()?
+            .join(" ");
+        let _ = writeln!(
+            s,
+            "if ((LRB_HOLDS[{b}])) && lrb_still_holds {b} {ids}; then"
+        );
+        for m in &branch.mitigations {
+            let destructive = m.is_destructive();
+            let why = match (&m.destructive, destructive) {
+                (Some(why), _) => why.clone(),
+                (None, true) => "it holds a destructive action".into(),
+                (None, false) => String::new(),
+            };
+            let mut intro = format!("\nmitigation `{}` ({}):", m.name, m.effect());
+            for step in &m.steps {
+                let _ = write!(intro, "\n  - {}", describe(&step.action));
+            }
+            let _ = writeln!(
+                s,
+                "  lrb_offer {index} {} {} {} {}",
+                quote(&m.name)?,
+                u8::from(destructive),
+                quote(&why)?,
+                quote(&intro)?
+            );
+            index += 1;
+        }
+        s.push_str("fi\n");
+    }
+    let _ = writeln!(
+        s,
+        "if ((LRB_RAN == 0)); then\n  if ((LRB_REFUSED > 0)); then\n    lrb_say 'refused: no mitigation ran'\n  else\n    lrb_say 'aborted: nothing more was run'\n  fi\n  exit {EXIT_ABORTED}\nfi"
+    );
+    Ok(())
+}
+
+fn confirm(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
+    s.push_str("\n# Whether the runbook recovered: `confirm`, or the checks again without one.\nlrb_confirm() {\n");
+    let Some(c) = &rb.confirm else {
+        let _ = writeln!(
+            s,
+            "  lrb_say 'no `confirm` block: running the checks again'\n  lrb_checks {}\n  lrb_evaluate\n  [[ \" ${{LRB_HOLDS[*]}} \" != *\" 1 \"* ]]\n}}",
+            all_checks(rb)?
+        );
+        return finish(s);
+    };
+    let _ = writeln!(
+        s,
+        "  lrb_say {}",
+        quote(&format!(
+            "\nconfirm: every {}, for up to {}",
+            human(c.every_ms),
+            human(c.within_ms)
+        ))?
+    );
+    // Manual steps are asked once and waits happen once, before the first attempt, as in
+    // `lrb run`; the other probes are retried together.
+    let mut probes = Vec::new();
+    for step in &c.probes {
+        match &step.action {
+            Action::Manual(m) => {
+                let _ = writeln!(s, "  lrb_manual {} || lrb_say '  skipped'", word(&m.text)?);
+            }
+            Action::Wait(w) => {
+                let _ = writeln!(s, "  lrb_sleep_ms {}", w.ms);
+            }
+            action => probes.push((
+                call(
+                    rb,
+                    action,
+                    timeout_of(rb, step, plan::DEFAULT_PROBE_TIMEOUT_MS),
+                )?,
+                quote(&describe(action))?,
+            )),
+        }
+    }
+    let _ = writeln!(
+        s,
+        "  local deadline started next\n  deadline=$(($(lrb_now_ms) + {within}))\n  while :; do\n    started=$(lrb_now_ms)\n    if lrb_confirm_probes; then\n      return 0\n    fi\n    next=$((started + {every}))\n    if ((next >= deadline)); then\n      return 1\n    fi\n    lrb_sleep_ms \"$((next - $(lrb_now_ms)))\"\n  done\n}}\nlrb_confirm_probes() {{\n  :",
+        within = c.within_ms,
+        every = c.every_ms.max(1),
+    );
+    for (line, shown) in probes {
+        let _ = writeln!(s, "  {line}\n  lrb_not_yet {shown} || return 1");
+    }
+    s.push_str("}\n");
+    finish(s)
+}
+
+fn finish(s: &mut String) -> Result<(), ExportError> {
+    let _ = writeln!(
+        s,
+        "\nLRB_CONFIRMED=0\nLRB_CONFIRM_TEXT='did not pass'\nif lrb_confirm; then\n  LRB_CONFIRMED=1\n  LRB_CONFIRM_TEXT=passed\nfi\n\
+         if ((LRB_REFUSED > 0)); then\n  lrb_say \"refused: not every mitigation ran, and the confirmation $LRB_CONFIRM_TEXT\"\n  exit {EXIT_ABORTED}\nfi\n\
+         if ((LRB_CONFIRMED)); then\n  lrb_say 'recovered'\n  exit {EXIT_RECOVERED}\nfi\nlrb_say 'not recovered: the confirmation did not pass in time'\nexit {EXIT_NOT_RECOVERED}"
+    );
+    Ok(())
+}

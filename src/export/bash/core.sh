@@ -1,0 +1,422 @@
+# ---- lrb runtime (the same in every exported script) ----
+
+lrb_say() { printf '%s\n' "$*"; }
+
+lrb_die() {
+  local code=$1
+  shift
+  printf 'error: %s\n' "$*" >&2
+  exit "$code"
+}
+
+# Replaces every secret value in $1 with `***`: no output shows a secret.
+lrb_mask() {
+  local text=$1 value
+  for value in "${LRB_MASK[@]}"; do
+    if [[ -n $value ]]; then
+      text=${text//"$value"/***}
+    fi
+  done
+  printf '%s' "$text"
+}
+
+# Remembers the password in a URL (`scheme://user:password@host`) so lrb_mask hides it.
+lrb_mask_url() {
+  local re='^[A-Za-z][A-Za-z0-9+.-]*://[^:/@]*:([^@/]*)@'
+  if [[ $1 =~ $re ]]; then
+    LRB_MASK+=("${BASH_REMATCH[1]}")
+  fi
+}
+
+# Reads `--name value` pairs into the associative array named $1; LRB_NOPTS counts the
+# arguments used, so a caller can `shift` past them to positional words after `--`.
+lrb_opts() {
+  local -n lrb_into=$1
+  shift
+  LRB_NOPTS=0
+  while (($# >= 2)) && [[ $1 == --?* ]]; do
+    # shellcheck disable=SC2034 # a nameref: it fills the caller's array
+    lrb_into[${1#--}]=$2
+    shift 2
+    LRB_NOPTS=$((LRB_NOPTS + 2))
+  done
+  if [[ ${1-} == -- ]]; then
+    LRB_NOPTS=$((LRB_NOPTS + 1))
+  fi
+}
+
+# Runs a command under a time limit (seconds, 0 = none): LRB_OUT gets stdout, LRB_ERR the
+# last line of stderr, LRB_RC the exit code (124 when the time ran out).
+lrb_exec() {
+  local secs=$1 errfile="$LRB_TMP/stderr.$BASHPID"
+  shift
+  LRB_RC=0
+  LRB_OUT=$(timeout "$secs" "$@" 2>"$errfile" </dev/null) || LRB_RC=$?
+  LRB_ERR=$(<"$errfile")
+  LRB_ERR=${LRB_ERR##*$'\n'}
+  rm -f "$errfile"
+}
+
+# Sets the outcome of the action that just ran: status (passed, failed or error) and detail.
+lrb_outcome() {
+  LRB_S=$1
+  LRB_D=$2
+}
+
+# The outcome of a command run by lrb_exec that could not do its job.
+lrb_exec_error() {
+  if ((LRB_RC == 124)); then
+    lrb_outcome error "$1 timed out after ${2}s"
+  else
+    lrb_outcome error "$1 failed (exit $LRB_RC): ${LRB_ERR:-no message}"
+  fi
+}
+
+# Starts an action: no value, no output, passed until an expectation fails.
+lrb_begin() {
+  LRB_S=passed
+  LRB_D=ok
+  LRB_V=
+  LRB_HAS_V=0
+  LRB_O=
+}
+
+lrb_value() {
+  LRB_V=$1
+  LRB_HAS_V=1
+}
+
+lrb_is_number() {
+  [[ $1 =~ ^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?$ ]]
+}
+
+# Compares two numbers: `lrb_num 1.5 '<' 2`.
+lrb_num() {
+  awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
+    a += 0; b += 0
+    if (op == "==") r = a == b; else if (op == "!=") r = a != b
+    else if (op == "<") r = a < b; else if (op == "<=") r = a <= b
+    else if (op == ">") r = a > b; else r = a >= b
+    exit !r
+  }'
+}
+
+# Applies `below:`, `above:` and `equals:` from the options array named $1 to the value.
+lrb_bounds() {
+  local -n lrb_b=$1
+  [[ $LRB_S == passed ]] || return 0
+  if [[ -v lrb_b[equals] && $LRB_V != "${lrb_b[equals]}" ]]; then
+    lrb_outcome failed "expected $(lrb_mask "${lrb_b[equals]}"), got $(lrb_mask "$LRB_V")"
+    return 0
+  fi
+  if [[ -v lrb_b[below] || -v lrb_b[above] ]]; then
+    if ((LRB_HAS_V == 0)) || ! lrb_is_number "$LRB_V"; then
+      lrb_outcome failed "expected a number, got $(lrb_mask "${LRB_V:-nothing}")"
+    elif [[ -v lrb_b[below] ]] && ! lrb_num "$LRB_V" '<' "${lrb_b[below]}"; then
+      lrb_outcome failed "expected below ${lrb_b[below]}, got $LRB_V"
+    elif [[ -v lrb_b[above] ]] && ! lrb_num "$LRB_V" '>' "${lrb_b[above]}"; then
+      lrb_outcome failed "expected above ${lrb_b[above]}, got $LRB_V"
+    fi
+  fi
+}
+
+# Keeps the lines of $1 that contain $2, ignoring case.
+lrb_grep() {
+  local line needle=${2,,}
+  while IFS= read -r line; do
+    if [[ ${line,,} == *"$needle"* ]]; then
+      printf '%s\n' "$line"
+    fi
+  done <<<"$1"
+}
+
+# Prints at most $1 lines of $2, indented.
+lrb_indent() {
+  local line n=0
+  while IFS= read -r line && ((n < $1)); do
+    printf '    %s\n' "$line"
+    n=$((n + 1))
+  done <<<"$2"
+}
+
+# Milliseconds since the epoch.
+lrb_now_ms() {
+  local t=${EPOCHREALTIME/[.,]/}
+  printf '%s' "$((t / 1000))"
+}
+
+# ---- checks: each runs in a background job and leaves its outcome in $LRB_TMP ----
+
+# After each probe of a check: the first probe gives the value; the first probe that does not
+# pass gives the status. Returns 1 when the check is decided.
+lrb_probe() {
+  if ((LRB_PROBES == 0)); then
+    LRB_CHECK_V=$LRB_V
+    LRB_CHECK_HAS_V=$LRB_HAS_V
+    LRB_CHECK_O=$LRB_O
+  fi
+  LRB_PROBES=$((LRB_PROBES + 1))
+  LRB_CHECK_S=$LRB_S
+  LRB_CHECK_D=$LRB_D
+  [[ $LRB_S == passed ]]
+}
+
+# Runs check function $2 for check $1 in the background.
+lrb_start_check() {
+  (
+    LRB_PROBES=0
+    LRB_CHECK_S=error
+    LRB_CHECK_D='no probe ran'
+    LRB_CHECK_V=
+    LRB_CHECK_HAS_V=0
+    LRB_CHECK_O=
+    "$2"
+    local dir="$LRB_TMP/check.$1"
+    mkdir "$dir"
+    printf '%s' "$LRB_CHECK_S" >"$dir/status"
+    printf '%s' "$LRB_CHECK_D" >"$dir/detail"
+    printf '%s' "$LRB_CHECK_V" >"$dir/value"
+    printf '%s' "$LRB_CHECK_HAS_V" >"$dir/has_value"
+    printf '%s' "$LRB_CHECK_O" >"$dir/output"
+  ) &
+  LRB_JOBS+=("$!")
+}
+
+# Waits for every check and loads its outcome into LRB_STATUS, LRB_VALUE and LRB_HAS_VALUE.
+lrb_collect() {
+  local pid id dir
+  for pid in "${LRB_JOBS[@]}"; do
+    wait "$pid" || true
+  done
+  LRB_JOBS=()
+  for id in "$@"; do
+    dir="$LRB_TMP/check.$id"
+    if [[ -f $dir/status ]]; then
+      LRB_STATUS[$id]=$(<"$dir/status")
+      LRB_DETAIL[$id]=$(<"$dir/detail")
+      LRB_VALUE[$id]=$(<"$dir/value")
+      LRB_HAS_VALUE[$id]=$(<"$dir/has_value")
+      LRB_OUTPUT[$id]=$(<"$dir/output")
+    else
+      LRB_STATUS[$id]=error
+      LRB_DETAIL[$id]='the check stopped before it finished'
+      LRB_VALUE[$id]=
+      LRB_HAS_VALUE[$id]=0
+      LRB_OUTPUT[$id]=
+    fi
+  done
+}
+
+# Prints one check's outcome; an info check also shows its output.
+lrb_report_check() {
+  local id=$1 info=$2 line
+  line="check \`$id\` ${LRB_STATUS[$id]}"
+  # Long or multi-line values (logs, command output) show below, for info checks.
+  if ((LRB_HAS_VALUE[$id])) && [[ ${LRB_VALUE[$id]} != *$'\n'* ]] && ((${#LRB_VALUE[$id]} <= 80)); then
+    line+=" (value: ${LRB_VALUE[$id]})"
+  fi
+  if [[ ${LRB_STATUS[$id]} != passed ]]; then
+    line+=": ${LRB_DETAIL[$id]}"
+  fi
+  lrb_mask "$line"
+  printf '\n'
+  if ((info)) && [[ -n ${LRB_OUTPUT[$id]} ]]; then
+    lrb_indent 50 "$(lrb_mask "${LRB_OUTPUT[$id]}")"
+  fi
+}
+
+# ---- conditions ----
+
+# `passed(:x)`, `failed(:x)` (did not pass: an expectation did not hold, or the probe could
+# not run, as in `lrb run`) and `errored(:x)` (could not run).
+lrb_state() {
+  case $2 in
+    failed) [[ ${LRB_STATUS[$1]} != passed ]] ;;
+    *) [[ ${LRB_STATUS[$1]} == "$2" ]] ;;
+  esac
+}
+
+# `value(:check) OP literal`: numbers compare as numbers, text as text; false when the check
+# errored or gave no value.
+lrb_compare() {
+  local id=$1 op=$2 want=$3
+  [[ ${LRB_STATUS[$id]} != error ]] || return 1
+  ((LRB_HAS_VALUE[$id])) || return 1
+  local got=${LRB_VALUE[$id]}
+  got=${got%\%}
+  if lrb_is_number "$got" && lrb_is_number "$want"; then
+    lrb_num "$got" "$op" "$want"
+  else
+    case $op in
+      '==') [[ $got == "$want" ]] ;;
+      '!=') [[ $got != "$want" ]] ;;
+      '<') [[ $got < "$want" ]] ;;
+      '<=') [[ ! $got > "$want" ]] ;;
+      '>') [[ $got > "$want" ]] ;;
+      *) [[ ! $got < "$want" ]] ;;
+    esac
+  fi
+}
+
+# ---- the operator ----
+
+# Asks on the terminal; the answer goes to LRB_ANSWER. End of input counts as `abort`.
+lrb_ask() {
+  LRB_ANSWER=
+  if ! read -r -p "$1 " LRB_ANSWER; then
+    LRB_ANSWER=abort
+  fi
+}
+
+lrb_abort() {
+  lrb_say 'aborted by the operator'
+  exit 12
+}
+
+# Whether a mitigation (name $1, destructive when $2 is 1, reason $3) may run, as `lrb run`
+# decides: 0 run, 1 skipped by the operator, 2 refused by the flags or for lack of a terminal.
+lrb_approve() {
+  local name=$1 destructive=$2 why=$3
+  local no_tty="stdin is not a terminal, so nobody can approve it: pass --yes to approve writes (and --allow-destructive for destructive mitigations)"
+  if ((destructive)); then
+    if ((LRB_YES && LRB_ALLOW_DESTRUCTIVE)); then
+      lrb_say 'approved by --yes --allow-destructive'
+      return 0
+    elif ((LRB_TTY == 0)); then
+      if ((LRB_YES)); then
+        lrb_say "refused \`$name\`: it is destructive: pass --allow-destructive as well as --yes to run it"
+      else
+        lrb_say "refused \`$name\`: $no_tty"
+      fi
+      return 2
+    fi
+    lrb_say "destructive: $why"
+    while :; do
+      lrb_ask "type \`$name\` to run this destructive mitigation, or \`skip\` or \`abort\`:"
+      case $LRB_ANSWER in
+        "$name") return 0 ;;
+        skip) return 1 ;;
+        abort) lrb_abort ;;
+        *) lrb_say 'that is not the name; type it exactly as shown' ;;
+      esac
+    done
+  fi
+  if ((LRB_YES)); then
+    lrb_say 'approved by --yes'
+    return 0
+  elif ((LRB_TTY == 0)); then
+    lrb_say "refused \`$name\`: $no_tty"
+    return 2
+  fi
+  while :; do
+    lrb_ask 'run this mitigation? [r]un, [s]kip, [a]bort:'
+    case $LRB_ANSWER in
+      r | run | y | yes) return 0 ;;
+      s | skip | n | no) return 1 ;;
+      a | abort) lrb_abort ;;
+      *) lrb_say 'answer run, skip or abort' ;;
+    esac
+  done
+}
+
+# Proposes mitigation $1 (name $2, destructive $3, reason $4, shown as $5) and runs it if
+# approved; counts what ran and what was refused.
+lrb_offer() {
+  lrb_say "$5"
+  local rc=0
+  lrb_approve "$2" "$3" "$4" || rc=$?
+  if ((rc == 0)); then
+    LRB_RAN=$((LRB_RAN + 1))
+    LRB_STALE=1
+    if "lrb_mitigation_$1"; then
+      lrb_say '  done'
+    else
+      lrb_say "  stopped \`$2\` after a failed step"
+    fi
+  elif ((rc == 2)); then
+    LRB_REFUSED=$((LRB_REFUSED + 1))
+  fi
+}
+
+# Before `when` number $1 proposes its mitigations: if one ran since the checks, runs the
+# checks it reads (the rest of the arguments) again, as `lrb run` does.
+lrb_still_holds() {
+  local i=$1
+  shift
+  ((LRB_STALE)) || return 0
+  LRB_STALE=0
+  lrb_say 'checks again:'
+  lrb_checks "$@"
+  if "lrb_when_$i"; then
+    return 0
+  fi
+  lrb_say 'the condition no longer holds after the mitigations so far: not proposing its mitigations'
+  return 1
+}
+
+# A manual step: the operator does it and says so; without a terminal --yes approved it.
+# Returns 1 when the operator skips it.
+lrb_manual() {
+  lrb_say "  step: $1"
+  if ((LRB_TTY == 0)); then
+    lrb_say '  (approved by --yes)'
+    return 0
+  fi
+  while :; do
+    lrb_ask '  done? [d]one, [s]kip, [a]bort:'
+    case $LRB_ANSWER in
+      d | done | y | yes) return 0 ;;
+      s | skip | n | no) return 1 ;;
+      a | abort) lrb_abort ;;
+      *) lrb_say '  answer done, skip or abort' ;;
+    esac
+  done
+}
+
+# After a step failed: at a terminal the operator may go on; otherwise the mitigation stops.
+lrb_after_failure() {
+  ((LRB_TTY)) || return 1
+  while :; do
+    lrb_ask '  the step failed: [c]ontinue, [s]top this mitigation, [a]bort:'
+    case $LRB_ANSWER in
+      c | continue) return 0 ;;
+      s | stop) return 1 ;;
+      a | abort) lrb_abort ;;
+      *) lrb_say '  answer continue, stop or abort' ;;
+    esac
+  done
+}
+
+# After one step of a mitigation or confirm: prints how it went. Returns 1 if it did not pass.
+lrb_step() {
+  local line="  $LRB_S: $1"
+  if [[ $LRB_S != passed ]]; then
+    line+=" ($LRB_D)"
+  fi
+  lrb_mask "$line"
+  printf '\n'
+  if [[ -n $LRB_O ]]; then
+    lrb_indent 200 "$(lrb_mask "$LRB_O")"
+  fi
+  [[ $LRB_S == passed ]]
+}
+
+# After one confirm probe: says why it did not pass yet. Returns 1 if it did not pass.
+lrb_not_yet() {
+  if [[ $LRB_S != passed ]]; then
+    lrb_say "  not yet: $1 ($(lrb_mask "$LRB_D"))"
+    return 1
+  fi
+}
+
+lrb_sleep_ms() {
+  sleep "$(printf '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))")"
+}
+
+lrb_cleanup() {
+  local pid
+  for pid in "${LRB_JOBS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  rm -rf "$LRB_TMP"
+}

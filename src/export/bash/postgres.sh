@@ -1,0 +1,22 @@
+
+# ---- PostgreSQL (psql) ----
+
+# lrb_pg --timeout S --url URL [--sql SQL] [--below N] [--above N] [--equals T]
+# Without --sql: connects and runs `SELECT 1`. The value is the first column of the first row.
+lrb_pg() {
+  local -A o=()
+  lrb_opts o "$@"
+  lrb_begin
+  lrb_exec "${o[timeout]}" psql -X -w -q -A -t -v ON_ERROR_STOP=1 -P pager=off -F $'\x1f' \
+    -d "${o[url]}" -c "${o[sql]-SELECT 1}"
+  if ((LRB_RC != 0)); then
+    lrb_exec_error psql "${o[timeout]}"
+    return 0
+  fi
+  LRB_O=$LRB_OUT
+  if [[ -v o[sql] && -n $LRB_OUT ]]; then
+    local row=${LRB_OUT%%$'\n'*}
+    lrb_value "${row%%$'\x1f'*}"
+  fi
+  lrb_bounds o
+}

@@ -1,0 +1,371 @@
+//! `lrb report`: a transcript rendered as a Markdown incident report.
+
+use super::Status;
+use super::describe::{human_ms, show_value, status_mark, status_word};
+use super::transcript::{ActionResult, Event, Record};
+use std::fmt::Write;
+
+/// The report for one run's records.
+pub fn render(records: &[Record]) -> String {
+    let mut out = String::new();
+    header(&mut out, records);
+    timeline(&mut out, records);
+    diagnosis(&mut out, records);
+    actions(&mut out, records);
+    confirmation(&mut out, records);
+    followups(&mut out, records);
+    out
+}
+
+fn header(out: &mut String, records: &[Record]) {
+    let start = records.iter().find_map(|r| match &r.event {
+        Event::Start {
+            runbook,
+            title,
+            severity,
+            file,
+            file_sha256,
+            lrb_version,
+            user,
+            host,
+            params,
+            ..
+        } => Some((
+            r,
+            runbook,
+            title,
+            severity,
+            file,
+            file_sha256,
+            lrb_version,
+            user,
+            host,
+            params,
+        )),
+        _ => None,
+    });
+    let end = records.iter().rev().find_map(|r| match &r.event {
+        Event::End {
+            outcome,
+            exit_code,
+            time_to_recovery_ms,
+            duration_ms,
+        } => Some((outcome, exit_code, time_to_recovery_ms, duration_ms)),
+        _ => None,
+    });
+    let Some((first, runbook, title, severity, file, sha, version, user, host, params)) = start
+    else {
+        let _ = writeln!(
+            out,
+            "# Incident report\n\nThe transcript has no `start` record: it is empty or was cut short.\n"
+        );
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "# Incident report: {} (`{runbook}`)\n",
+        cell(title.as_deref().unwrap_or(runbook))
+    );
+    let _ = writeln!(out, "| | |\n| --- | --- |");
+    let _ = writeln!(out, "| Runbook | `{runbook}` from `{}` |", cell(file));
+    let _ = writeln!(out, "| File SHA-256 | `{sha}` |");
+    if let Some(s) = severity {
+        let _ = writeln!(out, "| Severity | {} |", cell(s));
+    }
+    let _ = writeln!(out, "| Started | {} |", first.at);
+    let _ = writeln!(out, "| Operator | {}@{} |", cell(user), cell(host));
+    let _ = writeln!(out, "| lrb | {version} |");
+    match end {
+        Some((outcome, code, ttr, duration)) => {
+            let _ = writeln!(out, "| Outcome | **{outcome}** (exit code {code}) |");
+            let _ = writeln!(out, "| Duration | {} |", human_ms(*duration));
+            let ttr = ttr.map_or_else(|| "not recovered".to_string(), human_ms);
+            let _ = writeln!(out, "| Time to recovery | {ttr} |");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "| Outcome | **unknown**: the transcript ends without an `end` record (the run was killed) |"
+            );
+        }
+    }
+    if !params.is_empty() {
+        let shown: Vec<String> = params
+            .iter()
+            .map(|(k, v)| format!("`{k}` = `{}`", cell(v)))
+            .collect();
+        let _ = writeln!(out, "| Parameters | {} |", shown.join(", "));
+    }
+    out.push('\n');
+}
+
+fn timeline(out: &mut String, records: &[Record]) {
+    let _ = writeln!(out, "## Timeline\n");
+    let _ = writeln!(out, "| Time (UTC) | Elapsed | Event |\n| --- | --- | --- |");
+    for r in records {
+        let Some(text) = summary(&r.event) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "| {} | +{} | {} |",
+            r.at,
+            human_ms(r.elapsed_ms),
+            cell(&text)
+        );
+    }
+    out.push('\n');
+}
+
+/// One line for the timeline; `None` for records that only the other sections show.
+fn summary(event: &Event) -> Option<String> {
+    Some(match event {
+        Event::Start { runbook, user, .. } => format!("`{user}` started `{runbook}`"),
+        Event::Probe { .. } | Event::Check { .. } => return None,
+        Event::Diagnosis {
+            duration_ms,
+            passed,
+            failed,
+            errored,
+        } => format!(
+            "diagnosis in {}: {passed} passed, {failed} failed, {errored} errored",
+            human_ms(*duration_ms)
+        ),
+        Event::When {
+            condition, holds, ..
+        } => {
+            if !holds {
+                return None;
+            }
+            format!("`{condition}` matched")
+        }
+        Event::Healthy => "no `when` matched: healthy, nothing to do".into(),
+        Event::Approval {
+            mitigation,
+            question,
+            answer,
+            by,
+        } => format!("`{mitigation}`: {question} → **{answer}** ({by})"),
+        Event::Refusal { mitigation, reason } => format!("refused `{mitigation}`: {reason}"),
+        Event::Action { mitigation, result } => format!(
+            "`{mitigation}`: {} {} — {}",
+            status_mark(result.status),
+            result.action,
+            result.detail
+        ),
+        Event::ConfirmAttempt {
+            attempt,
+            of,
+            passed,
+            ..
+        } => format!(
+            "confirm attempt {attempt} of {of}: {}",
+            if *passed { "passed" } else { "not yet" }
+        ),
+        Event::Interrupted { during } => format!("**interrupted** during {during}"),
+        Event::End {
+            outcome, exit_code, ..
+        } => format!("ended: **{outcome}** (exit code {exit_code})"),
+    })
+}
+
+fn diagnosis(out: &mut String, records: &[Record]) {
+    let _ = writeln!(out, "## Diagnosis\n");
+    let checks: Vec<_> = records
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::Check {
+                check,
+                description,
+                status,
+                value,
+                detail,
+                duration_ms,
+                ..
+            } => Some((check, description, status, value, detail, duration_ms)),
+            _ => None,
+        })
+        .collect();
+    if checks.is_empty() {
+        let _ = writeln!(out, "No check finished.\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "| Check | State | Value | Detail | Time |\n| --- | --- | --- | --- | --- |"
+        );
+        for (check, description, status, value, detail, ms) in checks {
+            let name = match description {
+                Some(d) => format!("`{check}`: {}", cell(d)),
+                None => format!("`{check}`"),
+            };
+            let _ = writeln!(
+                out,
+                "| {name} | {} {} | {} | {} | {} |",
+                status_mark(*status),
+                status_word(*status),
+                value
+                    .as_ref()
+                    .map(show_value)
+                    .map_or_else(String::new, |v| cell(&v)),
+                cell(detail),
+                human_ms(*ms)
+            );
+        }
+        out.push('\n');
+    }
+    for r in records {
+        if let Event::When {
+            condition,
+            holds,
+            evidence,
+            mitigations,
+            see,
+        } = &r.event
+        {
+            let why: Vec<String> = evidence
+                .iter()
+                .map(|e| match &e.value {
+                    Some(v) => format!(
+                        "`{}` {} ({})",
+                        e.check,
+                        status_word(e.status),
+                        show_value(v)
+                    ),
+                    None => format!("`{}` {}", e.check, status_word(e.status)),
+                })
+                .collect();
+            let mut proposes: Vec<String> = mitigations.iter().map(|m| format!("`{m}`")).collect();
+            proposes.extend(see.iter().map(|s| format!("see runbook `{s}`")));
+            let _ = writeln!(
+                out,
+                "- `{condition}`: {} because {}{}",
+                if *holds {
+                    "**matched**"
+                } else {
+                    "did not match"
+                },
+                why.join(", "),
+                if *holds && !proposes.is_empty() {
+                    format!("; proposes {}", proposes.join(", "))
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    out.push('\n');
+}
+
+fn actions(out: &mut String, records: &[Record]) {
+    let _ = writeln!(out, "## Actions taken\n");
+    let mut any = false;
+    for r in records {
+        match &r.event {
+            Event::Approval {
+                mitigation,
+                question,
+                answer,
+                by,
+            } => {
+                let _ = writeln!(
+                    out,
+                    "- {}: `{mitigation}`: {} → **{answer}** ({by})",
+                    r.at,
+                    cell(question)
+                );
+            }
+            Event::Refusal { mitigation, reason } => {
+                let _ = writeln!(out, "- {}: refused `{mitigation}`: {reason}", r.at);
+            }
+            Event::Action { mitigation, result } => {
+                let _ = writeln!(out, "- {}: `{mitigation}`: {}", r.at, line(result));
+                if let Some(output) = result.output.as_deref().filter(|o| !o.trim().is_empty()) {
+                    let _ = writeln!(out, "\n  ```text\n{}\n  ```", indent(output));
+                }
+            }
+            _ => continue,
+        }
+        any = true;
+    }
+    if !any {
+        let _ = writeln!(out, "None.");
+    }
+    out.push('\n');
+}
+
+fn confirmation(out: &mut String, records: &[Record]) {
+    let _ = writeln!(out, "## Confirmation\n");
+    let mut any = false;
+    for r in records {
+        if let Event::ConfirmAttempt {
+            attempt,
+            of,
+            passed,
+            results,
+        } = &r.event
+        {
+            any = true;
+            let _ = writeln!(
+                out,
+                "- attempt {attempt} of {of} at {}: {}",
+                r.at,
+                if *passed { "**passed**" } else { "not yet" }
+            );
+            for result in results
+                .iter()
+                .filter(|x| !*passed || x.status != Status::Passed)
+            {
+                let _ = writeln!(out, "  - {}", line(result));
+            }
+        }
+    }
+    if !any {
+        let _ = writeln!(out, "`confirm` did not run.");
+    }
+    out.push('\n');
+}
+
+fn followups(out: &mut String, records: &[Record]) {
+    let list = records.iter().find_map(|r| match &r.event {
+        Event::Start { followups, .. } => Some(followups),
+        _ => None,
+    });
+    let _ = writeln!(out, "## Follow-up\n");
+    match list {
+        Some(list) if !list.is_empty() => {
+            for item in list {
+                let _ = writeln!(out, "- [ ] {item}");
+            }
+        }
+        _ => {
+            let _ = writeln!(out, "The runbook lists no follow-up.");
+        }
+    }
+}
+
+fn line(r: &ActionResult) -> String {
+    format!(
+        "{} `{}` ({}): {} in {}",
+        status_mark(r.status),
+        r.action.replace('`', "'"),
+        r.effect,
+        if r.detail.is_empty() {
+            status_word(r.status)
+        } else {
+            &r.detail
+        },
+        human_ms(r.duration_ms)
+    )
+}
+
+/// Text safe inside a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,269 @@
+//! The transcript: one JSON object per line, written and flushed as the run goes, so an
+//! interrupted run keeps everything up to the interruption. Every line is masked.
+
+use super::condition::Evidence;
+use super::mask;
+use super::{Status, Value};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, Write};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// One line of the transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// UTC time, RFC 3339.
+    pub at: String,
+    /// Milliseconds since the run started.
+    pub elapsed_ms: u64,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// What one probe or action gave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionResult {
+    /// What was sent where, as `lrb plan` shows it.
+    pub action: String,
+    /// `read`, `write` or `destructive`.
+    pub effect: String,
+    pub status: Status,
+    pub value: Option<Value>,
+    pub detail: String,
+    pub output: Option<String>,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    Start {
+        runbook: String,
+        title: Option<String>,
+        severity: Option<String>,
+        file: String,
+        /// SHA-256 of the runbook file, to tell which version ran.
+        file_sha256: String,
+        lrb_version: String,
+        user: String,
+        host: String,
+        /// Parameter values; secret ones masked.
+        params: BTreeMap<String, String>,
+        interactive: bool,
+        yes: bool,
+        allow_destructive: bool,
+        /// The runbook's `followup` list, here so even an interrupted run's report has it.
+        followups: Vec<String>,
+    },
+    Probe {
+        check: String,
+        #[serde(flatten)]
+        result: ActionResult,
+    },
+    Check {
+        check: String,
+        description: Option<String>,
+        info: bool,
+        status: Status,
+        value: Option<Value>,
+        detail: String,
+        duration_ms: u64,
+    },
+    Diagnosis {
+        duration_ms: u64,
+        passed: usize,
+        failed: usize,
+        errored: usize,
+    },
+    When {
+        condition: String,
+        holds: bool,
+        /// The checks the condition read, with their state and value.
+        evidence: Vec<Evidence>,
+        mitigations: Vec<String>,
+        see: Vec<String>,
+    },
+    Healthy,
+    /// A question put to the operator, or answered by a flag.
+    Approval {
+        mitigation: String,
+        question: String,
+        answer: String,
+        /// `operator`, or the flag that answered (`--yes`).
+        by: String,
+    },
+    Refusal {
+        mitigation: String,
+        reason: String,
+    },
+    Action {
+        mitigation: String,
+        #[serde(flatten)]
+        result: ActionResult,
+    },
+    ConfirmAttempt {
+        attempt: u32,
+        of: u32,
+        passed: bool,
+        results: Vec<ActionResult>,
+    },
+    Interrupted {
+        during: String,
+    },
+    End {
+        outcome: String,
+        exit_code: u8,
+        /// From the start of the run to the passing confirm attempt.
+        time_to_recovery_ms: Option<u64>,
+        duration_ms: u64,
+    },
+}
+
+/// A transcript being written.
+pub struct Transcript {
+    file: Mutex<File>,
+    secrets: Vec<String>,
+    started: Instant,
+    /// The first write that failed; the run goes on without a transcript.
+    error: Mutex<Option<io::Error>>,
+}
+
+impl Transcript {
+    pub fn create(path: &Path, secrets: Vec<String>, started: Instant) -> io::Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        // JSON escapes some characters; mask the escaped form of each secret too.
+        let mut all = secrets.clone();
+        for s in &secrets {
+            if let Ok(quoted) = serde_json::to_string(s) {
+                all.push(quoted[1..quoted.len() - 1].to_string());
+            }
+        }
+        all.sort();
+        all.dedup();
+        Ok(Transcript {
+            file: Mutex::new(File::create(path)?),
+            secrets: all,
+            started,
+            error: Mutex::new(None),
+        })
+    }
+
+    /// Appends one event and flushes it to disk.
+    pub fn record(&self, event: Event) {
+        let record = Record {
+            at: jiff::Timestamp::now()
+                .round(jiff::Unit::Millisecond)
+                .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string()),
+            elapsed_ms: self.started.elapsed().as_millis() as u64,
+            event,
+        };
+        let line = match serde_json::to_string(&record) {
+            Ok(line) => mask::mask(&line, &self.secrets),
+            Err(e) => return self.fail(io::Error::other(e)),
+        };
+        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        // One write per line: a kill leaves whole lines behind (the kernel has them already).
+        if let Err(e) = file.write_all(format!("{line}\n").as_bytes()) {
+            drop(file);
+            self.fail(e);
+        }
+    }
+
+    fn fail(&self, e: io::Error) {
+        let mut slot = self.error.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert(e);
+    }
+
+    /// The first write error, if any happened.
+    pub fn take_error(&self) -> Option<io::Error> {
+        self.error.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
+
+/// A transcript line that could not be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read `{path}`: {source}")]
+    Io { path: String, source: io::Error },
+    #[error("`{path}` line {line} is not a transcript record: {source}")]
+    Bad {
+        path: String,
+        line: usize,
+        source: serde_json::Error,
+    },
+}
+
+/// Reads a transcript back. A last line cut short by an interruption is ignored.
+pub fn read(path: &Path) -> Result<Vec<Record>, ReadError> {
+    let shown = path.display().to_string();
+    let file = File::open(path).map_err(|source| ReadError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    let lines: Vec<String> = io::BufReader::new(file)
+        .lines()
+        .collect::<io::Result<_>>()
+        .map_err(|source| ReadError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+    let last = lines.len();
+    let mut records = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str(line) {
+            Ok(r) => records.push(r),
+            Err(e) if i + 1 == last && e.is_eof() => {}
+            Err(source) => {
+                return Err(ReadError::Bad {
+                    path: shown,
+                    line: i + 1,
+                    source,
+                });
+            }
+        }
+    }
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_are_masked_flushed_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.jsonl");
+        let secret = "pa\"ss".to_string();
+        let t = Transcript::create(&path, vec![secret.clone()], Instant::now()).unwrap();
+        t.record(Event::Refusal {
+            mitigation: "m".into(),
+            reason: format!("cannot log in with {secret}"),
+        });
+        t.record(Event::Healthy);
+        // Readable before the transcript is dropped: each record is on disk already.
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.contains("pa\\\"ss") && !text.contains("pa\"ss"),
+            "{text}"
+        );
+        std::fs::write(&path, format!("{text}{{\"at\":\"x\",\"elapsed")).unwrap();
+        let records = read(&path).unwrap();
+        assert_eq!(records.len(), 2);
+        assert_eq!(
+            records[0].event,
+            Event::Refusal {
+                mitigation: "m".into(),
+                reason: "cannot log in with ***".into()
+            }
+        );
+        assert!(t.take_error().is_none());
+    }
+}
