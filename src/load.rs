@@ -133,6 +133,25 @@ pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
     // A file that did not parse has no plan, whatever the others hold.
     let failed_parse = asts.iter().any(Option::is_none);
     checked.diagnostics.extend(diagnostics);
+    for input in &inputs {
+        let has_runbook = input
+            .ast
+            .body
+            .iter()
+            .any(|s| matches!(s, ast::Stmt::Runbook(_)));
+        // Only for a file with no other finding: a broken `runbook` line is reported already.
+        if !has_runbook && !checked.diagnostics.iter().any(|d| d.file == input.file) {
+            checked.diagnostics.push(
+                Diagnostic::new(
+                    &registry::NO_RUNBOOK,
+                    input.file,
+                    Span::default(),
+                    "this file defines no runbook",
+                )
+                .label("expected `runbook :name do ... end`"),
+            );
+        }
+    }
     diagnostic::sort(&mut checked.diagnostics);
     if failed_parse || checked.diagnostics.iter().any(Diagnostic::is_error) {
         checked.plan = None;

@@ -124,6 +124,9 @@ rules! {
     MISSING_TITLE = "LRB305" "missing-title" Warning
         "a runbook without a title"
         "Add `title \"...\"` so people know what the runbook is for.";
+    NO_RUNBOOK = "LRB306" "no-runbook" Error
+        "a file that defines no runbook"
+        "Add `runbook :name do ... end`, or leave the file out; targets and parameters are not shared between files.";
     UNACKNOWLEDGED_DESTRUCTIVE = "LRB401" "unacknowledged-destructive" Error
         "a mitigation holds a destructive action but does not acknowledge it"
         "Add `destructive: \"what is lost\"` to the `mitigate` line, so the operator must type its name to run it.";
@@ -162,7 +165,9 @@ rules! {
 impl Rule {
     /// Whether `# lrb:allow(CODE) reason` may silence it.
     pub fn suppressible(&self) -> bool {
-        self.code.starts_with("LRB3") || self.code.starts_with("LRB4")
+        // An empty block or a file without a runbook cannot run at all: not a judgement call.
+        (self.code.starts_with("LRB3") || self.code.starts_with("LRB4"))
+            && !matches!(self.code, "LRB304" | "LRB306")
     }
 }
 

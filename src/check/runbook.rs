@@ -495,11 +495,11 @@ impl FileChecker<'_> {
                 .help("Add read actions that pass once the service has recovered, such as `api.get \"/health\", status: 200`.");
             self.report(d);
         }
-        let within = duration(&options, "within");
         Some(plan::Confirm {
-            within_ms: within.unwrap_or(plan::DEFAULT_CONFIRM_WITHIN_MS),
+            within_ms: duration(&options, "within").unwrap_or(plan::DEFAULT_CONFIRM_WITHIN_MS),
             every_ms: duration(&options, "every").unwrap_or(plan::DEFAULT_CONFIRM_EVERY_MS),
-            bounded: within.is_some(),
+            // A bound written wrongly is reported as such, not also as missing.
+            bounded: c.options.iter().any(|k| k.key.name == "within"),
             probes,
             span: c.span,
         })
@@ -691,8 +691,18 @@ impl FileChecker<'_> {
 
     /// Flow findings that need the whole runbook.
     fn flow(&mut self, rb: &ast::Runbook, out: &plan::Runbook) {
+        // Without its `end`, the runbook swallowed what followed: its shape is a guess.
+        if rb.body.close.is_none() {
+            return;
+        }
         let head = Span::new(rb.span.start, rb.body.open.end);
-        if out.title.is_none() {
+        // A `title` with a bad value is already reported; do not also call it missing.
+        let has_title = rb
+            .body
+            .stmts
+            .iter()
+            .any(|s| matches!(s, Stmt::Meta(m) if m.key.name == "title"));
+        if !has_title {
             let d = self
                 .diag(
                     &registry::MISSING_TITLE,
@@ -715,11 +725,13 @@ impl FileChecker<'_> {
                 .label("no `confirm` block");
             self.report(d);
         }
-        let read: HashSet<&str> = out
-            .branches
-            .iter()
-            .flat_map(|b| b.condition.checks())
-            .collect();
+        // From the conditions as written, so a condition with an error still counts as reading.
+        let mut read = HashSet::new();
+        for stmt in &rb.body.stmts {
+            if let Stmt::When(w) = stmt {
+                cond_checks(&w.cond, &mut read);
+            }
+        }
         for check in out
             .checks
             .iter()
@@ -737,6 +749,20 @@ impl FileChecker<'_> {
                     check.id
                 ));
             self.report(d);
+        }
+    }
+}
+
+/// The ids of the checks a condition names.
+fn cond_checks<'a>(cond: &'a ast::Cond, into: &mut HashSet<&'a str>) {
+    match cond {
+        ast::Cond::State { check, .. } | ast::Cond::Compare { check, .. } => {
+            into.insert(check.name.as_str());
+        }
+        ast::Cond::Not(inner, _) => cond_checks(inner, into),
+        ast::Cond::And(a, b) | ast::Cond::Or(a, b) => {
+            cond_checks(a, into);
+            cond_checks(b, into);
         }
     }
 }

@@ -194,7 +194,13 @@ impl<'a> FileChecker<'a> {
             self.report(d);
             return None;
         };
-        let address = self.address(&t.address, kind)?;
+        // A bad address is reported once: the target still exists, so its uses are not also
+        // "unknown target". Any error drops the plan, so the empty address never runs.
+        let address = self
+            .address(&t.address, kind)
+            .unwrap_or(plan::Address::Literal {
+                value: String::new(),
+            });
         let mut allowed = vec![ArgSpec {
             name: "timeout",
             ty: catalogue::ArgType::Duration,
@@ -481,6 +487,25 @@ impl<'a> FileChecker<'a> {
 
     fn unknown(&mut self, u: &ast::Unknown, ctx: Context) {
         let word = &u.path[0];
+        // A keyword the grammar could not match: its arguments or block are wrong, not its name.
+        if let [_] = u.path.as_slice()
+            && let Some(usage) = usage(&word.name)
+        {
+            let d = self
+                .diag(
+                    &registry::MALFORMED_STATEMENT,
+                    Span::new(
+                        u.span.start,
+                        u.body.as_ref().map_or(u.span.end, |b| b.open.end),
+                    ),
+                    format!("malformed `{}` statement", word.name),
+                )
+                .label(format!("expected `{usage}`"))
+                .help(format!(
+                    "Write it as `{usage}`; `docs/language.md` shows every statement."
+                ));
+            return self.report(d);
+        }
         let mut candidates: Vec<&str> = ctx
             .allows()
             .iter()
@@ -509,6 +534,30 @@ impl<'a> FileChecker<'a> {
             .help(help);
         self.report(d);
     }
+}
+
+/// How a statement keyword is written, for a statement that has its keyword but not its shape.
+fn usage(keyword: &str) -> Option<&'static str> {
+    Some(match keyword {
+        "target" => "target :api, http: \"http://127.0.0.1:3000\"",
+        "param" => "param :version, default: \"v1.0.0\"",
+        "runbook" => "runbook :name do ... end",
+        "check" => "check :name do ... end",
+        "mitigate" => "mitigate \"Restart the backend\" do ... end",
+        "confirm" => "confirm within: 2m, every: 5s do ... end",
+        "followup" => "followup do ... end",
+        "step" => "step \"what the operator does\"",
+        "todo" => "todo \"what to follow up\"",
+        "see" => "see :other_runbook",
+        "wait" => "wait 10s",
+        "title" => "title \"API Outage\"",
+        "owner" => "owner \"platform-oncall\"",
+        "description" => "description \"...\"",
+        "symptom" => "symptom \"...\"",
+        "severity" => "severity :high",
+        "tags" => "tags :api, :http",
+        _ => return None,
+    })
 }
 
 /// The span of a statement's first line, so labels stay small.

@@ -23,8 +23,13 @@ pub(super) fn from_pest(err: &pest::error::Error<Rule>, text: &str, file: FileId
         pest::error::ErrorVariant::ParsingError { positives, .. } => expected(positives),
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
+    let line_could_end = expected.contains("a new line");
     let help = if found == "end" {
         "This `end` closes nothing: remove it, or add the `do` it was meant to close.".to_string()
+    } else if line_could_end && !message.starts_with("unexpected end") {
+        format!(
+            "The statement before `{found}` is complete: remove `{found}`, or start a new line before it."
+        )
     } else if expected.is_empty() {
         registry::SYNTAX_ERROR.help.to_string()
     } else {

@@ -172,15 +172,18 @@ async fn ps(docker: &Docker, project: &str, service: Option<&str>) -> Probe {
     if found.is_empty() {
         return Ok(none_found(project, service));
     }
-    let width = found
-        .iter()
-        .map(|(s, _, _)| s.len())
-        .max()
-        .unwrap_or(0)
-        .max("SERVICE".len());
-    let mut table = format!("{:width$}  STATE  CONTAINER", "SERVICE");
+    let width = |column: fn(&(String, String, String)) -> &String, title: &str| {
+        found
+            .iter()
+            .map(|c| column(c).len())
+            .chain([title.len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (sw, tw) = (width(|c| &c.0, "SERVICE"), width(|c| &c.2, "STATE"));
+    let mut table = format!("{:sw$}  {:tw$}  CONTAINER", "SERVICE", "STATE");
     for (s, name, state) in &found {
-        table.push_str(&format!("\n{s:width$}  {state}  {name}"));
+        table.push_str(&format!("\n{s:sw$}  {state:tw$}  {name}"));
     }
     let stopped: Vec<String> = found
         .iter()

@@ -49,7 +49,11 @@ pub async fn execute(action: &Action, resolved: &Resolved, timeout: Duration) ->
     let secrets = secrets(resolved);
     Outcome {
         status: finding.status,
-        value: finding.value,
+        // A value can be command output, so it is masked too.
+        value: finding.value.map(|v| match v {
+            Value::Text(t) => Value::Text(mask(&t, &secrets)),
+            other => other,
+        }),
         detail: mask(&finding.detail, &secrets),
         output: finding.output.map(|o| mask(&o, &secrets)),
         duration: started.elapsed(),
@@ -73,6 +77,9 @@ async fn dispatch(action: &Action, ctx: &Ctx<'_>) -> Probe {
 /// The message when an action's time ran out; says what was abandoned.
 fn timed_out(action: &Action, timeout: Duration) -> String {
     let after = human(timeout);
+    let silent = |service: &str, target: &str| {
+        format!("{service} `{target}` gave no answer within {after} (timed out)")
+    };
     match action {
         Action::Http(a) => format!(
             "{} {} on `{}`: no answer within {after} (timed out)",
@@ -88,10 +95,10 @@ fn timed_out(action: &Action, timeout: Duration) -> String {
             "compose on `{}` did not finish within {after}: stopped waiting and killed the compose command if one ran",
             a.target
         ),
-        other => format!(
-            "`{}`: no answer within {after} (timed out)",
-            other.target().unwrap_or("engine")
-        ),
+        Action::Postgres(a) => silent("PostgreSQL", &a.target),
+        Action::Redis(a) => silent("Redis", &a.target),
+        Action::Docker(a) => silent("the Docker engine", &a.target),
+        Action::Manual(_) | Action::Wait(_) => format!("the step did not end within {after}"),
     }
 }
 

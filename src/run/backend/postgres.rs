@@ -28,7 +28,9 @@ pub(super) async fn run(a: &PostgresAction, ctx: &Ctx<'_>) -> Probe {
             )
         })?
         .application_name("lrb")
-        .options([("statement_timeout", ctx.timeout.as_millis())]);
+        // A little under our own timeout, so the server cancels a slow statement (and says so)
+        // rather than running on after we hang up.
+        .options([("statement_timeout", statement_timeout(ctx.timeout).as_millis())]);
     let mut conn = tokio::time::timeout(ctx.timeout, PgConnection::connect_with(&options))
         .await
         .map_err(|_| {
@@ -134,12 +136,16 @@ fn text(row: &PgRow, i: usize) -> Option<String> {
     row.try_get_unchecked::<Option<String>, _>(i).ok().flatten()
 }
 
+fn statement_timeout(timeout: Duration) -> Duration {
+    timeout.mul_f64(0.8)
+}
+
 /// A driver error for a person: the server's own message when there is one.
 fn describe(e: &sqlx::Error, timeout: Duration) -> String {
     match e {
         sqlx::Error::Database(db) if db.code().as_deref() == Some("57014") => format!(
             "the statement did not finish within {} and was cancelled",
-            human(timeout)
+            human(statement_timeout(timeout))
         ),
         sqlx::Error::Database(db) => match db.code() {
             Some(code) => format!("{} (SQLSTATE {code})", db.message()),

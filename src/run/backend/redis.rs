@@ -44,9 +44,12 @@ pub(super) async fn run(a: &RedisAction, ctx: &Ctx<'_>) -> Probe {
                 return Ok(Finding::passed(format!("`{name}` answered INFO")).output(info));
             };
             let Some(raw) = info_field(&info, field) else {
+                let which = section
+                    .as_ref()
+                    .map(|s| format!(" {s}"))
+                    .unwrap_or_default();
                 return Ok(Finding::failed(format!(
-                    "`{name}` has no `{field}` in INFO {}",
-                    section.as_deref().unwrap_or("")
+                    "`{name}` has no `{field}` in INFO{which}"
                 )));
             };
             let value = scalar(raw);
@@ -107,7 +110,7 @@ fn describe(e: &redis::RedisError) -> String {
         || text.contains("WRONGPASS")
         || text.contains("NOAUTH")
     {
-        format!("{text}: check the password in the target's URL (`redis://:password@host:port`)")
+        format!("{text}: check the password in the target's URL")
     } else if e.is_timeout() {
         format!("{text}: no answer in time")
     } else {

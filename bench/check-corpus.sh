@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Times `lrb check` (release build) on a generated corpus of 1,000 runbooks, the same corpus as
+# `benches/check.rs`: 250 renamed copies of each runbook in `runbooks/`. Prints hyperfine's
+# summary, then the median. Goal: under 0.25 s on 2 cores.
+#
+# usage: bench/check-corpus.sh [FILES]      (needs `hyperfine` and `jq`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+files=${1:-1000}
+
+cargo build --release --quiet
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# A copy, so a concurrent build into a shared target dir cannot swap the binary mid-run.
+cp "${CARGO_TARGET_DIR:-target}/release/lrb" "$work/lrb"
+
+seeds=(runbooks/*.rb)
+mapfile -t ids < <(sed -n 's/^runbook :\([A-Za-z0-9_]*\) do.*/\1/p' "${seeds[@]}")
+mkdir "$work/corpus"
+for ((n = 0; n < files; n++)); do
+  seed=${seeds[n % ${#seeds[@]}]}
+  copy=$((n / ${#seeds[@]}))
+  rename=()
+  for id in "${ids[@]}"; do
+    rename+=(-e "s/:$id\\b/:${id}_$copy/g")
+  done
+  sed "${rename[@]}" "$seed" > "$work/corpus/$(printf %04d "$copy")_$(basename "$seed")"
+done
+
+# The corpus must be clean, or the timing measures error rendering.
+"$work/lrb" check "$work/corpus" | tail -1
+
+hyperfine --warmup 3 --runs 30 --export-json "$work/times.json" \
+  "$work/lrb check --color never $work/corpus"
+jq -r '.results[0] | "median: \(.median * 1000 * 10 | round / 10) ms for '"$files"' files"' "$work/times.json"

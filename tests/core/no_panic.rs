@@ -1,0 +1,85 @@
+//! No input makes a stage panic: every fixture, every runbook, and runbooks cut short or
+//! missing a line.
+
+use super::{exercise, fixtures, runbooks};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+
+/// Runs `exercise` on each input and fails listing every input that panicked.
+pub(super) fn assert_no_panic(inputs: impl IntoIterator<Item = (String, Vec<u8>)>) -> usize {
+    let mut panicked = Vec::new();
+    let mut count = 0;
+    for (what, bytes) in inputs {
+        count += 1;
+        if catch_unwind(AssertUnwindSafe(|| exercise(&bytes))).is_err() {
+            panicked.push(what);
+        }
+    }
+    assert!(panicked.is_empty(), "these inputs panicked: {panicked:#?}");
+    count
+}
+
+fn read(path: &PathBuf) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {path:?}: {e}"))
+}
+
+#[test]
+fn fixtures_never_panic() {
+    let n = assert_no_panic(
+        fixtures()
+            .iter()
+            .map(|p| (p.display().to_string(), read(p))),
+    );
+    assert!(n >= 45);
+}
+
+/// Checked together, since they hand over to each other with `see`.
+#[test]
+fn runbooks_check_into_a_plan() {
+    let files: Vec<_> = runbooks()
+        .into_iter()
+        .map(|p| {
+            let bytes = read(&p);
+            (p, bytes)
+        })
+        .collect();
+    let session = lrb::load::from_bytes(files);
+    assert_eq!(session.checked.diagnostics, []);
+    let plan = session.checked.plan.expect("clean runbooks have a plan");
+    assert_eq!(plan.runbooks.len(), 4);
+}
+
+#[test]
+fn truncated_runbooks_never_panic() {
+    let inputs = runbooks().into_iter().flat_map(|path| {
+        let bytes = read(&path);
+        (0..bytes.len()).step_by(7).map(move |at| {
+            (
+                format!("{} cut at byte {at}", path.display()),
+                bytes[..at].to_vec(),
+            )
+        })
+    });
+    assert!(assert_no_panic(inputs) > 1000);
+}
+
+#[test]
+fn runbooks_without_one_line_never_panic() {
+    let inputs = runbooks().into_iter().flat_map(|path| {
+        let text = String::from_utf8(read(&path)).expect("runbooks are UTF-8");
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        (0..lines.len()).map(move |skip| {
+            let kept: Vec<&str> = lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, l)| l.as_str())
+                .collect();
+            (
+                format!("{} without line {}", path.display(), skip + 1),
+                kept.join("\n").into_bytes(),
+            )
+        })
+    });
+    assert!(assert_no_panic(inputs) > 300);
+}
