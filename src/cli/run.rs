@@ -295,6 +295,10 @@ fn finish(console: &mut Console, end: &RunEnd) -> u8 {
             ),
             exit::RECOVERED,
         ),
+        Finish::NotRecovered if end.confirmed.is_none() => (
+            "not recovered: this runbook has no mitigation for what it found".to_string(),
+            exit::NOT_RECOVERED,
+        ),
         Finish::NotRecovered => (
             "not recovered: `confirm` did not pass in time".to_string(),
             exit::NOT_RECOVERED,

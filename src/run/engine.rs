@@ -399,7 +399,7 @@ impl<'a, E: Executor> Engine<'a, E> {
                 end.see.push(see.clone());
             }
         }
-        let mut ran = 0;
+        let (mut proposed, mut ran) = (0, 0);
         // A mitigation ran since the checks last ran: the next `when` may no longer hold.
         let mut stale = false;
         let matched = self
@@ -416,6 +416,7 @@ impl<'a, E: Executor> Engine<'a, E> {
                 }
             }
             for m in &branch.mitigations {
+                proposed += 1;
                 self.set_phase(format!("mitigation `{}`", m.name));
                 match self.approve(m, op) {
                     Approval::Abort => {
@@ -443,7 +444,10 @@ impl<'a, E: Executor> Engine<'a, E> {
             }
         }
         if ran == 0 {
-            end.finish = if end.refused.is_empty() {
+            end.finish = if proposed == 0 {
+                // Only handovers matched: this runbook cannot fix it.
+                Finish::NotRecovered
+            } else if end.refused.is_empty() {
                 Finish::Aborted
             } else {
                 Finish::Refused

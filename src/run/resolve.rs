@@ -2,6 +2,7 @@
 //! secrets and `--set`.
 
 use super::{Resolved, ResolvedTarget, describe, mask};
+use crate::action::catalogue::TargetKind;
 use crate::plan::{Address, Runbook};
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -115,7 +116,12 @@ pub fn resolve(
                 kind: target.kind,
                 address,
                 timeout: target.timeout_ms.map(Duration::from_millis),
-                project: target.project.clone(),
+                // Compose's own variable, read here so `plan` shows the project that runs.
+                project: target.project.clone().or_else(|| {
+                    (target.kind == TargetKind::Compose)
+                        .then(|| env("COMPOSE_PROJECT_NAME"))
+                        .flatten()
+                }),
             },
         );
     }

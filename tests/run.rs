@@ -1,0 +1,450 @@
+//! `lrb run`, `lrb plan` and `lrb report` as an operator uses them: the real binary against
+//! the lab's real HTTP, PostgreSQL, Redis and Docker services (`scripts/lab.sh up`).
+//!
+//! Tests that break a lab service hold the lab lock exclusively and put the service back
+//! before they release it; the others hold it shared.
+
+use assert_cmd::Command;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "lrb-secret-pw";
+
+fn lab(var: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| {
+        panic!(
+            "`{var}` is not set: start the lab with `scripts/lab.sh up` and load it with \
+             `eval \"$(scripts/lab.sh env)\"` (scripts/test.sh does both)"
+        )
+    })
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The seed runbooks' environment, pointed at the lab's compose services.
+fn envs() -> Vec<(&'static str, String)> {
+    vec![
+        ("LINEUP_URL", lab("LRB_LAB_HTTP_URL")),
+        ("DATABASE_URL", lab("LRB_LAB_COMPOSE_PG_URL")),
+        ("REDIS_URL", lab("LRB_LAB_COMPOSE_REDIS_URL")),
+        ("COMPOSE_FILE", lab("LRB_LAB_COMPOSE_FILE")),
+        ("COMPOSE_PROJECT_NAME", lab("LRB_LAB_COMPOSE_PROJECT")),
+    ]
+}
+
+fn lrb(args: &[&str]) -> Output {
+    Command::cargo_bin("lrb")
+        .unwrap()
+        .current_dir(root())
+        .envs(envs())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("lrb exited by a signal")
+}
+
+/// The lab lock, shared with every test (and test binary) that uses the lab.
+struct LabLock(File);
+
+impl LabLock {
+    fn shared() -> Self {
+        let f = Self::file();
+        f.lock_shared().unwrap();
+        LabLock(f)
+    }
+
+    fn exclusive() -> Self {
+        let f = Self::file();
+        f.lock().unwrap();
+        LabLock(f)
+    }
+
+    fn file() -> File {
+        let dir = lab("LRB_LAB_DIR");
+        File::create(Path::new(&dir).join("lab.lock")).unwrap()
+    }
+}
+
+impl Drop for LabLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+fn docker(args: &[&str]) {
+    let status = std::process::Command::new("docker")
+        .args(args)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "docker {args:?} failed");
+}
+
+fn container_running(name: &str) -> bool {
+    let out = std::process::Command::new("docker")
+        .args(["inspect", "-f", "{{.State.Running}}", name])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim() == "true"
+}
+
+/// Starts a stopped container again, whatever the test did.
+struct Restart(&'static str);
+
+impl Drop for Restart {
+    fn drop(&mut self) {
+        if !container_running(self.0) {
+            docker(&["start", self.0]);
+        }
+    }
+}
+
+/// Puts a served file back as it was.
+struct RestoreFile(PathBuf, Vec<u8>);
+
+impl RestoreFile {
+    fn replace(relative: &str, content: &str) -> Self {
+        let path = Path::new(&lab("LRB_LAB_DIR")).join("www").join(relative);
+        let before = std::fs::read(&path).unwrap();
+        std::fs::write(&path, content).unwrap();
+        RestoreFile(path, before)
+    }
+}
+
+impl Drop for RestoreFile {
+    fn drop(&mut self) {
+        std::fs::write(&self.0, &self.1).unwrap();
+    }
+}
+
+fn seed(name: &str) -> String {
+    format!("runbooks/{name}.rb")
+}
+
+fn transcript_of(dir: &tempfile::TempDir, name: &str) -> (PathBuf, String) {
+    let path = dir.path().join(format!("{name}.jsonl"));
+    (path.clone(), path.display().to_string())
+}
+
+fn assert_no_password(where_: &str, text: &str) {
+    assert!(
+        !text.contains(PASSWORD),
+        "the database password leaked into {where_}:\n{text}"
+    );
+}
+
+#[test]
+fn every_seed_runbook_is_healthy_against_a_healthy_lab() {
+    let _lab = LabLock::shared();
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "api_outage",
+        "database_connectivity",
+        "queue_backlog",
+        "deployment_rollback",
+    ] {
+        let (path, shown) = transcript_of(&dir, name);
+        let out = lrb(&["run", &seed(name), "--transcript", &shown]);
+        let all = text(&out);
+        assert_eq!(code(&out), 0, "`{name}` is not healthy:\n{all}");
+        assert!(all.contains("healthy"), "{all}");
+        let transcript = std::fs::read_to_string(&path).unwrap();
+        assert!(transcript.contains(r#""event":"healthy""#), "{transcript}");
+        assert!(transcript.contains(r#""event":"end""#), "{transcript}");
+        assert_no_password("the transcript", &transcript);
+        assert_no_password("the output", &all);
+    }
+}
+
+#[test]
+fn api_outage_refuses_without_yes_then_restarts_the_backend_with_it() {
+    let _lab = LabLock::exclusive();
+    let _restore = Restart("backend");
+    docker(&["stop", "backend"]);
+    let dir = tempfile::tempdir().unwrap();
+
+    let (_, shown) = transcript_of(&dir, "refused");
+    let out = lrb(&["run", &seed("api_outage"), "--transcript", &shown]);
+    let all = text(&out);
+    assert_eq!(code(&out), 12, "{all}");
+    assert!(all.contains("pass `--yes`"), "{all}");
+    assert!(
+        !container_running("backend"),
+        "a refused run restarted the backend"
+    );
+
+    let (path, shown) = transcript_of(&dir, "recovered");
+    let out = lrb(&["run", "--yes", &seed("api_outage"), "--transcript", &shown]);
+    let all = text(&out);
+    assert_eq!(code(&out), 10, "{all}");
+    assert!(all.contains("Container crashed: restart backend"), "{all}");
+    assert!(container_running("backend"));
+    let transcript = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        transcript.contains(r#""outcome":"recovered""#),
+        "{transcript}"
+    );
+    // The memory check failed only because the container was down: after the restart its
+    // `when` no longer holds, so the destructive mitigation is never proposed.
+    assert!(!transcript.contains(r#""event":"refusal""#), "{transcript}");
+}
+
+#[test]
+fn queue_backlog_restarts_a_stopped_redis() {
+    let _lab = LabLock::exclusive();
+    let _restore = Restart("redis");
+    docker(&["stop", "redis"]);
+    let dir = tempfile::tempdir().unwrap();
+    let (_, shown) = transcript_of(&dir, "queue");
+    let out = lrb(&[
+        "run",
+        "--yes",
+        &seed("queue_backlog"),
+        "--transcript",
+        &shown,
+    ]);
+    let all = text(&out);
+    assert_eq!(code(&out), 10, "{all}");
+    assert!(
+        all.contains("Redis connection issue: restart Redis"),
+        "{all}"
+    );
+    assert!(container_running("redis"));
+}
+
+#[test]
+fn database_connectivity_starts_postgres_masks_the_password_and_reports() {
+    let _lab = LabLock::exclusive();
+    let _restore = Restart("postgres");
+    docker(&["stop", "postgres"]);
+    let dir = tempfile::tempdir().unwrap();
+    let (path, shown) = transcript_of(&dir, "db");
+    let out = lrb(&[
+        "run",
+        "--yes",
+        &seed("database_connectivity"),
+        "--transcript",
+        &shown,
+    ]);
+    let all = text(&out);
+    assert_eq!(code(&out), 10, "{all}");
+    assert!(all.contains("Database container down: start it"), "{all}");
+    assert!(container_running("postgres"));
+    let transcript = std::fs::read_to_string(&path).unwrap();
+    assert_no_password("the output", &all);
+    assert_no_password("the transcript", &transcript);
+    for event in [
+        "start",
+        "probe",
+        "check",
+        "diagnosis",
+        "when",
+        "approval",
+        "action",
+    ] {
+        let needle = format!(r#""event":"{event}""#);
+        assert!(transcript.contains(&needle), "no {needle} in {transcript}");
+    }
+    assert!(transcript.contains(r#""event":"confirm_attempt""#));
+
+    let report = lrb(&["report", &shown]);
+    let md = text(&report);
+    assert_eq!(code(&report), 0, "{md}");
+    for part in [
+        "# Incident report: Database Connectivity Failure",
+        "## Timeline",
+        "## Diagnosis",
+        "**matched** because `db_container` failed",
+        "## Actions taken",
+        "## Confirmation",
+        "| Time to recovery |",
+        "- [ ] Review connection pool settings",
+    ] {
+        assert!(md.contains(part), "no `{part}` in the report:\n{md}");
+    }
+    assert_no_password("the report", &md);
+}
+
+#[test]
+fn plan_picks_the_rollback_and_the_scale_up_for_served_faults_and_changes_nothing() {
+    let _lab = LabLock::exclusive();
+    {
+        let _fault =
+            RestoreFile::replace("api/v1/system-metrics/platform", r#"{"error_rate":12.5}"#);
+        let out = lrb(&["plan", &seed("deployment_rollback")]);
+        let all = text(&out);
+        assert_eq!(code(&out), 1, "{all}");
+        assert!(
+            all.contains("would propose `Quick rollback (< 5 minutes)`"),
+            "{all}"
+        );
+        assert!(
+            all.contains("would propose `Full rollback (with database)` [DESTRUCTIVE"),
+            "{all}"
+        );
+        assert!(all.contains("[write] docker-compose -f"), "{all}");
+        assert!(all.contains("nothing was changed"), "{all}");
+    }
+    {
+        let queues = r#"{"queues":[{"name":"default","waiting":5000,"failed":0}]}"#;
+        let _fault = RestoreFile::replace("api/v1/system-metrics/queues", queues);
+        let out = lrb(&["plan", &seed("queue_backlog")]);
+        let all = text(&out);
+        assert_eq!(code(&out), 1, "{all}");
+        assert!(
+            all.contains("would propose `Workers cannot keep up: scale up`"),
+            "{all}"
+        );
+        assert!(all.contains("[destructive] redis"), "{all}");
+        assert!(all.contains("FLUSHDB"), "{all}");
+    }
+    assert!(container_running("backend") && container_running("worker"));
+}
+
+#[test]
+fn a_destructive_mitigation_needs_allow_destructive_as_well_as_yes() {
+    let _lab = LabLock::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("wiped");
+    let set = format!("marker={}", marker.display());
+    let fixture = "tests/fixtures/run/destructive.rb";
+    let (_, shown) = transcript_of(&dir, "yes");
+    let out = lrb(&[
+        "run",
+        "--yes",
+        fixture,
+        "--set",
+        &set,
+        "--transcript",
+        &shown,
+    ]);
+    let all = text(&out);
+    assert_eq!(code(&out), 12, "{all}");
+    assert!(all.contains("pass `--allow-destructive`"), "{all}");
+    assert!(
+        !marker.exists(),
+        "the destructive step ran without `--allow-destructive`"
+    );
+
+    let (_, shown) = transcript_of(&dir, "allowed");
+    let out = lrb(&[
+        "run",
+        "--yes",
+        "--allow-destructive",
+        fixture,
+        "--set",
+        &set,
+        "--transcript",
+        &shown,
+    ]);
+    let all = text(&out);
+    assert_eq!(code(&out), 10, "{all}");
+    assert!(marker.exists());
+}
+
+#[test]
+fn an_interrupted_run_keeps_a_masked_transcript() {
+    let _lab = LabLock::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, shown) = transcript_of(&dir, "interrupted");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("lrb"))
+        .current_dir(root())
+        .env("LRB_TEST_DB_URL", lab("LRB_LAB_PG_URL"))
+        .args(["run", "--yes", "tests/fixtures/run/interrupt.rb"])
+        .args(["--transcript", &shown])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the slow mitigation was approved, then interrupt it.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(&path).is_ok_and(|t| t.contains(r#""event":"approval""#)) {
+        assert!(
+            Instant::now() < deadline,
+            "the run never reached its mitigation"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "lrb did not stop after SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let out = child.wait_with_output().unwrap();
+    let all = text(&out);
+    assert_eq!(status.code(), Some(12), "{all}");
+    let transcript = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        transcript.contains(r#""event":"interrupted""#),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains(r#""outcome":"interrupted""#),
+        "{transcript}"
+    );
+    assert!(transcript.contains(r#""event":"check""#), "{transcript}");
+    assert_no_password("the transcript", &transcript);
+    assert_no_password("the output", &all);
+    let report = lrb(&["report", &shown]);
+    assert!(text(&report).contains("**interrupted** during mitigation `Slow step`"));
+}
+
+#[test]
+fn a_server_that_never_answers_errors_within_the_timeout_and_secrets_stay_masked() {
+    // Accepts connections and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let out = Command::cargo_bin("lrb")
+        .unwrap()
+        .current_dir(root())
+        .env("SILENT_URL", &url)
+        .env("LRB_PARAM_TOKEN", "s3cr3t-t0ken")
+        .args(["plan", "tests/fixtures/run/timeout.rb"])
+        .output()
+        .unwrap();
+    let all = text(&out);
+    drop(listener);
+    assert_eq!(code(&out), 1, "{all}");
+    assert!(all.contains("errored"), "{all}");
+    assert!(all.contains("when errored(:hangs)"), "{all}");
+    assert!(all.contains("token=***"), "{all}");
+    assert!(!all.contains("s3cr3t-t0ken"), "{all}");
+}
+
+#[test]
+fn a_missing_secret_is_an_invalid_environment_naming_the_variable() {
+    let out = Command::cargo_bin("lrb")
+        .unwrap()
+        .current_dir(root())
+        .env_remove("LRB_TEST_DB_URL")
+        .args(["run", "--yes", "tests/fixtures/run/interrupt.rb"])
+        .output()
+        .unwrap();
+    let all = text(&out);
+    assert_eq!(code(&out), 13, "{all}");
+    assert!(all.contains("secret `LRB_TEST_DB_URL`"), "{all}");
+    assert!(all.contains("Export `LRB_TEST_DB_URL`"), "{all}");
+}
