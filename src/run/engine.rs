@@ -5,7 +5,7 @@
 use super::condition::{self, Evidence};
 use super::describe::{describe, human_ms};
 use super::transcript::{ActionResult, Event, Transcript};
-use super::{Outcome, Resolved, Status, Value, backend, mask};
+use super::{Outcome, Resolved, Status, Value, backend, mask, resolve};
 use crate::action::Action;
 use crate::effect::Effect;
 use crate::plan::{self, Mitigation, Runbook, Step};
@@ -587,6 +587,20 @@ impl<'a, E: Executor> Engine<'a, E> {
     /// Asks the operator, or applies the flags. Destructive mitigations need a typed name or
     /// `--yes --allow-destructive`; the others a `run` or `--yes`.
     fn approve(&self, m: &Mitigation, op: &mut dyn Operator) -> Approval {
+        // Refuse before the first step rather than stop half-way through a rollback.
+        let missing = resolve::missing_params(&m.steps, &self.resolved);
+        if !missing.is_empty() {
+            let sets: Vec<String> = missing.iter().map(|p| format!("--set {p}=VALUE")).collect();
+            return Approval::Refused(format!(
+                "it needs {} with no value: pass `{}`",
+                missing
+                    .iter()
+                    .map(|p| format!("parameter `{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                sets.join(" ")
+            ));
+        }
         let destructive = m.is_destructive();
         let steps = self.describe_steps(&m.steps);
         let policy = self.policy;

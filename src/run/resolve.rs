@@ -3,7 +3,7 @@
 
 use super::{Resolved, ResolvedTarget, describe, mask};
 use crate::action::catalogue::TargetKind;
-use crate::plan::{Address, Runbook};
+use crate::plan::{Address, Runbook, Step};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -130,21 +130,34 @@ pub fn resolve(
     Ok(resolved)
 }
 
-/// Parameters some action of the runbook interpolates.
+/// Parameters the diagnosis and the confirmation interpolate: needed before anything runs.
+/// A mitigation's own parameters are checked when it is proposed ([`missing_params`]), so a
+/// healthy diagnosis never asks for, say, the commit a full rollback would check out.
 fn used_params(runbook: &Runbook) -> BTreeSet<String> {
-    let mut used = BTreeSet::new();
     let steps = runbook
         .checks
         .iter()
         .flat_map(|c| &c.probes)
-        .chain(runbook.mitigations().flat_map(|m| &m.steps))
         .chain(runbook.confirm.iter().flat_map(|c| &c.probes));
+    params_of(steps)
+}
+
+fn params_of<'a>(steps: impl Iterator<Item = &'a Step>) -> BTreeSet<String> {
+    let mut used = BTreeSet::new();
     for step in steps {
         describe::templates(&step.action, &mut |t| {
             used.extend(t.params().map(str::to_string))
         });
     }
     used
+}
+
+/// The parameters `steps` interpolate that have no value.
+pub fn missing_params(steps: &[Step], resolved: &Resolved) -> Vec<String> {
+    params_of(steps.iter())
+        .into_iter()
+        .filter(|p| !resolved.params.contains_key(p))
+        .collect()
 }
 
 /// The first runbook of `src`, which must check clean.
@@ -165,17 +178,18 @@ target :db, postgres: secret("DB_URL")
 target :api, http: env("API_URL", "http://127.0.0.1:1")
 param :tag, description: "image tag"
 param :token, secret: true, default: "t0ken"
+param :commit, description: "needed only by the mitigation"
 
 runbook :demo do
   check :up do
-    api.get "/health", status: 200
+    api.get "/health?tag=#{tag}", status: 200
   end
   check :conn do
     db.connect
   end
   when failed(:up) do
     mitigate "tag" do
-      api.post "/deploy/#{tag}/#{token}"
+      api.post "/deploy/#{tag}/#{token}/#{commit}"
     end
   end
 end
@@ -229,5 +243,16 @@ end
         assert!(err.help().contains("LRB_PARAM_TAG"));
         let err = resolve(&rb, &[("tga".into(), "1".into())], env_of(&[])).unwrap_err();
         assert!(matches!(err, ResolveError::UnknownParam { .. }));
+    }
+
+    #[test]
+    fn a_mitigations_parameters_are_asked_for_only_when_it_is_proposed() {
+        let rb = runbook(SRC);
+        let env = env_of(&[("DB_URL", "postgres://h/db"), ("LRB_PARAM_TAG", "v1")]);
+        let r = resolve(&rb, &[], &env).expect("`commit` is not needed to diagnose");
+        let steps = &rb.mitigations().next().unwrap().steps;
+        assert_eq!(missing_params(steps, &r), vec!["commit".to_string()]);
+        let r = resolve(&rb, &[("commit".into(), "abc".into())], &env).unwrap();
+        assert!(missing_params(steps, &r).is_empty());
     }
 }
