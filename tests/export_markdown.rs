@@ -149,10 +149,10 @@ fn covers(export: &str, seed: &str) -> bool {
 }
 
 fn seed() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed-runbooks.md");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/seed-runbooks.md");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "cannot read the seed document at `{}` ({e}); CI keeps a copy of shared/ beside the repository",
+            "cannot read the seed document at `{}` ({e})",
             path.display()
         )
     })

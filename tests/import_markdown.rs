@@ -4,10 +4,10 @@ use assert_cmd::Command;
 use std::path::Path;
 
 fn seed_path() -> std::path::PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed-runbooks.md");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/seed-runbooks.md");
     assert!(
         path.exists(),
-        "the seed document is missing at `{}`; CI keeps a copy of shared/ beside the repository",
+        "the seed document is missing at `{}`",
         path.display()
     );
     path
