@@ -291,11 +291,11 @@ fn plan_picks_the_rollback_and_the_scale_up_for_served_faults_and_changes_nothin
         let all = text(&out);
         assert_eq!(code(&out), 1, "{all}");
         assert!(
-            all.contains("would propose `Quick rollback (< 5 minutes)`"),
+            all.contains("would propose `Quick Rollback (< 5 minutes)`"),
             "{all}"
         );
         assert!(
-            all.contains("would propose `Full rollback (with database)` [DESTRUCTIVE"),
+            all.contains("would propose `Full Rollback (with database)` [DESTRUCTIVE"),
             "{all}"
         );
         assert!(all.contains("[write] docker-compose -f"), "{all}");
