@@ -82,6 +82,24 @@ pub fn load(paths: &[PathBuf]) -> Result<Session, LoadError> {
     Ok(from_bytes(read))
 }
 
+/// The session of `file`'s whole directory, when `alone` (the file by itself) has no plan,
+/// perhaps because a `see` names a runbook in a sibling file, and the directory checks clean.
+pub fn with_siblings(file: &Path, alone: &Session) -> Option<Session> {
+    if alone.checked.plan.is_some() {
+        return None;
+    }
+    let dir = file.parent().map(|d| {
+        if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        }
+    })?;
+    load(&[dir.to_path_buf()])
+        .ok()
+        .filter(|s| s.checked.plan.is_some())
+}
+
 /// Parses and checks files already in memory.
 pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
     let parsed: Vec<_> = files

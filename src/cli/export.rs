@@ -92,21 +92,7 @@ fn export_with(
         Err(code) => return code,
     };
     // `see :other` names a runbook in another file: read the file's siblings too, as `lrb run`.
-    let with_siblings = match alone.checked.plan {
-        Some(_) => None,
-        None => sel
-            .file
-            .parent()
-            .map(|d| {
-                if d.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    d
-                }
-            })
-            .and_then(|dir| crate::load::load(&[dir.to_path_buf()]).ok())
-            .filter(|s| s.checked.plan.is_some()),
-    };
+    let with_siblings = crate::load::with_siblings(&sel.file, &alone);
     let session = with_siblings.as_ref().unwrap_or(&alone);
     let Some(plan) = session.checked.plan.as_ref() else {
         eprint!(

@@ -63,20 +63,7 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
     let file = &args.file;
     let alone = load_or_report(std::slice::from_ref(file))?;
     // `see :other` names a runbook in another file: read the file's siblings too.
-    let with_siblings = match alone.checked.plan {
-        Some(_) => None,
-        None => file
-            .parent()
-            .map(|d| {
-                if d.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    d
-                }
-            })
-            .and_then(|dir| crate::load::load(&[dir.to_path_buf()]).ok())
-            .filter(|s| s.checked.plan.is_some()),
-    };
+    let with_siblings = crate::load::with_siblings(file, &alone);
     let session = with_siblings.as_ref().unwrap_or(&alone);
     let Some(plan) = session.checked.plan.as_ref() else {
         eprint!(
