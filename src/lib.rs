@@ -7,6 +7,9 @@
 //!
 //! Every stage reports problems as [`diagnostic::Diagnostic`] values; only [`cli`] prints them.
 
+// pest's parser, derived without its `std` feature, names `::alloc`.
+extern crate alloc;
+
 pub mod action;
 pub mod ast;
 pub mod check;

@@ -453,17 +453,24 @@ impl Lower {
 
     fn cond_not(&mut self, pair: Pair<Rule>) -> Cond {
         let whole = span(&pair);
-        let mut inner = kids(pair);
-        let first = inner.next().expect("cond_not has a child");
-        match first.as_rule() {
-            Rule::op_not => {
-                let operand = self.cond_not(inner.next().expect("not has an operand"));
-                Cond::Not(Box::new(operand), whole)
-            }
-            Rule::cond => self.cond(first),
-            Rule::check_state => self.check_state(first),
-            Rule::comparison => self.comparison(first),
+        let mut nots = 0usize;
+        let mut inner = kids(pair).skip_while(|p| {
+            let not = p.as_rule() == Rule::op_not;
+            nots += usize::from(not);
+            not
+        });
+        let atom = inner.next().expect("cond_not has an operand");
+        let operand = match atom.as_rule() {
+            Rule::cond => self.cond(atom),
+            Rule::check_state => self.check_state(atom),
+            Rule::comparison => self.comparison(atom),
             other => unreachable!("unexpected {other:?} in a condition"),
+        };
+        // `not not x` is `x`: folding by parity keeps the tree shallow however long the chain.
+        if nots % 2 == 1 {
+            Cond::Not(Box::new(operand), whole)
+        } else {
+            operand
         }
     }
 

@@ -83,3 +83,58 @@ fn runbooks_without_one_line_never_panic() {
     });
     assert!(assert_no_panic(inputs) > 300);
 }
+
+/// pest runs without its native stack probe, so the parser's own guards are all that stand
+/// between a hostile file and a stack overflow: nesting past 64 levels is refused before
+/// parsing, and a chain of `not`s is parsed without recursion. Run on a thread with the
+/// stack size rayon's workers get.
+#[test]
+fn hostile_nesting_never_overflows_the_stack() {
+    let nots = format!(
+        "runbook :r do\n  check :c do\n    shell.run \"true\"\n  end\n  when {}failed(:c) do\n    step \"x\"\n  end\nend\n",
+        "not ".repeat(200_000)
+    );
+    let deep = |open: &str, close: &str| {
+        format!(
+            "runbook :r do\n  when {}failed(:c){} do\n  end\nend\n",
+            open.repeat(100_000),
+            close.repeat(100_000)
+        )
+    };
+    let inputs = [
+        ("200,000 nots", nots),
+        ("100,000 parentheses", deep("(", ")")),
+        (
+            "100,000 brackets",
+            format!("title [{}]\n", "[".repeat(100_000)),
+        ),
+        ("100,000 blocks", "x do\n".repeat(100_000)),
+    ];
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for (what, text) in inputs {
+                let session = exercise(text.as_bytes());
+                let codes: Vec<_> = session
+                    .checked
+                    .diagnostics
+                    .iter()
+                    .map(|d| d.rule.code)
+                    .collect();
+                if what == "200,000 nots" {
+                    assert!(
+                        session.asts[0].is_some(),
+                        "{what}: should parse, got {codes:?}"
+                    );
+                } else {
+                    assert!(
+                        codes.contains(&"LRB010"),
+                        "{what}: expected LRB010, got {codes:?}"
+                    );
+                }
+            }
+        })
+        .expect("spawn")
+        .join()
+        .expect("no input overflowed the stack or panicked");
+}

@@ -1,11 +1,12 @@
 //! LRB405: credentials written into the runbook: a password in a URL, an `Authorization`
 //! header, a password flag, or a token of a well-known shape.
 
-use regex::Regex;
+use regex::RegexSet;
 use std::sync::LazyLock;
 
-static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    [
+/// Every pattern in one set, so a text is scanned once, and what each pattern finds.
+static PATTERNS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
+    let (patterns, what): (Vec<_>, Vec<_>) = [
         // scheme://user:password@host, unless the password is an interpolation or a variable.
         (
             r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:([^@\s#$/{}]+)@",
@@ -38,16 +39,15 @@ static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"-----BEGIN [A-Z ]*PRIVATE KEY-----", "a private key"),
     ]
     .into_iter()
-    .map(|(re, what)| (Regex::new(re).expect("credential patterns are valid"), what))
-    .collect()
+    .unzip();
+    let set = RegexSet::new(patterns).expect("credential patterns are valid");
+    (set, what)
 });
 
 /// What kind of credential `text` holds, if any.
 pub(in crate::check) fn find(text: &str) -> Option<&'static str> {
-    PATTERNS
-        .iter()
-        .find(|(re, _)| re.is_match(text))
-        .map(|(_, what)| *what)
+    let (set, what) = &*PATTERNS;
+    set.matches(text).iter().next().map(|i| what[i])
 }
 
 #[cfg(test)]
