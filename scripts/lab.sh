@@ -35,6 +35,9 @@ HTTP_PORT=53000
 COMPOSE_FILE="$ROOT/lab/docker-compose.yml"
 COMPOSE_PROJECT=lrblab
 IMAGE=lrb-lab/busybox:latest
+# The deployment rollback test's compose project (lab/deploy/), on its own port.
+DEPLOY_PROJECT=lrbdeploy
+DEPLOY_PORT=53001
 
 # PostgreSQL and Redis as compose services (containers `postgres` and `redis`),
 # for runbooks that act through docker-compose. Same role, password and
@@ -257,21 +260,33 @@ image_up() {
   # Rebuild only when the Dockerfile, rootfs/ or Debian's busybox changed.
   hash="$(cd "$ctx" && { cat Dockerfile /bin/busybox; find rootfs -print | LC_ALL=C sort; find rootfs -type f -print0 | LC_ALL=C sort -z | xargs -0 cat; } | sha256sum | cut -c1-16)"
   have="$(docker image inspect -f '{{index .Config.Labels "lrb.lab.hash"}}' "$IMAGE" 2>/dev/null || true)"
+  # The releases are built on $IMAGE, so its hash is part of theirs.
+  hash="$hash-$(cd "$ROOT/lab" && { cat deploy/Dockerfile; find backend/www -type f -print0 | LC_ALL=C sort -z | xargs -0 cat; } | sha256sum | cut -c1-8)"
   if [[ "$have" == "$hash" ]] &&
-    docker image inspect lineup-backend:latest lineup-backend:previous-version >/dev/null 2>&1; then
+    docker image inspect lineup-backend:bad lineup-backend:previous-version >/dev/null 2>&1; then
     return 0
   fi
-  log "docker: building $IMAGE (FROM scratch, no registry)"
+  log "docker: building $IMAGE (FROM scratch, no registry) and two lineup-backend releases on it"
   cp /bin/busybox "$ctx/busybox"
   local blog="$LAB_DIR/docker-build.log"
-  # The legacy builder: it needs no buildx plugin and never contacts a registry for FROM scratch.
+  # The legacy builder: it needs no buildx plugin and never contacts a registry for FROM scratch
+  # or for a local base image.
   DOCKER_BUILDKIT=0 docker build -q --build-arg LRB_LAB_VERSION=v1.0.0 --build-arg LRB_LAB_HASH="$hash" \
-    -t "$IMAGE" -t lineup-backend:latest "$ctx" >"$blog" 2>&1 ||
+    -t "$IMAGE" "$ctx" >"$blog" 2>&1 ||
     die "step 'docker build $IMAGE' failed" "see $blog"
-  DOCKER_BUILDKIT=0 docker build -q --build-arg LRB_LAB_VERSION=v0.9.0 --build-arg LRB_LAB_HASH="$hash" \
-    -t lineup-backend:previous-version "$ctx" >>"$blog" 2>&1 ||
-    die "step 'docker build lineup-backend:previous-version' failed" "see $blog"
   rm -f "$ctx/busybox"
+  release_image v0.9.0 0.1 previous-version
+  release_image v1.0.0 12.5 bad
+  docker tag lineup-backend:bad lineup-backend:latest
+}
+
+# release_image VERSION ERROR_RATE ALIAS: the lineup backend as released at VERSION (see lab/deploy/).
+release_image() {
+  local blog="$LAB_DIR/docker-build.log"
+  DOCKER_BUILDKIT=0 docker build -q --build-arg VERSION="$1" --build-arg ERROR_RATE="$2" \
+    -f "$ROOT/lab/deploy/Dockerfile" -t "lineup-backend:$1" -t "lineup-backend:$3" \
+    "$ROOT/lab/backend" >>"$blog" 2>&1 ||
+    die "step 'docker build lineup-backend:$1' failed" "see $blog"
 }
 
 file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
@@ -449,6 +464,9 @@ cmd_down() {
     log "docker: docker-compose down ($COMPOSE_PROJECT)"
     compose down --remove-orphans -t 10 >"$LAB_DIR/compose-down.log" 2>&1 ||
       die "step 'docker-compose down' failed" "see $LAB_DIR/compose-down.log"
+    # The rollback test's own project, if a test left it up.
+    docker-compose --ansi never -p "$DEPLOY_PROJECT" -f "$ROOT/lab/deploy/docker-compose.yml" \
+      down -t 5 >>"$LAB_DIR/compose-down.log" 2>&1 || true
   fi
   if command -v redis-cli >/dev/null; then
     redis_down "$REDIS_PORT"
@@ -534,7 +552,10 @@ cmd_env() {
     "LRB_LAB_COMPOSE_PG_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$CPG_PORT/$PG_DB" \
     "LRB_LAB_COMPOSE_REDIS_URL=redis://127.0.0.1:$CREDIS_PORT" \
     "LRB_LAB_COMPOSE_FILE=$COMPOSE_FILE" \
-    "LRB_LAB_COMPOSE_PROJECT=$COMPOSE_PROJECT"; do
+    "LRB_LAB_COMPOSE_PROJECT=$COMPOSE_PROJECT" \
+    "LRB_LAB_DEPLOY_FILE=$ROOT/lab/deploy/docker-compose.yml" \
+    "LRB_LAB_DEPLOY_PROJECT=$DEPLOY_PROJECT" \
+    "LRB_LAB_DEPLOY_URL=http://127.0.0.1:$DEPLOY_PORT"; do
     printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
   done
 }

@@ -148,6 +148,16 @@ pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
         })
         .collect();
     let mut checked = check::check(&inputs);
+    // A block missing its `end` swallows the statements after it, so where they stand says
+    // nothing: report the missing `end` alone.
+    let unclosed: Vec<FileId> = diagnostics
+        .iter()
+        .filter(|d| d.rule == &registry::MISSING_END)
+        .map(|d| d.file)
+        .collect();
+    checked
+        .diagnostics
+        .retain(|d| !(d.rule == &registry::MISPLACED_STATEMENT && unclosed.contains(&d.file)));
     // A file that did not parse has no plan, whatever the others hold.
     let failed_parse = asts.iter().any(Option::is_none);
     checked.diagnostics.extend(diagnostics);

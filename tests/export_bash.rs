@@ -2,6 +2,8 @@
 //! (snapshotted), hostile parameter values never run, and the scripts work against the real
 //! services of the test lab (`scripts/lab.sh up`).
 
+mod deploy;
+
 use assert_cmd::Command;
 use lrb::export::{Meta, bash};
 use lrb::plan::Plan;
@@ -654,4 +656,46 @@ fn live_the_script_and_lrb_run_agree_on_real_faults() {
     let after = run_lab(&script, &[], &[]);
     expect(&after, 0, &all_pass);
     lock.unlock().unwrap();
+}
+
+/// The exported deployment rollback against a bad release, as `lrb run` does it in
+/// `tests/run.rs`: the quick rollback deploys the last good image, the `when` no longer holds,
+/// so the destructive full rollback is not offered, and `confirm` sees the recovery.
+#[test]
+fn live_the_exported_rollback_deploys_the_last_good_release() {
+    let lock_path = Path::new(&lab_env("LRB_LAB_DIR")).join("lab.lock");
+    let lock = std::fs::File::create(&lock_path).unwrap();
+    lock.lock_shared().unwrap();
+    deploy::assert_no_github_cli();
+    let dir = tempfile::tempdir().unwrap();
+    let script = write_script(dir.path(), "rollback", &scripts()["deployment_rollback"]);
+    let _deploy = deploy::BadDeploy::up();
+    assert_eq!(deploy::error_rate().as_deref(), Some(deploy::BAD_RATE));
+    let out = std::process::Command::new(bash_path())
+        .arg(&script)
+        .args(["--yes", "--set", "previous_commit=HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .envs(deploy::BadDeploy::envs())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(10), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("not proposing the rest of its mitigations"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("Full Rollback (with database)` (destructive)"),
+        "{stdout}"
+    );
+    // Checks run again write their outcomes afresh, without complaint.
+    assert!(!stderr.contains("mkdir"), "{stderr}");
+    assert_eq!(
+        deploy::image_id("lineup-backend:latest"),
+        deploy::image_id("lineup-backend:previous-version")
+    );
+    assert_eq!(deploy::error_rate().as_deref(), Some(deploy::GOOD_RATE));
 }

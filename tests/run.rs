@@ -4,7 +4,10 @@
 //! Tests that break a lab service hold the lab lock exclusively and put the service back
 //! before they release it; the others hold it shared.
 
+mod deploy;
+
 use assert_cmd::Command;
+use deploy::BadDeploy;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
@@ -315,6 +318,54 @@ fn plan_picks_the_rollback_and_the_scale_up_for_served_faults_and_changes_nothin
         assert!(all.contains("FLUSHDB"), "{all}");
     }
     assert!(container_running("backend") && container_running("worker"));
+}
+
+#[test]
+fn deployment_rollback_rolls_a_bad_release_back_and_confirms_recovery() {
+    let _lab = LabLock::shared();
+    deploy::assert_no_github_cli();
+    let _deploy = BadDeploy::up();
+    assert_eq!(deploy::error_rate().as_deref(), Some(deploy::BAD_RATE));
+
+    let dir = tempfile::tempdir().unwrap();
+    let (path, shown) = transcript_of(&dir, "rollback");
+    let out = Command::cargo_bin("lrb")
+        .unwrap()
+        .current_dir(root())
+        .envs(BadDeploy::envs())
+        .env("NO_COLOR", "1")
+        .args([
+            "run",
+            "--yes",
+            &seed("deployment_rollback"),
+            "--transcript",
+            &shown,
+        ])
+        .output()
+        .unwrap();
+    let all = text(&out);
+    assert_eq!(code(&out), 10, "{all}");
+    assert!(all.contains("value 12.5 is not below 5"), "{all}");
+    assert!(
+        all.contains("tagged `lineup-backend:previous-version` as `lineup-backend:latest`"),
+        "{all}"
+    );
+    // The good release is deployed and serves the lower error rate.
+    assert_eq!(
+        deploy::image_id("lineup-backend:latest"),
+        deploy::image_id("lineup-backend:previous-version")
+    );
+    assert_eq!(deploy::error_rate().as_deref(), Some(deploy::GOOD_RATE));
+
+    let transcript = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        transcript.contains(r#""outcome":"recovered""#),
+        "{transcript}"
+    );
+    // Once the quick rollback fixed the error rate, the full rollback (database restore) is
+    // not offered: no refusal although `--allow-destructive` was not given.
+    assert!(!transcript.contains(r#""event":"refusal""#), "{transcript}");
+    assert!(!transcript.contains("restore-db.sh"), "{transcript}");
 }
 
 #[test]

@@ -251,6 +251,7 @@ fn start_event(args: &RunArgs, prepared: &Prepared, policy: Policy) -> Event {
         yes: policy.yes,
         allow_destructive: policy.allow_destructive,
         followups: runbook.followups.clone(),
+        checks: runbook.checks.iter().map(|c| c.id.clone()).collect(),
     }
 }
 

@@ -586,7 +586,7 @@ fn mitigations(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
         }
         s.push_str("}\n");
     }
-    s.push_str("\nLRB_RAN=0\nLRB_REFUSED=0\nLRB_STALE=0\n");
+    s.push_str("\nLRB_RAN=0\nLRB_REFUSED=0\nLRB_FRESH=' '\n");
     let mut index = 0;
     for (b, branch) in rb.branches.iter().enumerate() {
         if branch.mitigations.is_empty() {
@@ -599,10 +599,6 @@ fn mitigations(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
             .map(quote)
             .collect::<Result<Vec<_>, _>>()?
             .join(" ");
-        let _ = writeln!(
-            s,
-            "if ((LRB_HOLDS[{b}])) && lrb_still_holds {b} {ids}; then"
-        );
         for m in &branch.mitigations {
             let destructive = m.is_destructive();
             let why = match (&m.destructive, destructive) {
@@ -616,7 +612,7 @@ fn mitigations(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
             }
             let _ = writeln!(
                 s,
-                "  lrb_offer {index} {} {} {} {}",
+                "if ((LRB_HOLDS[{b}])) && lrb_still_holds {b} {ids}; then\n  lrb_offer {index} {} {} {} {}\nfi",
                 quote(&m.name)?,
                 u8::from(destructive),
                 quote(&why)?,
@@ -624,7 +620,6 @@ fn mitigations(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
             );
             index += 1;
         }
-        s.push_str("fi\n");
     }
     let _ = writeln!(
         s,

@@ -10,6 +10,7 @@ use crate::action::Action;
 use crate::effect::Effect;
 use crate::plan::{self, Mitigation, Runbook, Step};
 use futures_util::stream::{FuturesUnordered, StreamExt};
+use std::collections::HashSet;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -400,8 +401,9 @@ impl<'a, E: Executor> Engine<'a, E> {
             }
         }
         let (mut proposed, mut ran) = (0, 0);
-        // A mitigation ran since the checks last ran: the next `when` may no longer hold.
-        let mut stale = false;
+        // The checks run again since the last mitigation ran: a mitigation may have fixed what
+        // a later `when`, or a later mitigation of the same `when`, was matched on.
+        let mut fresh: HashSet<String> = HashSet::new();
         let matched = self
             .runbook
             .branches
@@ -409,13 +411,10 @@ impl<'a, E: Executor> Engine<'a, E> {
             .zip(&whens)
             .filter(|(_, w)| w.holds);
         for (branch, _) in matched {
-            if stale && !branch.mitigations.is_empty() {
-                stale = false;
-                if !self.still_holds(branch, &mut checks, op).await {
-                    continue;
-                }
-            }
             for m in &branch.mitigations {
+                if ran > 0 && !self.still_holds(branch, &mut checks, &mut fresh, op).await {
+                    break;
+                }
                 proposed += 1;
                 self.set_phase(format!("mitigation `{}`", m.name));
                 match self.approve(m, op) {
@@ -434,7 +433,7 @@ impl<'a, E: Executor> Engine<'a, E> {
                     Approval::Skip { .. } => {}
                     Approval::Run { .. } => {
                         ran += 1;
-                        stale = true;
+                        fresh.clear();
                         if !self.mitigate(m, op).await {
                             end.finish = Finish::Aborted;
                             return end;
@@ -477,12 +476,14 @@ impl<'a, E: Executor> Engine<'a, E> {
         end
     }
 
-    /// Runs the checks again that `branch`'s condition reads, after a mitigation changed
-    /// things; `false` (and a note) when the condition no longer holds.
+    /// Whether `branch` still holds after a mitigation ran: runs again the checks its
+    /// condition reads that have not run since, then evaluates it; `false` (and a note) when
+    /// it no longer holds.
     async fn still_holds(
         &self,
         branch: &plan::Branch,
         checks: &mut [CheckResult],
+        fresh: &mut HashSet<String>,
         op: &mut dyn Operator,
     ) -> bool {
         let ids = branch.condition.checks();
@@ -490,13 +491,16 @@ impl<'a, E: Executor> Engine<'a, E> {
             .runbook
             .checks
             .iter()
-            .filter(|c| ids.contains(&c.id.as_str()))
+            .filter(|c| ids.contains(&c.id.as_str()) && !fresh.contains(&c.id))
             .collect();
-        self.set_phase("checks again".into());
-        op.diagnosing(again.len());
-        for fresh in self.run_checks(&again, op).await {
-            if let Some(slot) = checks.iter_mut().find(|c| c.id == fresh.id) {
-                *slot = fresh;
+        if !again.is_empty() {
+            self.set_phase("checks again".into());
+            op.diagnosing(again.len());
+            for result in self.run_checks(&again, op).await {
+                fresh.insert(result.id.clone());
+                if let Some(slot) = checks.iter_mut().find(|c| c.id == result.id) {
+                    *slot = result;
+                }
             }
         }
         let lookup = |id: &str| {
@@ -506,10 +510,13 @@ impl<'a, E: Executor> Engine<'a, E> {
                 .map(CheckResult::evidence)
         };
         let (holds, evidence) = condition::evaluate(&branch.condition, &lookup);
+        if again.is_empty() && holds {
+            return true;
+        }
         let condition = branch.condition.to_string();
         if !holds {
             op.note(&format!(
-                "`{condition}` no longer holds after the mitigations so far: not proposing its mitigations"
+                "`{condition}` no longer holds after the mitigations so far: not proposing the rest of its mitigations"
             ));
         }
         self.transcript.record(Event::When {
@@ -657,7 +664,7 @@ impl<'a, E: Executor> Engine<'a, E> {
                     Choice::Skip => op.note(&format!("skipped: {shown}")),
                     Choice::Abort => return false,
                 },
-                Action::Wait(w) => self.wait(Duration::from_millis(w.ms), op).await,
+                Action::Wait(w) => self.wait(&m.name, Duration::from_millis(w.ms), op).await,
                 action => {
                     op.action_started(&shown);
                     let timeout = action_timeout(action, &self.resolved, DEFAULT_ACTION_TIMEOUT_MS);
@@ -728,7 +735,8 @@ impl<'a, E: Executor> Engine<'a, E> {
         choice
     }
 
-    async fn wait(&self, total: Duration, op: &mut dyn Operator) {
+    /// A `wait` step of `mitigation` (or of `confirm`), counted down for the operator.
+    async fn wait(&self, mitigation: &str, total: Duration, op: &mut dyn Operator) {
         let until = Instant::now() + total;
         loop {
             let remaining = until.saturating_duration_since(Instant::now());
@@ -738,6 +746,10 @@ impl<'a, E: Executor> Engine<'a, E> {
             }
             tokio::time::sleep(remaining.min(Duration::from_secs(1))).await;
         }
+        self.transcript.record(Event::Wait {
+            mitigation: mitigation.into(),
+            duration_ms: total.as_millis() as u64,
+        });
     }
 
     /// The `confirm` loop. `None` when the operator aborted at a manual step.
@@ -753,7 +765,7 @@ impl<'a, E: Executor> Engine<'a, E> {
                         return None;
                     }
                 }
-                Action::Wait(w) => self.wait(Duration::from_millis(w.ms), op).await,
+                Action::Wait(w) => self.wait("confirm", Duration::from_millis(w.ms), op).await,
                 _ => probes.push(step),
             }
         }
@@ -830,7 +842,8 @@ mod tests {
     use crate::run::resolve::{resolve, runbook};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// Answers by path: `/slow` hangs, `/down` fails, `/panic` panics, anything else passes.
+    /// Answers by path: `/slow` hangs, `/down` fails, `/broken` fails until a `POST /repair`,
+    /// `/panic` panics, anything else passes.
     #[derive(Clone, Default)]
     struct Fake {
         in_flight: Arc<AtomicUsize>,
@@ -861,8 +874,9 @@ mod tests {
                 tokio::time::sleep(Duration::from_secs(wait)).await;
                 me.in_flight.fetch_sub(1, Ordering::SeqCst);
                 assert!(path != "/panic", "fake backend panics");
+                let repaired = me.ran.lock().unwrap().iter().any(|r| r == "POST /repair");
                 Outcome {
-                    status: if path == "/down" {
+                    status: if path == "/down" || (path == "/broken" && !repaired) {
                         Status::Failed
                     } else {
                         Status::Passed
@@ -984,7 +998,15 @@ end
     }
 
     async fn run_with(policy: Policy, choice: Choice) -> (RunEnd, Vec<String>, usize) {
-        let rb = runbook(SRC);
+        run_source(SRC, policy, choice).await
+    }
+
+    async fn run_source(
+        source: &str,
+        policy: Policy,
+        choice: Choice,
+    ) -> (RunEnd, Vec<String>, usize) {
+        let rb = runbook(source);
         let resolved = Arc::new(resolve(&rb, &[], |_| None).unwrap());
         let fake = Fake::default();
         let dir = tempfile::tempdir().unwrap();
@@ -1054,5 +1076,52 @@ end
         let (end, _, _) = run_with(interactive, Choice::Skip).await;
         assert_eq!(end.finish, Finish::Aborted);
         assert_eq!(end.confirmed, None);
+    }
+
+    /// The seed's deployment rollback in small: the quick rollback fixes it, so the full one
+    /// (destructive) is not offered, nor the mitigation of another `when` it fixed as well.
+    #[tokio::test(start_paused = true)]
+    async fn a_mitigation_is_offered_only_while_its_when_still_holds() {
+        let source = r#"
+target :api, http: "http://x", timeout: 2s
+runbook :rollback do
+  check :error_rate do
+    api.get "/broken"
+  end
+  check :ready do
+    api.get "/broken"
+  end
+  when failed(:error_rate) do
+    mitigate "quick" do
+      api.post "/repair"
+    end
+    mitigate "full", destructive: "restores the backup" do
+      api.post "/wipe"
+    end
+  end
+  when failed(:ready) do
+    mitigate "restart" do
+      api.post "/restart"
+    end
+  end
+  confirm within: 1m, every: 10s do
+    api.get "/broken"
+  end
+end
+"#;
+        let policy = Policy {
+            yes: true,
+            ..Policy::default()
+        };
+        let (end, ran, _) = run_source(source, policy, Choice::Go).await;
+        let posts: Vec<&String> = ran.iter().filter(|r| r.starts_with("POST")).collect();
+        assert_eq!(posts, ["POST /repair"]);
+        assert_eq!(end.refused, []);
+        assert_eq!(end.finish, Finish::Recovered);
+        // Each check ran at the diagnosis and once again after the repair; `confirm` once.
+        assert_eq!(
+            ran.iter().filter(|r| *r == "GET /broken").count(),
+            2 + 2 + 1
+        );
     }
 }

@@ -153,6 +153,10 @@ fn summary(event: &Event) -> Option<String> {
             result.action,
             result.detail
         ),
+        Event::Wait {
+            mitigation,
+            duration_ms,
+        } => format!("`{mitigation}`: waited {}", human_ms(*duration_ms)),
         Event::ConfirmAttempt {
             attempt,
             of,
@@ -171,47 +175,26 @@ fn summary(event: &Event) -> Option<String> {
 
 fn diagnosis(out: &mut String, records: &[Record]) {
     let _ = writeln!(out, "## Diagnosis\n");
-    let checks: Vec<_> = records
+    let order = records
         .iter()
-        .filter_map(|r| match &r.event {
-            Event::Check {
-                check,
-                description,
-                status,
-                value,
-                detail,
-                duration_ms,
-                ..
-            } => Some((check, description, status, value, detail, duration_ms)),
+        .find_map(|r| match &r.event {
+            Event::Start { checks, .. } => Some(checks.as_slice()),
             _ => None,
         })
-        .collect();
-    if checks.is_empty() {
+        .unwrap_or_default();
+    // The first diagnosis ends at its `diagnosis` record; checks after it ran again once a
+    // mitigation had run.
+    let first = records
+        .iter()
+        .position(|r| matches!(r.event, Event::Diagnosis { .. }))
+        .map_or(records.len(), |i| i + 1);
+    let (diagnosed, again) = records.split_at(first);
+    if !check_table(out, diagnosed, order) {
         let _ = writeln!(out, "No check finished.\n");
-    } else {
-        let _ = writeln!(
-            out,
-            "| Check | State | Value | Detail | Time |\n| --- | --- | --- | --- | --- |"
-        );
-        for (check, description, status, value, detail, ms) in checks {
-            let name = match description {
-                Some(d) => format!("`{check}`: {}", cell(d)),
-                None => format!("`{check}`"),
-            };
-            let _ = writeln!(
-                out,
-                "| {name} | {} {} | {} | {} | {} |",
-                status_mark(*status),
-                status_word(*status),
-                value
-                    .as_ref()
-                    .map(show_value)
-                    .map_or_else(String::new, |v| cell(&v)),
-                cell(detail),
-                human_ms(*ms)
-            );
-        }
-        out.push('\n');
+    }
+    if again.iter().any(|r| matches!(r.event, Event::Check { .. })) {
+        let _ = writeln!(out, "Checked again after a mitigation:\n");
+        check_table(out, again, order);
     }
     for r in records {
         if let Event::When {
@@ -256,6 +239,54 @@ fn diagnosis(out: &mut String, records: &[Record]) {
     out.push('\n');
 }
 
+/// The checks among `records` as a table, in the runbook's `order`; `false` when there are
+/// none.
+fn check_table(out: &mut String, records: &[Record], order: &[String]) -> bool {
+    let mut checks: Vec<_> = records
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::Check {
+                check,
+                description,
+                status,
+                value,
+                detail,
+                duration_ms,
+                ..
+            } => Some((check, description, status, value, detail, duration_ms)),
+            _ => None,
+        })
+        .collect();
+    if checks.is_empty() {
+        return false;
+    }
+    checks.sort_by_key(|c| order.iter().position(|id| id == c.0).unwrap_or(usize::MAX));
+    let _ = writeln!(
+        out,
+        "| Check | State | Value | Detail | Time |\n| --- | --- | --- | --- | --- |"
+    );
+    for (check, description, status, value, detail, ms) in checks {
+        let name = match description {
+            Some(d) => format!("`{check}`: {}", cell(d)),
+            None => format!("`{check}`"),
+        };
+        let _ = writeln!(
+            out,
+            "| {name} | {} {} | {} | {} | {} |",
+            status_mark(*status),
+            status_word(*status),
+            value
+                .as_ref()
+                .map(show_value)
+                .map_or_else(String::new, |v| cell(&v)),
+            cell(detail),
+            human_ms(*ms)
+        );
+    }
+    out.push('\n');
+    true
+}
+
 fn actions(out: &mut String, records: &[Record]) {
     let _ = writeln!(out, "## Actions taken\n");
     let mut any = false;
@@ -276,6 +307,17 @@ fn actions(out: &mut String, records: &[Record]) {
             }
             Event::Refusal { mitigation, reason } => {
                 let _ = writeln!(out, "- {}: refused `{mitigation}`: {reason}", r.at);
+            }
+            Event::Wait {
+                mitigation,
+                duration_ms,
+            } => {
+                let _ = writeln!(
+                    out,
+                    "- {}: `{mitigation}`: waited {}",
+                    r.at,
+                    human_ms(*duration_ms)
+                );
             }
             Event::Action { mitigation, result } => {
                 let _ = writeln!(out, "- {}: `{mitigation}`: {}", r.at, line(result));
@@ -368,4 +410,102 @@ fn indent(text: &str) -> String {
         .map(|l| format!("  {l}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn record(elapsed_ms: u64, event: Event) -> Record {
+        Record {
+            at: format!("2026-11-30T03:00:{:02}Z", elapsed_ms / 1000),
+            elapsed_ms,
+            event,
+        }
+    }
+
+    fn check(id: &str, status: Status, duration_ms: u64) -> Event {
+        Event::Check {
+            check: id.into(),
+            description: None,
+            info: false,
+            status,
+            value: None,
+            detail: String::new(),
+            duration_ms,
+        }
+    }
+
+    fn start(checks: &[&str]) -> Event {
+        Event::Start {
+            runbook: "rb".into(),
+            title: None,
+            severity: None,
+            file: "rb.rb".into(),
+            file_sha256: "0".into(),
+            lrb_version: "0".into(),
+            user: "oncall".into(),
+            host: "host".into(),
+            params: BTreeMap::new(),
+            interactive: false,
+            yes: true,
+            allow_destructive: false,
+            followups: Vec::new(),
+            checks: checks.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    fn rows(section: &str) -> Vec<&str> {
+        section.lines().filter(|l| l.starts_with("| `")).collect()
+    }
+
+    #[test]
+    fn checks_are_listed_in_the_runbooks_order_and_rechecks_apart() {
+        let records = [
+            record(0, start(&["live", "ready", "memory"])),
+            // Finished fastest first.
+            record(10, check("memory", Status::Failed, 10)),
+            record(20, check("ready", Status::Passed, 20)),
+            record(900, check("live", Status::Error, 900)),
+            record(
+                900,
+                Event::Diagnosis {
+                    duration_ms: 900,
+                    passed: 1,
+                    failed: 1,
+                    errored: 1,
+                },
+            ),
+            record(1500, check("memory", Status::Passed, 5)),
+        ];
+        let report = render(&records);
+        let diagnosis = &report[report.find("## Diagnosis").unwrap()..];
+        let (first, again) = diagnosis
+            .split_once("Checked again after a mitigation:")
+            .expect("re-checks are listed apart");
+        let first = rows(first);
+        assert_eq!(first.len(), 3, "{report}");
+        assert!(first[0].starts_with("| `live`"), "{report}");
+        assert!(first[1].starts_with("| `ready`"), "{report}");
+        assert!(first[2].starts_with("| `memory`"), "{report}");
+        assert!(rows(again)[0].starts_with("| `memory` | ✓"), "{report}");
+    }
+
+    #[test]
+    fn waits_are_in_the_timeline_and_the_actions() {
+        let records = [
+            record(0, start(&[])),
+            record(
+                30_000,
+                Event::Wait {
+                    mitigation: "Restart and let it warm up".into(),
+                    duration_ms: 30_000,
+                },
+            ),
+        ];
+        let report = render(&records);
+        let line = "`Restart and let it warm up`: waited 30s";
+        assert_eq!(report.matches(line).count(), 2, "{report}");
+    }
 }

@@ -57,6 +57,10 @@ pub enum Event {
         allow_destructive: bool,
         /// The runbook's `followup` list, here so even an interrupted run's report has it.
         followups: Vec<String>,
+        /// The check ids in the runbook's order: checks finish in any order, reports list
+        /// them in this one.
+        #[serde(default)]
+        checks: Vec<String>,
     },
     Probe {
         check: String,
@@ -103,6 +107,11 @@ pub enum Event {
         mitigation: String,
         #[serde(flatten)]
         result: ActionResult,
+    },
+    /// A `wait` step that ran its full time, in a mitigation or in `confirm`.
+    Wait {
+        mitigation: String,
+        duration_ms: u64,
     },
     ConfirmAttempt {
         attempt: u32,

@@ -23,6 +23,13 @@ pub(super) fn from_pest(err: &pest::error::Error<Rule>, text: &str, file: FileId
         pest::error::ErrorVariant::ParsingError { positives, .. } => expected(positives),
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
+    // pest names rules, not literals: an open bracket's closer is never among them.
+    let unclosed = unclosed_bracket(text, at);
+    let expected = match unclosed {
+        Some((_, close)) if expected.is_empty() => format!("`{close}`"),
+        Some((_, close)) => format!("`{close}`, {expected}"),
+        None => expected,
+    };
     let line_could_end = expected.contains("a new line");
     let help = if found == "end" {
         "This `end` closes nothing: remove it, or add the `do` it was meant to close.".to_string()
@@ -30,18 +37,72 @@ pub(super) fn from_pest(err: &pest::error::Error<Rule>, text: &str, file: FileId
         format!(
             "The statement before `{found}` is complete: remove `{found}`, or start a new line before it."
         )
+    } else if let Some((_, close)) = unclosed {
+        format!("Close the bracket with `{close}` where what it holds ends.")
     } else if expected.is_empty() {
         registry::SYNTAX_ERROR.help.to_string()
     } else {
         format!("Write {expected} here; `docs/language.md` shows every construct.")
     };
-    Diagnostic::new(&registry::SYNTAX_ERROR, file, span, message)
+    let d = Diagnostic::new(&registry::SYNTAX_ERROR, file, span, message)
         .label(if expected.is_empty() {
             "not valid here".to_string()
         } else {
             format!("expected {expected}")
         })
-        .help(help)
+        .help(help);
+    match unclosed {
+        Some((open, close)) => d.related(open, format!("this bracket has no `{close}`")),
+        None => d,
+    }
+}
+
+/// The innermost `(` or `[` still open at `at`, and the bracket that closes it. Strings,
+/// comments and heredoc bodies are skipped; a bracket may span lines.
+fn unclosed_bracket(text: &str, at: usize) -> Option<(Span, char)> {
+    let at = at.min(text.len());
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut heredoc: Option<&str> = None;
+    let mut line_start = 0;
+    for line in text[..at].split_inclusive('\n') {
+        let here = line_start;
+        line_start += line.len();
+        if let Some(tag) = heredoc {
+            if line.trim() == tag {
+                heredoc = None;
+            }
+            continue;
+        }
+        let mut quote = None;
+        let mut chars = line.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match (quote, c) {
+                (Some(_), '\\') => {
+                    chars.next();
+                }
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '(') => open.push((here + i, ')')),
+                (None, '[') => open.push((here + i, ']')),
+                (None, ')' | ']') => {
+                    open.pop();
+                }
+                (None, '<') if line[i..].starts_with("<<~") || line[i..].starts_with("<<-") => {
+                    let tag: &str = line[i + 3..]
+                        .split(|c: char| {
+                            !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                        })
+                        .next()
+                        .unwrap_or_default();
+                    heredoc = (!tag.is_empty()).then_some(tag);
+                }
+                _ => {}
+            }
+        }
+    }
+    open.pop().map(|(i, close)| (Span::new(i, i + 1), close))
 }
 
 /// The word, symbol or line end at `at`, for the label.

@@ -10,6 +10,8 @@ use pest::iterators::Pair;
 struct Lower {
     file: FileId,
     diagnostics: Vec<Diagnostic>,
+    /// Every block closed so far: where its statement starts, its `do` and its `end`.
+    closed: Vec<(usize, Span, Span)>,
 }
 
 pub(super) fn file(pair: Pair<Rule>, file: FileId) -> (File, Vec<Diagnostic>) {
@@ -26,6 +28,7 @@ pub(super) fn file(pair: Pair<Rule>, file: FileId) -> (File, Vec<Diagnostic>) {
     let mut lower = Lower {
         file,
         diagnostics: Vec::new(),
+        closed: Vec::new(),
     };
     let body = kids(pair)
         .find(|p| p.as_rule() == Rule::body)
@@ -90,7 +93,7 @@ impl Lower {
         for p in inner {
             match p.as_rule() {
                 Rule::args => args = self.args(p),
-                Rule::block => block = Some(self.block(p)),
+                Rule::block => block = Some(self.block(p, keyword.start)),
                 other => unreachable!("unexpected {other:?} in a statement"),
             }
         }
@@ -221,7 +224,7 @@ impl Lower {
         let mut inner = kids(pair);
         inner.next(); // `when`
         let cond = self.cond(inner.next().expect("when has a condition"));
-        let body = self.block(inner.next().expect("when has a block"));
+        let body = self.block(inner.next().expect("when has a block"), whole.start);
         When {
             cond,
             body,
@@ -360,7 +363,7 @@ impl Lower {
             match p.as_rule() {
                 Rule::ident => path.push(ident(p)),
                 Rule::args => args = self.args(p),
-                Rule::block => body = Some(self.block(p)),
+                Rule::block => body = Some(self.block(p, whole.start)),
                 other => unreachable!("unexpected {other:?} in unknown_stmt"),
             }
         }
@@ -407,28 +410,62 @@ impl Lower {
         }
     }
 
-    fn block(&mut self, pair: Pair<Rule>) -> Block {
+    /// The block of the statement starting at `statement`.
+    fn block(&mut self, pair: Pair<Rule>, statement: usize) -> Block {
+        let text = pair.get_input();
         let mut inner = kids(pair);
         let open = span(&inner.next().expect("block starts with do"));
         let stmts = self.body(inner.next().expect("block has a body"));
         let close = inner.next().expect("block ends with end or EOI");
         let close = match close.as_rule() {
-            Rule::kw_end => Some(span(&close)),
+            Rule::kw_end => {
+                let close = span(&close);
+                self.closed.push((statement, open, close));
+                Some(close)
+            }
             _ => {
-                self.report(
-                    Diagnostic::new(
+                let d = match self.missing_end_inside(text, open) {
+                    Some((inner_open, took)) => Diagnostic::new(
+                        &registry::MISSING_END,
+                        self.file,
+                        inner_open,
+                        "this `do` has no `end` of its own",
+                    )
+                    .label("block opened here")
+                    .related(
+                        took,
+                        "it ends here instead, at the `end` lined up with an outer block",
+                    )
+                    .related(open, "so this outer block runs to the end of the file")
+                    .help("Add `end` after this block's last statement."),
+                    None => Diagnostic::new(
                         &registry::MISSING_END,
                         self.file,
                         open,
                         "this `do` is never closed with `end`",
                     )
                     .label("block opened here")
-                    .help("Add `end` where this block should stop; if a block inside it took this `end`, that inner block is the one missing its own."),
-                );
+                    .help("Add `end` where this block should stop."),
+                };
+                self.report(d);
                 None
             }
         };
         Block { stmts, open, close }
+    }
+
+    /// When the block opened at `open` runs to the end of the file, the block inside it that
+    /// most likely lacks its `end`: the innermost one closed by an `end` indented less than
+    /// its own statement, which is the `end` its parent was written with.
+    fn missing_end_inside(&self, text: &str, open: Span) -> Option<(Span, Span)> {
+        let column = |at: usize| at - text[..at].rfind('\n').map_or(0, |n| n + 1);
+        self.closed
+            .iter()
+            .filter(|(statement, inner, end)| {
+                inner.start > open.start && column(end.start) < column(*statement)
+            })
+            .max_by_key(|(_, inner, _)| inner.start)
+            .map(|&(_, inner, end)| (inner, end))
     }
 
     // ---- conditions ----

@@ -161,8 +161,10 @@ lrb_probe() {
   [[ $LRB_S == passed ]]
 }
 
-# Runs check function $2 for check $1 in the background.
+# Runs check function $2 for check $1 in the background. A check run again starts from
+# nothing, so a run that dies cannot leave the last outcome in place.
 lrb_start_check() {
+  rm -rf "$LRB_TMP/check.$1"
   (
     LRB_PROBES=0
     LRB_CHECK_S=error
@@ -327,7 +329,7 @@ lrb_offer() {
   lrb_approve "$2" "$3" "$4" || rc=$?
   if ((rc == 0)); then
     LRB_RAN=$((LRB_RAN + 1))
-    LRB_STALE=1
+    LRB_FRESH=' '
     if "lrb_mitigation_$1"; then
       lrb_say '  done'
     else
@@ -338,19 +340,25 @@ lrb_offer() {
   fi
 }
 
-# Before `when` number $1 proposes its mitigations: if one ran since the checks, runs the
-# checks it reads (the rest of the arguments) again, as `lrb run` does.
+# Before each mitigation of `when` number $1, once a mitigation has run: runs again the
+# checks the condition reads (the rest of the arguments) that have not run since, and drops
+# the rest of the `when`'s mitigations if it no longer holds, as `lrb run` does.
 lrb_still_holds() {
-  local i=$1
+  local i=$1 id
+  local again=()
   shift
-  ((LRB_STALE)) || return 0
-  LRB_STALE=0
-  lrb_say 'checks again:'
-  lrb_checks "$@"
-  if "lrb_when_$i"; then
-    return 0
+  ((LRB_RAN)) || return 0
+  for id in "$@"; do
+    [[ $LRB_FRESH == *" $id "* ]] || again+=("$id")
+  done
+  if ((${#again[@]})); then
+    lrb_say 'checks again:'
+    lrb_checks "${again[@]}"
+    LRB_FRESH+="${again[*]} "
   fi
-  lrb_say 'the condition no longer holds after the mitigations so far: not proposing its mitigations'
+  "lrb_when_$i" && return 0
+  LRB_HOLDS[i]=0
+  lrb_say 'the condition no longer holds after the mitigations so far: not proposing the rest of its mitigations'
   return 1
 }
 
