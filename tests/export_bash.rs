@@ -673,7 +673,8 @@ fn live_the_exported_rollback_deploys_the_last_good_release() {
     assert_eq!(deploy::error_rate().as_deref(), Some(deploy::BAD_RATE));
     let out = std::process::Command::new(bash_path())
         .arg(&script)
-        .args(["--yes", "--set", "previous_commit=HEAD"])
+        // No `previous_commit`: only the full rollback needs it, and it is not proposed.
+        .arg("--yes")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .envs(deploy::BadDeploy::envs())
         .output()
@@ -698,4 +699,59 @@ fn live_the_exported_rollback_deploys_the_last_good_release() {
         deploy::image_id("lineup-backend:previous-version")
     );
     assert_eq!(deploy::error_rate().as_deref(), Some(deploy::GOOD_RATE));
+}
+
+/// `needs` as a script, or under `lrb run`, with the same arguments: exit code and output.
+fn run_needs(script: &Path, interpreted: bool, args: &[&str]) -> (Option<i32>, String) {
+    let out = if interpreted {
+        Command::cargo_bin("lrb")
+            .unwrap()
+            .args(["run", "tests/fixtures/export/needs.rb", "--transcript"])
+            .arg(script.with_extension("jsonl"))
+            .args(args)
+            .output()
+    } else {
+        std::process::Command::new(bash_path())
+            .arg(script)
+            .args(args)
+            .output()
+    }
+    .unwrap();
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn a_parameter_only_a_mitigation_uses_is_needed_only_when_it_is_proposed() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = write_script(dir.path(), "needs", &scripts()["needs"]);
+    let marker = dir.path().join("marker");
+    let set_marker = format!("marker={}", marker.display());
+    for interpreted in [false, true] {
+        // Missing: the mitigation is refused with the flag to pass, before any step.
+        let (code, text) = run_needs(&script, interpreted, &["--yes", "--set", &set_marker]);
+        assert_eq!(code, Some(12), "{text}");
+        assert!(
+            text.contains("it needs parameter `content` with no value: pass `--set content=VALUE`"),
+            "{text}"
+        );
+        assert!(!marker.exists(), "a refused mitigation ran:\n{text}");
+
+        // Given: it runs and the runbook recovers.
+        let args = ["--yes", "--set", &set_marker, "--set", "content=ok"];
+        let (code, text) = run_needs(&script, interpreted, &args);
+        assert_eq!(code, Some(10), "{text}");
+        assert_eq!(std::fs::read_to_string(&marker).unwrap(), "ok");
+
+        // Healthy: nothing asks for it.
+        let (code, text) = run_needs(&script, interpreted, &["--set", &set_marker]);
+        assert_eq!(code, Some(0), "{text}");
+        std::fs::remove_file(&marker).unwrap();
+    }
 }

@@ -17,6 +17,7 @@ use crate::action::{Action, HttpAction};
 use crate::ast::CheckState;
 use crate::export::{ExportError, Meta};
 use crate::plan::{self, Address, Condition, Literal, Runbook, Step};
+use crate::run::resolve;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -197,11 +198,13 @@ fn usage(s: &mut String, rb: &Runbook, meta: &Meta) -> Result<(), ExportError> {
     if !rb.params.is_empty() {
         lines.push(String::new());
         lines.push("Parameters (flag, else environment variable, else default):".into());
+        let needed_first = resolve::used_params(rb);
         for p in &rb.params {
             let default = match (&p.default, p.secret) {
                 (_, true) => "secret".to_string(),
                 (Some(d), false) => format!("default {d:?}"),
-                (None, false) => "required".to_string(),
+                (None, false) if needed_first.contains(&p.name) => "required".to_string(),
+                (None, false) => "required by the mitigations that use it".to_string(),
             };
             lines.push(format!(
                 "  {:<20} {}, {default}{}",
@@ -289,6 +292,8 @@ fn arguments(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
          --set=*) lrb_set \"${{1#--set=}}\" ;;\n    --param-*) lrb_set \"${{1#--param-}}\" ;;\n    \
          *) lrb_die {EXIT_USAGE} \"unknown argument \\`${{1%%=*}}\\`; run with --help to see the options\" ;;\n  esac\n  shift\ndone\n"
     );
+    let needed_first = resolve::used_params(rb);
+    s.push_str("LRB_UNSET=' '\n");
     for p in &rb.params {
         let var = param_var(&p.name)?;
         let env = param_env(&p.name)?;
@@ -297,7 +302,7 @@ fn arguments(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
             Some(d) => {
                 let _ = writeln!(s, "  {var}=${{{env}-{}}}", quote(d)?);
             }
-            None => {
+            None if needed_first.contains(&p.name) => {
                 let _ = writeln!(
                     s,
                     "  if [[ -z ${{{env}+set}} ]]; then\n    lrb_die {EXIT_INVALID} {}\n  fi\n  {var}=${env}",
@@ -305,6 +310,15 @@ fn arguments(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
                         "parameter `{}` has no value: pass --set {}=VALUE or export {env}",
                         p.name, p.name
                     ))?
+                );
+            }
+            // Only mitigations use it: they are refused when proposed without it, as in
+            // `lrb run`, so a healthy run never asks for it.
+            None => {
+                let _ = writeln!(
+                    s,
+                    "  if [[ -z ${{{env}+set}} ]]; then\n    LRB_UNSET+='{} '\n  fi\n  {var}=${{{env}-}}",
+                    p.name
                 );
             }
         }
@@ -610,13 +624,15 @@ fn mitigations(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
             for step in &m.steps {
                 let _ = write!(intro, "\n  - {}", describe(&step.action));
             }
+            let params: Vec<String> = resolve::params_of(m.steps.iter()).into_iter().collect();
             let _ = writeln!(
                 s,
-                "if ((LRB_HOLDS[{b}])) && lrb_still_holds {b} {ids}; then\n  lrb_offer {index} {} {} {} {}\nfi",
+                "if ((LRB_HOLDS[{b}])) && lrb_still_holds {b} {ids}; then\n  lrb_offer {index} {} {} {} {} {}\nfi",
                 quote(&m.name)?,
                 u8::from(destructive),
                 quote(&why)?,
-                quote(&intro)?
+                quote(&intro)?,
+                quote(&params.join(" "))?
             );
             index += 1;
         }

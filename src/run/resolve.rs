@@ -133,7 +133,7 @@ pub fn resolve(
 /// Parameters the diagnosis and the confirmation interpolate: needed before anything runs.
 /// A mitigation's own parameters are checked when it is proposed ([`missing_params`]), so a
 /// healthy diagnosis never asks for, say, the commit a full rollback would check out.
-fn used_params(runbook: &Runbook) -> BTreeSet<String> {
+pub(crate) fn used_params(runbook: &Runbook) -> BTreeSet<String> {
     let steps = runbook
         .checks
         .iter()
@@ -142,7 +142,8 @@ fn used_params(runbook: &Runbook) -> BTreeSet<String> {
     params_of(steps)
 }
 
-fn params_of<'a>(steps: impl Iterator<Item = &'a Step>) -> BTreeSet<String> {
+/// The parameters `steps` interpolate.
+pub(crate) fn params_of<'a>(steps: impl Iterator<Item = &'a Step>) -> BTreeSet<String> {
     let mut used = BTreeSet::new();
     for step in steps {
         describe::templates(&step.action, &mut |t| {

@@ -321,12 +321,25 @@ lrb_approve() {
   done
 }
 
-# Proposes mitigation $1 (name $2, destructive $3, reason $4, shown as $5) and runs it if
-# approved; counts what ran and what was refused.
+# Proposes mitigation $1 (name $2, destructive $3, reason $4, shown as $5, using the
+# parameters listed in $6) and runs it if approved; counts what ran and what was refused.
 lrb_offer() {
   lrb_say "$5"
-  local rc=0
-  lrb_approve "$2" "$3" "$4" || rc=$?
+  local rc=0 p needs missing='' sets=''
+  read -ra needs <<<"$6"
+  for p in "${needs[@]}"; do
+    if [[ $LRB_UNSET == *" $p "* ]]; then
+      missing+="${missing:+, }parameter \`$p\`"
+      sets+="${sets:+ }--set $p=VALUE"
+    fi
+  done
+  if [[ -n $missing ]]; then
+    # Refused before the first step rather than stopped half-way, as in `lrb run`.
+    lrb_say "refused \`$2\`: it needs $missing with no value: pass \`$sets\`"
+    rc=2
+  else
+    lrb_approve "$2" "$3" "$4" || rc=$?
+  fi
   if ((rc == 0)); then
     LRB_RAN=$((LRB_RAN + 1))
     LRB_FRESH=' '
