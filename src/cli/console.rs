@@ -30,6 +30,13 @@ impl Console {
         }
     }
 
+    /// The run was interrupted: clears the spinner for good (no later line redraws it), then
+    /// says so.
+    pub fn interrupted(&mut self, during: &str) {
+        self.finish_bar();
+        self.say(&format!("interrupted during {during}: stopped"));
+    }
+
     fn start_bar(&mut self, bar: ProgressBar) {
         self.finish_bar();
         bar.enable_steady_tick(Duration::from_millis(100));

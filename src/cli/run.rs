@@ -180,8 +180,11 @@ pub fn run(args: RunArgs) -> u8 {
     let engine = Engine::new(runbook, resolved, Backends, policy, &transcript, started);
     let ended = rt.block_on(async {
         tokio::select! {
-            end = engine.run(&mut console) => Some(end),
+            // Ctrl-C first: its handler is installed before the engine shows or starts
+            // anything, so an early Ctrl-C is not lost to the default (kill, no transcript).
+            biased;
             _ = tokio::signal::ctrl_c() => None,
+            end = engine.run(&mut console) => Some(end),
         }
     });
     let code = match &ended {
@@ -191,7 +194,7 @@ pub fn run(args: RunArgs) -> u8 {
             transcript.record(Event::Interrupted {
                 during: during.clone(),
             });
-            console.say(&format!("interrupted during {during}: stopped"));
+            console.interrupted(&during);
             exit::ABORTED
         }
     };
