@@ -80,9 +80,10 @@ pub(super) async fn run(a: &HttpAction, ctx: &Ctx<'_>) -> Probe {
         (Some(pointer), Some(v)) => format!("{status}, {pointer} = {}", show(v)),
         _ => status.to_string(),
     };
+    // The time is the result's duration, shown beside the detail: not repeated in it.
     let finding = match problem {
-        None => Finding::passed(format!("{what}: {shown} ({ms} ms)")),
-        Some(problem) => Finding::failed(format!("{what}: {problem} ({ms} ms)")),
+        None => Finding::passed(format!("{what}: {shown}")),
+        Some(problem) => Finding::failed(format!("{what}: {problem}")),
     };
     Ok(finding.value(value).output(shown_body(&text)))
 }
