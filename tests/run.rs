@@ -175,13 +175,48 @@ fn every_seed_runbook_is_healthy_against_a_healthy_lab() {
     }
 }
 
+/// A seed runbook that recovered from a stopped container: what it printed, and its transcript.
+struct Recovered {
+    output: String,
+    transcript: String,
+    /// The transcript's path, in `_dir`.
+    shown: String,
+    _dir: tempfile::TempDir,
+}
+
+/// Stops `container`, then runs `runbook` with `--yes`: it must pick `mitigation`, start the
+/// container again and confirm the recovery (exit 10). The caller holds the lab exclusively.
+fn recovers_a_stopped(container: &'static str, runbook: &str, mitigation: &str) -> Recovered {
+    let _restore = Restart(container);
+    docker(&["stop", container]);
+    let dir = tempfile::tempdir().unwrap();
+    let (path, shown) = transcript_of(&dir, runbook);
+    let out = lrb(&["run", "--yes", &seed(runbook), "--transcript", &shown]);
+    let output = text(&out);
+    assert_eq!(code(&out), 10, "{output}");
+    assert!(output.contains(mitigation), "{output}");
+    assert!(container_running(container), "{output}");
+    let transcript = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        transcript.contains(r#""outcome":"recovered""#),
+        "{transcript}"
+    );
+    assert_no_password("the output", &output);
+    assert_no_password("the transcript", &transcript);
+    Recovered {
+        output,
+        transcript,
+        shown,
+        _dir: dir,
+    }
+}
+
 #[test]
 fn api_outage_refuses_without_yes_then_restarts_the_backend_with_it() {
     let _lab = LabLock::exclusive();
     let _restore = Restart("backend");
     docker(&["stop", "backend"]);
     let dir = tempfile::tempdir().unwrap();
-
     let (_, shown) = transcript_of(&dir, "refused");
     let out = lrb(&["run", &seed("api_outage"), "--transcript", &shown]);
     let all = text(&out);
@@ -192,66 +227,38 @@ fn api_outage_refuses_without_yes_then_restarts_the_backend_with_it() {
         "a refused run restarted the backend"
     );
 
-    let (path, shown) = transcript_of(&dir, "recovered");
-    let out = lrb(&["run", "--yes", &seed("api_outage"), "--transcript", &shown]);
-    let all = text(&out);
-    assert_eq!(code(&out), 10, "{all}");
-    assert!(all.contains("Container crashed: restart backend"), "{all}");
-    assert!(container_running("backend"));
-    let transcript = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        transcript.contains(r#""outcome":"recovered""#),
-        "{transcript}"
+    let run = recovers_a_stopped(
+        "backend",
+        "api_outage",
+        "Container crashed: restart backend",
     );
     // The memory check failed only because the container was down: after the restart its
     // `when` no longer holds, so the destructive mitigation is never proposed.
-    assert!(!transcript.contains(r#""event":"refusal""#), "{transcript}");
+    assert!(
+        !run.transcript.contains(r#""event":"refusal""#),
+        "{}",
+        run.transcript
+    );
 }
 
 #[test]
 fn queue_backlog_restarts_a_stopped_redis() {
     let _lab = LabLock::exclusive();
-    let _restore = Restart("redis");
-    docker(&["stop", "redis"]);
-    let dir = tempfile::tempdir().unwrap();
-    let (_, shown) = transcript_of(&dir, "queue");
-    let out = lrb(&[
-        "run",
-        "--yes",
-        &seed("queue_backlog"),
-        "--transcript",
-        &shown,
-    ]);
-    let all = text(&out);
-    assert_eq!(code(&out), 10, "{all}");
-    assert!(
-        all.contains("Redis connection issue: restart Redis"),
-        "{all}"
+    recovers_a_stopped(
+        "redis",
+        "queue_backlog",
+        "Redis connection issue: restart Redis",
     );
-    assert!(container_running("redis"));
 }
 
 #[test]
 fn database_connectivity_starts_postgres_masks_the_password_and_reports() {
     let _lab = LabLock::exclusive();
-    let _restore = Restart("postgres");
-    docker(&["stop", "postgres"]);
-    let dir = tempfile::tempdir().unwrap();
-    let (path, shown) = transcript_of(&dir, "db");
-    let out = lrb(&[
-        "run",
-        "--yes",
-        &seed("database_connectivity"),
-        "--transcript",
-        &shown,
-    ]);
-    let all = text(&out);
-    assert_eq!(code(&out), 10, "{all}");
-    assert!(all.contains("Database container down: start it"), "{all}");
-    assert!(container_running("postgres"));
-    let transcript = std::fs::read_to_string(&path).unwrap();
-    assert_no_password("the output", &all);
-    assert_no_password("the transcript", &transcript);
+    let run = recovers_a_stopped(
+        "postgres",
+        "database_connectivity",
+        "Database container down: start it",
+    );
     for event in [
         "start",
         "probe",
@@ -260,13 +267,18 @@ fn database_connectivity_starts_postgres_masks_the_password_and_reports() {
         "when",
         "approval",
         "action",
+        "confirm_attempt",
     ] {
         let needle = format!(r#""event":"{event}""#);
-        assert!(transcript.contains(&needle), "no {needle} in {transcript}");
+        assert!(
+            run.transcript.contains(&needle),
+            "no {needle} in {}",
+            run.transcript
+        );
     }
-    assert!(transcript.contains(r#""event":"confirm_attempt""#));
+    assert!(run.output.contains("recovered"), "{}", run.output);
 
-    let report = lrb(&["report", &shown]);
+    let report = lrb(&["report", &run.shown]);
     let md = text(&report);
     assert_eq!(code(&report), 0, "{md}");
     for part in [
