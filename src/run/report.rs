@@ -102,8 +102,12 @@ fn header(out: &mut String, records: &[Record]) {
 fn timeline(out: &mut String, records: &[Record]) {
     let _ = writeln!(out, "## Timeline\n");
     let _ = writeln!(out, "| Time (UTC) | Elapsed | Event |\n| --- | --- | --- |");
+    // `when`s evaluated again once a mitigation has run: one that no longer holds matters.
+    let mut again = false;
     for r in records {
-        let Some(text) = summary(&r.event) else {
+        let text = summary(&r.event, again);
+        again |= matches!(r.event, Event::Action { .. });
+        let Some(text) = text else {
             continue;
         };
         let _ = writeln!(
@@ -117,8 +121,9 @@ fn timeline(out: &mut String, records: &[Record]) {
     out.push('\n');
 }
 
-/// One line for the timeline; `None` for records that only the other sections show.
-fn summary(event: &Event) -> Option<String> {
+/// One line for the timeline; `None` for records that only the other sections show. `again`:
+/// a mitigation has run, so a `when` is being evaluated again.
+fn summary(event: &Event, again: bool) -> Option<String> {
     Some(match event {
         Event::Start { runbook, user, .. } => format!("`{user}` started `{runbook}`"),
         Event::Probe { .. } | Event::Check { .. } => return None,
@@ -133,12 +138,11 @@ fn summary(event: &Event) -> Option<String> {
         ),
         Event::When {
             condition, holds, ..
-        } => {
-            if !holds {
-                return None;
-            }
-            format!("`{condition}` matched")
-        }
+        } => match (holds, again) {
+            (true, _) => format!("`{condition}` matched"),
+            (false, true) => format!("`{condition}` no longer holds"),
+            (false, false) => return None,
+        },
         Event::Healthy => "no `when` matched: healthy, nothing to do".into(),
         Event::Approval {
             mitigation,
@@ -490,6 +494,50 @@ mod tests {
         assert!(first[1].starts_with("| `ready`"), "{report}");
         assert!(first[2].starts_with("| `memory`"), "{report}");
         assert!(rows(again)[0].starts_with("| `memory` | ✓"), "{report}");
+    }
+
+    #[test]
+    fn the_timeline_says_when_a_when_no_longer_holds_after_a_mitigation() {
+        let when = |holds| Event::When {
+            condition: "failed(:memory)".into(),
+            holds,
+            evidence: Vec::new(),
+            mitigations: vec!["restart".into()],
+            see: Vec::new(),
+        };
+        let action = Event::Action {
+            mitigation: "restart".into(),
+            result: ActionResult {
+                action: "docker restart backend".into(),
+                effect: "write".into(),
+                status: Status::Passed,
+                value: None,
+                detail: String::new(),
+                output: None,
+                duration_ms: 5,
+            },
+        };
+        let records = [
+            record(0, start(&["memory"])),
+            record(1, when(false)),
+            record(2, when(true)),
+            record(3, action),
+            record(4, when(false)),
+        ];
+        let report = render(&records);
+        let timeline = &report[..report.find("## Diagnosis").unwrap()];
+        assert_eq!(
+            timeline.matches("`failed(:memory)` matched").count(),
+            1,
+            "{report}"
+        );
+        assert_eq!(
+            timeline
+                .matches("`failed(:memory)` no longer holds")
+                .count(),
+            1,
+            "{report}"
+        );
     }
 
     #[test]
