@@ -4,46 +4,35 @@
 use crate::check::registry;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
+use std::ops::ControlFlow;
 
 /// Deeper than any runbook needs, far shallower than what overflows a 2 MiB thread stack.
 pub(super) const MAX_DEPTH: usize = 64;
 
 /// The byte offset where nesting first exceeds [`MAX_DEPTH`], counting `(`, `[` and `do`
-/// against `)`, `]` and `end`, outside strings and comments.
+/// against `)`, `]` and `end` in code (not in strings, comments or heredoc bodies).
 pub(super) fn too_deep(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut depth: usize = 0;
-    let mut i = 0;
     let word_at = |i: usize, w: &[u8]| {
         bytes[i..].starts_with(w)
             && (i == 0 || !is_word(bytes[i - 1]))
             && bytes.get(i + w.len()).is_none_or(|b| !is_word(*b))
     };
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            q @ (b'"' | b'\'') => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != q && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
+    let mut depth: usize = 0;
+    super::scan::code(text, |i, b| {
+        match b {
             b'(' | b'[' => depth += 1,
             b')' | b']' => depth = depth.saturating_sub(1),
-            _ if word_at(i, b"do") => depth += 1,
-            _ if word_at(i, b"end") => depth = depth.saturating_sub(1),
+            b'd' if word_at(i, b"do") => depth += 1,
+            b'e' if word_at(i, b"end") => depth = depth.saturating_sub(1),
             _ => {}
         }
         if depth > MAX_DEPTH {
-            return Some(i);
+            ControlFlow::Break(i)
+        } else {
+            ControlFlow::Continue(())
         }
-        i += 1;
-    }
-    None
+    })
 }
 
 fn is_word(b: u8) -> bool {
@@ -76,5 +65,7 @@ mod tests {
         assert_eq!(too_deep(&deep), Some(MAX_DEPTH));
         let blocks = "runbook :a do\n".repeat(MAX_DEPTH + 1);
         assert!(too_deep(&blocks).is_some());
+        let sql = format!("x.query <<~SQL\n{}SQL\n", "do (\n".repeat(MAX_DEPTH + 1));
+        assert_eq!(too_deep(&sql), None, "a heredoc body is not code");
     }
 }

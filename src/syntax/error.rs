@@ -4,6 +4,7 @@ use super::Rule;
 use crate::check::registry;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
+use std::ops::ControlFlow;
 
 pub(super) fn from_pest(err: &pest::error::Error<Rule>, text: &str, file: FileId) -> Diagnostic {
     let at = match err.location {
@@ -57,51 +58,20 @@ pub(super) fn from_pest(err: &pest::error::Error<Rule>, text: &str, file: FileId
     }
 }
 
-/// The innermost `(` or `[` still open at `at`, and the bracket that closes it. Strings,
-/// comments and heredoc bodies are skipped; a bracket may span lines.
+/// The innermost `(` or `[` still open in code before `at`, and the bracket that closes it.
 fn unclosed_bracket(text: &str, at: usize) -> Option<(Span, char)> {
-    let at = at.min(text.len());
     let mut open: Vec<(usize, char)> = Vec::new();
-    let mut heredoc: Option<&str> = None;
-    let mut line_start = 0;
-    for line in text[..at].split_inclusive('\n') {
-        let here = line_start;
-        line_start += line.len();
-        if let Some(tag) = heredoc {
-            if line.trim() == tag {
-                heredoc = None;
+    super::scan::code::<()>(&text[..at.min(text.len())], |i, b| {
+        match b {
+            b'(' => open.push((i, ')')),
+            b'[' => open.push((i, ']')),
+            b')' | b']' => {
+                open.pop();
             }
-            continue;
+            _ => {}
         }
-        let mut quote = None;
-        let mut chars = line.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            match (quote, c) {
-                (Some(_), '\\') => {
-                    chars.next();
-                }
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '"' | '\'') => quote = Some(c),
-                (None, '#') => break,
-                (None, '(') => open.push((here + i, ')')),
-                (None, '[') => open.push((here + i, ']')),
-                (None, ')' | ']') => {
-                    open.pop();
-                }
-                (None, '<') if line[i..].starts_with("<<~") || line[i..].starts_with("<<-") => {
-                    let tag: &str = line[i + 3..]
-                        .split(|c: char| {
-                            !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-                        })
-                        .next()
-                        .unwrap_or_default();
-                    heredoc = (!tag.is_empty()).then_some(tag);
-                }
-                _ => {}
-            }
-        }
-    }
+        ControlFlow::Continue(())
+    });
     open.pop().map(|(i, close)| (Span::new(i, i + 1), close))
 }
 

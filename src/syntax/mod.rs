@@ -3,6 +3,7 @@
 mod depth;
 mod error;
 mod lower;
+mod scan;
 
 use crate::ast::File;
 use crate::diagnostic::Diagnostic;
