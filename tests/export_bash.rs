@@ -2,7 +2,7 @@
 //! (snapshotted), hostile parameter values never run, and the scripts work against the real
 //! services of the test lab (`scripts/lab.sh up`).
 
-mod deploy;
+mod lab;
 
 use assert_cmd::Command;
 use lrb::export::{Meta, bash};
@@ -267,14 +267,6 @@ proptest! {
 
 // ---- live: the lab runbook's script against the real services of `scripts/lab.sh up` ----
 
-fn lab_env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| {
-        panic!(
-            "`{name}` is not set: run `scripts/lab.sh up` and `eval \"$(scripts/lab.sh env)\"` before the tests"
-        )
-    })
-}
-
 /// The lab's outcome of one script run: exit code, each check's status, and all it printed.
 struct Run {
     code: Option<i32>,
@@ -298,7 +290,7 @@ fn run_lab(script: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         "LRB_LAB_COMPOSE_FILE",
         "LRB_LAB_DIR",
     ] {
-        cmd.env(name, lab_env(name));
+        cmd.env(name, lab::var(name));
     }
     for (k, v) in env {
         cmd.env(k, v);
@@ -342,7 +334,7 @@ struct Restore {
 
 impl Restore {
     fn new() -> Restore {
-        let www = Path::new(&lab_env("LRB_LAB_DIR")).join("www");
+        let www = Path::new(&lab::var("LRB_LAB_DIR")).join("www");
         let saved = ["health/ready", "health/details"]
             .iter()
             .map(|p| {
@@ -456,7 +448,7 @@ fn lab_vars(env: &[(&str, &str)]) -> Vec<(String, String)> {
         "LRB_LAB_DIR",
     ]
     .iter()
-    .map(|n| (n.to_string(), lab_env(n)))
+    .map(|n| (n.to_string(), lab::var(n)))
     .collect();
     for (k, v) in env {
         vars.retain(|(n, _)| n != k);
@@ -517,7 +509,7 @@ fn nothing(_: &Restore) {}
 /// that follow the same convention out of the lab while it runs.
 #[test]
 fn live_the_script_and_lrb_run_agree_on_real_faults() {
-    let lock_path = Path::new(&lab_env("LRB_LAB_DIR")).join("faults.lock");
+    let lock_path = Path::new(&lab::var("LRB_LAB_DIR")).join("faults.lock");
     let lock = std::fs::File::create(&lock_path).unwrap();
     lock.lock().unwrap();
     let restore = Restore::new();
@@ -594,7 +586,7 @@ fn live_the_script_and_lrb_run_agree_on_real_faults() {
     );
 
     // PostgreSQL with a wrong password: errored; the password never shows.
-    let pg = lab_env("LRB_LAB_PG_URL").replace("lrb-secret-pw", "wrong-pw-1234");
+    let pg = lab::var("LRB_LAB_PG_URL").replace("lrb-secret-pw", "wrong-pw-1234");
     let bad_pg = agree(
         &script,
         &restore,
@@ -663,20 +655,20 @@ fn live_the_script_and_lrb_run_agree_on_real_faults() {
 /// so the destructive full rollback is not offered, and `confirm` sees the recovery.
 #[test]
 fn live_the_exported_rollback_deploys_the_last_good_release() {
-    let lock_path = Path::new(&lab_env("LRB_LAB_DIR")).join("lab.lock");
+    let lock_path = Path::new(&lab::var("LRB_LAB_DIR")).join("lab.lock");
     let lock = std::fs::File::create(&lock_path).unwrap();
     lock.lock_shared().unwrap();
-    deploy::assert_no_github_cli();
+    lab::assert_no_github_cli();
     let dir = tempfile::tempdir().unwrap();
     let script = write_script(dir.path(), "rollback", &scripts()["deployment_rollback"]);
-    let _deploy = deploy::BadDeploy::up();
-    assert_eq!(deploy::error_rate().as_deref(), Some(deploy::BAD_RATE));
+    let _deploy = lab::BadDeploy::up();
+    assert_eq!(lab::error_rate().as_deref(), Some(lab::BAD_RATE));
     let out = std::process::Command::new(bash_path())
         .arg(&script)
         // No `previous_commit`: only the full rollback needs it, and it is not proposed.
         .arg("--yes")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .envs(deploy::BadDeploy::envs())
+        .envs(lab::BadDeploy::envs())
         .output()
         .unwrap();
     let (stdout, stderr) = (
@@ -695,10 +687,10 @@ fn live_the_exported_rollback_deploys_the_last_good_release() {
     // Checks run again write their outcomes afresh, without complaint.
     assert!(!stderr.contains("mkdir"), "{stderr}");
     assert_eq!(
-        deploy::image_id("lineup-backend:latest"),
-        deploy::image_id("lineup-backend:previous-version")
+        lab::image_id("lineup-backend:latest"),
+        lab::image_id("lineup-backend:previous-version")
     );
-    assert_eq!(deploy::error_rate().as_deref(), Some(deploy::GOOD_RATE));
+    assert_eq!(lab::error_rate().as_deref(), Some(lab::GOOD_RATE));
 }
 
 /// `needs` as a script, or under `lrb run`, with the same arguments: exit code and output.

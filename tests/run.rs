@@ -4,25 +4,16 @@
 //! Tests that break a lab service hold the lab lock exclusively and put the service back
 //! before they release it; the others hold it shared.
 
-mod deploy;
+mod lab;
 
 use assert_cmd::Command;
-use deploy::BadDeploy;
+use lab::BadDeploy;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "lrb-secret-pw";
-
-fn lab(var: &str) -> String {
-    std::env::var(var).unwrap_or_else(|_| {
-        panic!(
-            "`{var}` is not set: start the lab with `scripts/lab.sh up` and load it with \
-             `eval \"$(scripts/lab.sh env)\"` (scripts/test.sh does both)"
-        )
-    })
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -31,11 +22,11 @@ fn root() -> PathBuf {
 /// The seed runbooks' environment, pointed at the lab's compose services.
 fn envs() -> Vec<(&'static str, String)> {
     vec![
-        ("LINEUP_URL", lab("LRB_LAB_HTTP_URL")),
-        ("DATABASE_URL", lab("LRB_LAB_COMPOSE_PG_URL")),
-        ("REDIS_URL", lab("LRB_LAB_COMPOSE_REDIS_URL")),
-        ("COMPOSE_FILE", lab("LRB_LAB_COMPOSE_FILE")),
-        ("COMPOSE_PROJECT_NAME", lab("LRB_LAB_COMPOSE_PROJECT")),
+        ("LINEUP_URL", lab::var("LRB_LAB_HTTP_URL")),
+        ("DATABASE_URL", lab::var("LRB_LAB_COMPOSE_PG_URL")),
+        ("REDIS_URL", lab::var("LRB_LAB_COMPOSE_REDIS_URL")),
+        ("COMPOSE_FILE", lab::var("LRB_LAB_COMPOSE_FILE")),
+        ("COMPOSE_PROJECT_NAME", lab::var("LRB_LAB_COMPOSE_PROJECT")),
     ]
 }
 
@@ -79,7 +70,7 @@ impl LabLock {
     }
 
     fn file() -> File {
-        let dir = lab("LRB_LAB_DIR");
+        let dir = lab::var("LRB_LAB_DIR");
         File::create(Path::new(&dir).join("lab.lock")).unwrap()
     }
 }
@@ -88,15 +79,6 @@ impl Drop for LabLock {
     fn drop(&mut self) {
         let _ = self.0.unlock();
     }
-}
-
-fn docker(args: &[&str]) {
-    let status = std::process::Command::new("docker")
-        .args(args)
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "docker {args:?} failed");
 }
 
 fn container_running(name: &str) -> bool {
@@ -113,7 +95,7 @@ struct Restart(&'static str);
 impl Drop for Restart {
     fn drop(&mut self) {
         if !container_running(self.0) {
-            docker(&["start", self.0]);
+            lab::docker(&["start", self.0]);
         }
     }
 }
@@ -123,7 +105,9 @@ struct RestoreFile(PathBuf, Vec<u8>);
 
 impl RestoreFile {
     fn replace(relative: &str, content: &str) -> Self {
-        let path = Path::new(&lab("LRB_LAB_DIR")).join("www").join(relative);
+        let path = Path::new(&lab::var("LRB_LAB_DIR"))
+            .join("www")
+            .join(relative);
         let before = std::fs::read(&path).unwrap();
         std::fs::write(&path, content).unwrap();
         RestoreFile(path, before)
@@ -188,7 +172,7 @@ struct Recovered {
 /// container again and confirm the recovery (exit 10). The caller holds the lab exclusively.
 fn recovers_a_stopped(container: &'static str, runbook: &str, mitigation: &str) -> Recovered {
     let _restore = Restart(container);
-    docker(&["stop", container]);
+    lab::docker(&["stop", container]);
     let dir = tempfile::tempdir().unwrap();
     let (path, shown) = transcript_of(&dir, runbook);
     let out = lrb(&["run", "--yes", &seed(runbook), "--transcript", &shown]);
@@ -215,7 +199,7 @@ fn recovers_a_stopped(container: &'static str, runbook: &str, mitigation: &str) 
 fn api_outage_refuses_without_yes_then_restarts_the_backend_with_it() {
     let _lab = LabLock::exclusive();
     let _restore = Restart("backend");
-    docker(&["stop", "backend"]);
+    lab::docker(&["stop", "backend"]);
     let dir = tempfile::tempdir().unwrap();
     let (_, shown) = transcript_of(&dir, "refused");
     let out = lrb(&["run", &seed("api_outage"), "--transcript", &shown]);
@@ -335,9 +319,9 @@ fn plan_picks_the_rollback_and_the_scale_up_for_served_faults_and_changes_nothin
 #[test]
 fn deployment_rollback_rolls_a_bad_release_back_and_confirms_recovery() {
     let _lab = LabLock::shared();
-    deploy::assert_no_github_cli();
+    lab::assert_no_github_cli();
     let _deploy = BadDeploy::up();
-    assert_eq!(deploy::error_rate().as_deref(), Some(deploy::BAD_RATE));
+    assert_eq!(lab::error_rate().as_deref(), Some(lab::BAD_RATE));
 
     let dir = tempfile::tempdir().unwrap();
     let (path, shown) = transcript_of(&dir, "rollback");
@@ -364,10 +348,10 @@ fn deployment_rollback_rolls_a_bad_release_back_and_confirms_recovery() {
     );
     // The good release is deployed and serves the lower error rate.
     assert_eq!(
-        deploy::image_id("lineup-backend:latest"),
-        deploy::image_id("lineup-backend:previous-version")
+        lab::image_id("lineup-backend:latest"),
+        lab::image_id("lineup-backend:previous-version")
     );
-    assert_eq!(deploy::error_rate().as_deref(), Some(deploy::GOOD_RATE));
+    assert_eq!(lab::error_rate().as_deref(), Some(lab::GOOD_RATE));
 
     let transcript = std::fs::read_to_string(&path).unwrap();
     assert!(
@@ -428,7 +412,7 @@ fn an_interrupted_run_keeps_a_masked_transcript() {
     let (path, shown) = transcript_of(&dir, "interrupted");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("lrb"))
         .current_dir(root())
-        .env("LRB_TEST_DB_URL", lab("LRB_LAB_PG_URL"))
+        .env("LRB_TEST_DB_URL", lab::var("LRB_LAB_PG_URL"))
         .args(["run", "--yes", "tests/fixtures/run/interrupt.rb"])
         .args(["--transcript", &shown])
         .stdin(Stdio::null())

@@ -1,22 +1,25 @@
-//! The deployment rollback scenario, shared by `tests/run.rs` and `tests/export_bash.rs`:
-//! the lab's `lrbdeploy` compose project running a bad release of the lineup backend.
+//! The lab as `tests/run.rs` and `tests/export_bash.rs` use it: its addresses, docker, and the
+//! deployment rollback scenario (the `lrbdeploy` compose project running a bad release of the
+//! lineup backend).
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// What the bad release and the last good one serve as their error rate.
 pub const BAD_RATE: &str = r#"{"error_rate":12.5}"#;
 pub const GOOD_RATE: &str = r#"{"error_rate":0.1}"#;
 
-pub fn lab(var: &str) -> String {
+/// A lab address or setting from `scripts/lab.sh env`.
+pub fn var(var: &str) -> String {
     std::env::var(var).unwrap_or_else(|_| {
         panic!("`{var}` is not set: run `scripts/lab.sh up` and `eval \"$(scripts/lab.sh env)\"`")
     })
 }
 
-fn docker(args: &[&str]) {
+pub fn docker(args: &[&str]) {
     let ok = Command::new("docker")
         .args(args)
+        .stdout(Stdio::null())
         .status()
         .unwrap()
         .success();
@@ -27,7 +30,7 @@ fn docker(args: &[&str]) {
 pub fn error_rate() -> Option<String> {
     let url = format!(
         "{}/api/v1/system-metrics/platform",
-        lab("LRB_LAB_DEPLOY_URL")
+        var("LRB_LAB_DEPLOY_URL")
     );
     http_get(&url).map(|body| body.trim().to_string())
 }
@@ -53,12 +56,12 @@ pub struct BadDeploy(std::fs::File);
 impl BadDeploy {
     pub fn up() -> Self {
         let lock =
-            std::fs::File::create(std::path::Path::new(&lab("LRB_LAB_DIR")).join("deploy.lock"))
+            std::fs::File::create(std::path::Path::new(&var("LRB_LAB_DIR")).join("deploy.lock"))
                 .unwrap();
         lock.lock().unwrap();
         docker(&["tag", "lineup-backend:bad", "lineup-backend:latest"]);
         Self::compose(&["up", "-d", "--force-recreate"]);
-        let ready = format!("{}/health/ready", lab("LRB_LAB_DEPLOY_URL"));
+        let ready = format!("{}/health/ready", var("LRB_LAB_DEPLOY_URL"));
         let deadline = Instant::now() + Duration::from_secs(30);
         while http_get(&ready).is_none() {
             assert!(
@@ -71,8 +74,8 @@ impl BadDeploy {
     }
 
     fn compose(args: &[&str]) {
-        let file = lab("LRB_LAB_DEPLOY_FILE");
-        let project = lab("LRB_LAB_DEPLOY_PROJECT");
+        let file = var("LRB_LAB_DEPLOY_FILE");
+        let project = var("LRB_LAB_DEPLOY_PROJECT");
         let mut all = vec!["--ansi", "never", "-p", &project, "-f", &file];
         all.extend(args);
         let out = Command::new("docker-compose").args(&all).output().unwrap();
@@ -86,9 +89,9 @@ impl BadDeploy {
     /// The seed runbooks' environment, pointed at this project.
     pub fn envs() -> Vec<(&'static str, String)> {
         vec![
-            ("LINEUP_URL", lab("LRB_LAB_DEPLOY_URL")),
-            ("COMPOSE_FILE", lab("LRB_LAB_DEPLOY_FILE")),
-            ("COMPOSE_PROJECT_NAME", lab("LRB_LAB_DEPLOY_PROJECT")),
+            ("LINEUP_URL", var("LRB_LAB_DEPLOY_URL")),
+            ("COMPOSE_FILE", var("LRB_LAB_DEPLOY_FILE")),
+            ("COMPOSE_PROJECT_NAME", var("LRB_LAB_DEPLOY_PROJECT")),
         ]
     }
 }
