@@ -46,11 +46,14 @@ const BASE_TOOLS: &[&str] = &["awk", "mkdir", "mktemp", "rm", "sleep", "timeout"
 /// The script for `rb`.
 pub fn export(rb: &Runbook, meta: &Meta) -> Result<String, ExportError> {
     let uses = Uses::of(rb);
+    // Parameters the checks or `confirm` use: a missing one stops the script before anything
+    // runs; a parameter only mitigations use is asked for when one of them is proposed.
+    let needed_first = resolve::used_params(rb);
     let mut s = String::new();
     header(&mut s, rb, meta, &uses);
-    usage(&mut s, rb, meta)?;
+    usage(&mut s, rb, meta, &needed_first)?;
     runtime(&mut s, &uses);
-    arguments(&mut s, rb)?;
+    arguments(&mut s, rb, &needed_first)?;
     targets(&mut s, rb, &uses)?;
     tools(&mut s, &uses)?;
     checks(&mut s, rb)?;
@@ -173,7 +176,12 @@ fn header(s: &mut String, rb: &Runbook, meta: &Meta, uses: &Uses) {
     );
 }
 
-fn usage(s: &mut String, rb: &Runbook, meta: &Meta) -> Result<(), ExportError> {
+fn usage(
+    s: &mut String,
+    rb: &Runbook,
+    meta: &Meta,
+    needed_first: &BTreeSet<String>,
+) -> Result<(), ExportError> {
     let name = format!("{}.sh", rb.id);
     let mut lines = vec![
         format!(
@@ -198,7 +206,6 @@ fn usage(s: &mut String, rb: &Runbook, meta: &Meta) -> Result<(), ExportError> {
     if !rb.params.is_empty() {
         lines.push(String::new());
         lines.push("Parameters (flag, else environment variable, else default):".into());
-        let needed_first = resolve::used_params(rb);
         for p in &rb.params {
             let default = match (&p.default, p.secret) {
                 (_, true) => "secret".to_string(),
@@ -248,7 +255,11 @@ fn runtime(s: &mut String, uses: &Uses) {
     }
 }
 
-fn arguments(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
+fn arguments(
+    s: &mut String,
+    rb: &Runbook,
+    needed_first: &BTreeSet<String>,
+) -> Result<(), ExportError> {
     s.push_str(
         "\n# ---- this runbook ----\n\n\
          LRB_YES=0\nLRB_ALLOW_DESTRUCTIVE=0\nLRB_TTY=0\nif [[ -t 0 ]]; then\n  LRB_TTY=1\nfi\nLRB_MASK=()\nLRB_JOBS=()\nLRB_TMP=\n\
@@ -292,7 +303,6 @@ fn arguments(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
          --set=*) lrb_set \"${{1#--set=}}\" ;;\n    --param-*) lrb_set \"${{1#--param-}}\" ;;\n    \
          *) lrb_die {EXIT_USAGE} \"unknown argument \\`${{1%%=*}}\\`; run with --help to see the options\" ;;\n  esac\n  shift\ndone\n"
     );
-    let needed_first = resolve::used_params(rb);
     s.push_str("LRB_UNSET=' '\n");
     for p in &rb.params {
         let var = param_var(&p.name)?;
@@ -312,8 +322,7 @@ fn arguments(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
                     ))?
                 );
             }
-            // Only mitigations use it: they are refused when proposed without it, as in
-            // `lrb run`, so a healthy run never asks for it.
+            // Only mitigations use it: they are refused when proposed without it.
             None => {
                 let _ = writeln!(
                     s,
