@@ -17,6 +17,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod effect;
 pub mod export;
+pub mod fill;
 pub mod fmt;
 pub mod import;
 pub mod load;

@@ -62,6 +62,15 @@ impl Runbook {
     pub fn mitigations(&self) -> impl Iterator<Item = &Mitigation> {
         self.branches.iter().flat_map(|b| &b.mitigations)
     }
+
+    /// Every step of every block: check probes, mitigation steps, confirm probes.
+    pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.checks
+            .iter()
+            .flat_map(|c| &c.probes)
+            .chain(self.mitigations().flat_map(|m| &m.steps))
+            .chain(self.confirm.iter().flat_map(|c| &c.probes))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

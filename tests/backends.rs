@@ -96,7 +96,7 @@ fn get(path: &str) -> HttpAction {
     HttpAction {
         target: "api".into(),
         method: HttpMethod::Get,
-        path: Template::literal(path),
+        path: lrb::fill::http::path(&Template::literal(path)),
         status: vec![],
         contains: None,
         json: None,
@@ -212,9 +212,9 @@ fn pg(op: PostgresOp) -> Action {
 
 fn query(sql: &str, bounds: Bounds) -> Action {
     pg(PostgresOp::Query {
-        sql: Template::literal(sql),
-        effect: RawEffect::Declared {
-            effect: lrb::effect::Effect::Read,
+        sql: lrb::fill::sql::analyze(&Template::literal(sql)).unwrap(),
+        effect: RawEffect::Unclassified {
+            declared: Some(lrb::effect::Effect::Read),
         },
         bounds,
     })
@@ -322,9 +322,9 @@ fn redis(op: RedisOp) -> Action {
 
 fn command(line: &str) -> Action {
     redis(RedisOp::Command {
-        command: Template::literal(line),
-        effect: RawEffect::Declared {
-            effect: lrb::effect::Effect::Write,
+        command: lrb::fill::redis::analyze(&Template::literal(line)).unwrap(),
+        effect: RawEffect::Unclassified {
+            declared: Some(lrb::effect::Effect::Write),
         },
         bounds: Bounds::default(),
     })
@@ -393,9 +393,8 @@ async fn redis_missing_field_fails_and_bad_command_errors() {
     assert_status(&outcome, Status::Error);
     assert!(outcome.detail.contains("unknown command"), "{outcome:?}");
 
-    let outcome = run(&command("GET 'unclosed"), &lab, TIMEOUT).await;
-    assert_status(&outcome, Status::Error);
-    assert!(outcome.detail.contains("check its quotes"), "{outcome:?}");
+    // Unbalanced quotes never reach Redis: the checker cannot split the line into words.
+    assert!(lrb::fill::redis::analyze(&Template::literal("GET 'unclosed")).is_err());
 }
 
 #[tokio::test]
@@ -852,9 +851,9 @@ async fn compose_cli_failure_and_timeout() {
 fn shell(line: &str) -> ShellAction {
     ShellAction {
         target: "host".into(),
-        command: Template::literal(line),
-        effect: RawEffect::Declared {
-            effect: lrb::effect::Effect::Read,
+        command: lrb::fill::shell::analyze(&Template::literal(line)).unwrap(),
+        effect: RawEffect::Unclassified {
+            declared: Some(lrb::effect::Effect::Read),
         },
         exit: 0,
         contains: None,

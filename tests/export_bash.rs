@@ -208,6 +208,7 @@ fn inject(script: &Path, value: &str, how: usize) -> (Output, String, bool) {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = tool("bash");
     cmd.arg(script)
+        .arg("--yes")
         .env("LRB_INJECT_DIR", dir.path())
         .env_remove("LRB_PARAM_VALUE")
         .current_dir(dir.path());
@@ -257,7 +258,7 @@ proptest! {
         let (out, got, ran) = inject(&script, &value, how);
         prop_assert!(!ran, "a parameter value ran as a command: {value:?}");
         prop_assert_eq!(
-            out.status.code(), Some(0),
+            out.status.code(), Some(10),
             "stdout: {} stderr: {}",
             String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)
         );

@@ -3,6 +3,9 @@
 
 use super::*;
 use crate::ast::{Expr, ExprKind, Str, StrPart};
+use crate::fill::redis::RedisCommand;
+use crate::fill::shell::ShellLine;
+use crate::fill::sql::SqlText;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -59,6 +62,9 @@ impl TargetKind {
 pub enum ArgType {
     /// A string; may interpolate parameters.
     Text,
+    /// A string of SQL, a shell line or a Redis command line: its holes are placed by
+    /// `crate::fill` when the runbook is checked.
+    Raw(RawLanguage),
     Int,
     /// An integer or a decimal number.
     Number,
@@ -74,7 +80,7 @@ pub enum ArgType {
 impl ArgType {
     pub fn describe(self) -> String {
         match self {
-            ArgType::Text => "a string".into(),
+            ArgType::Text | ArgType::Raw(_) => "a string".into(),
             ArgType::Int => "an integer".into(),
             ArgType::Number => "a number".into(),
             ArgType::Duration => "a duration like `5s`".into(),
@@ -220,13 +226,13 @@ verbs! {
     Http "patch" (PATH) HTTP_KEYWORDS, "PATCH a path (a write)";
     Http "delete" (PATH) HTTP_KEYWORDS, "DELETE a path (destructive)";
     Postgres "connect" () &[TIMEOUT], "connect and run `SELECT 1`";
-    Postgres "query" (req("sql", ArgType::Text, "the SQL")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+    Postgres "query" (req("sql", ArgType::Raw(RawLanguage::Sql), "the SQL")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
         "run SQL; the first column of the first row is the value; the effect comes from parsing the SQL";
     Redis "ping" () &[TIMEOUT], "PING; passes on PONG";
     Redis "info" (opt("section", ArgType::Text, "INFO section")) &[opt("field", ArgType::Text, "field whose value becomes the check's value"), BELOW, ABOVE, EQUALS, TIMEOUT],
         "INFO, optionally one field of it";
     Redis "llen" (req("key", ArgType::Text, "list key")) &[BELOW, ABOVE, TIMEOUT], "length of a list (queue depth)";
-    Redis "command" (req("command", ArgType::Text, "the command line")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+    Redis "command" (req("command", ArgType::Raw(RawLanguage::Redis), "the command line")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
         "any command; the effect comes from the Redis command table";
     Docker "container" (CONTAINER) &[opt("state", ArgType::Symbol(STATES), "expected state"), opt("health", ArgType::Symbol(HEALTHS), "expected health"), TIMEOUT],
         "inspect a container; passes when state and health match";
@@ -250,7 +256,7 @@ verbs! {
     Compose "build" (SERVICE) &[TIMEOUT], "build services' images";
     Compose "stop" (SERVICE) &[TIMEOUT], "stop services";
     Compose "start" (SERVICE) &[TIMEOUT], "start stopped services";
-    Shell "run" (req("command", ArgType::Text, "the command line, run by bash")) &[opt("exit", ArgType::Int, "exit code that counts as passing (default 0)"), opt("contains", ArgType::Text, "stdout must contain this"), BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+    Shell "run" (req("command", ArgType::Raw(RawLanguage::Shell), "the command line, run by bash")) &[opt("exit", ArgType::Int, "exit code that counts as passing (default 0)"), opt("contains", ArgType::Text, "stdout must contain this"), BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
         "run a command; its stdout is the value; the effect comes from the shell catalogue";
 }
 
@@ -266,6 +272,9 @@ pub fn find(kind: TargetKind, verb: &str) -> Option<&'static VerbSpec> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArgValue {
     Text(Template),
+    Sql(SqlText),
+    Shell(ShellLine),
+    Redis(RedisCommand),
     Int(i64),
     Number(f64),
     Duration(u64),
@@ -285,8 +294,8 @@ pub fn coerce(expr: &Expr, ty: ArgType) -> Result<ArgValue, String> {
         ))
     };
     Ok(match (&expr.kind, ty) {
-        (ExprKind::Str(s), ArgType::Text) => ArgValue::Text(template(s)),
-        (ExprKind::Ref(name), ArgType::Text) => ArgValue::Text(Template {
+        (ExprKind::Str(s), ArgType::Text | ArgType::Raw(_)) => ArgValue::Text(template(s)),
+        (ExprKind::Ref(name), ArgType::Text | ArgType::Raw(_)) => ArgValue::Text(Template {
             parts: vec![Part::Param(name.clone())],
         }),
         (ExprKind::Int(i), ArgType::Int) => ArgValue::Int(*i),
@@ -381,6 +390,24 @@ impl ArgValues {
     fn req_text(&self, name: &str) -> Template {
         self.text(name).unwrap_or_default()
     }
+    fn sql(&self, name: &str) -> SqlText {
+        match self.0.get(name) {
+            Some(ArgValue::Sql(s)) => s.clone(),
+            _ => SqlText::default(),
+        }
+    }
+    fn shell(&self, name: &str) -> ShellLine {
+        match self.0.get(name) {
+            Some(ArgValue::Shell(s)) => s.clone(),
+            _ => ShellLine::default(),
+        }
+    }
+    fn redis(&self, name: &str) -> RedisCommand {
+        match self.0.get(name) {
+            Some(ArgValue::Redis(r)) => r.clone(),
+            _ => RedisCommand::default(),
+        }
+    }
     fn plain(&self, name: &str) -> Option<String> {
         self.text(name).map(|t| t.source())
     }
@@ -425,26 +452,31 @@ impl ArgValues {
 }
 
 /// Which analysis classifies a raw command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RawLanguage {
     Sql,
     Redis,
     Shell,
 }
 
-/// Builds the action for a verb whose arguments the checker has accepted.
-/// `classify` analyses raw SQL, Redis and shell text when the author did not state the effect.
+/// Builds the action for a verb whose arguments the checker has accepted, raw text already
+/// placed by `crate::fill`. `classify` analyses the SQL, Redis or shell text (with a plain word
+/// in each hole); a declared `effect:` settles what it cannot tell, or makes it stricter.
 pub fn build(
     spec: &VerbSpec,
     target: &str,
     args: &ArgValues,
-    classify: impl Fn(RawLanguage, &Template) -> Option<Classification>,
+    classify: impl Fn(RawLanguage, &str) -> Option<Classification>,
 ) -> Action {
     let target = target.to_string();
     let timeout_ms = args.ms("timeout");
-    let raw = |lang, text: &Template| match args.declared_effect() {
-        Some(effect) => RawEffect::Declared { effect },
-        None => classify(lang, text).map_or(RawEffect::Unclassified, RawEffect::Classified),
+    let declared = args.declared_effect();
+    let raw = |lang, sample: &str| match classify(lang, sample) {
+        Some(classification) => RawEffect::Classified {
+            classification,
+            declared,
+        },
+        None => RawEffect::Unclassified { declared },
     };
     match spec.kind {
         TargetKind::Http => Action::Http(HttpAction {
@@ -457,7 +489,7 @@ pub fn build(
                 "patch" => HttpMethod::Patch,
                 _ => HttpMethod::Delete,
             },
-            path: args.req_text("path"),
+            path: crate::fill::http::path(&args.req_text("path")),
             status: match args.0.get("status") {
                 Some(ArgValue::Statuses(s)) => s.clone(),
                 _ => Vec::new(),
@@ -466,7 +498,7 @@ pub fn build(
             json: args.plain("json"),
             bounds: args.bounds(),
             latency_below_ms: args.ms("latency_below"),
-            body: args.text("body"),
+            body: args.text("body").as_ref().map(crate::fill::http::body),
             timeout_ms,
         }),
         TargetKind::Postgres => Action::Postgres(PostgresAction {
@@ -474,9 +506,9 @@ pub fn build(
             op: match spec.verb {
                 "connect" => PostgresOp::Connect,
                 _ => {
-                    let sql = args.req_text("sql");
+                    let sql = args.sql("sql");
                     PostgresOp::Query {
-                        effect: raw(RawLanguage::Sql, &sql),
+                        effect: raw(RawLanguage::Sql, &sql.sample()),
                         sql,
                         bounds: args.bounds(),
                     }
@@ -498,9 +530,9 @@ pub fn build(
                     bounds: args.bounds(),
                 },
                 _ => {
-                    let command = args.req_text("command");
+                    let command = args.redis("command");
                     RedisOp::Command {
-                        effect: raw(RawLanguage::Redis, &command),
+                        effect: raw(RawLanguage::Redis, &command.sample()),
                         command,
                         bounds: args.bounds(),
                     }
@@ -586,10 +618,10 @@ pub fn build(
             })
         }
         TargetKind::Shell => {
-            let command = args.req_text("command");
+            let command = args.shell("command");
             Action::Shell(ShellAction {
                 target,
-                effect: raw(RawLanguage::Shell, &command),
+                effect: raw(RawLanguage::Shell, &command.sample()),
                 command,
                 exit: match args.0.get("exit") {
                     Some(ArgValue::Int(i)) => i32::try_from(*i).unwrap_or(0),

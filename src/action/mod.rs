@@ -7,6 +7,10 @@
 pub mod catalogue;
 
 use crate::effect::{Classification, Effect};
+use crate::fill::http::{Body, UrlPath};
+use crate::fill::redis::RedisCommand;
+use crate::fill::shell::ShellLine;
+use crate::fill::sql::SqlText;
 use serde::Serialize;
 
 /// A string with `#{param}` holes, filled in when the runbook runs.
@@ -58,24 +62,37 @@ impl std::fmt::Display for Template {
     }
 }
 
-/// How the effect of a raw command (SQL, Redis, shell) was decided.
+/// How the effect of a raw command (SQL, Redis, shell) was decided. A declared `effect:`
+/// settles a command the analysis cannot classify, or makes a known effect stricter; it never
+/// lowers one the analysis found (the checker reports that as `LRB409`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "by", rename_all = "lowercase")]
 pub enum RawEffect {
-    /// The author wrote `effect: :read` (or `:write`, `:destructive`).
-    Declared { effect: Effect },
     /// The safety analysis recognised the command.
-    Classified(Classification),
-    /// Nothing recognised it: treated as destructive (fail closed).
-    Unclassified,
+    Classified {
+        classification: Classification,
+        declared: Option<Effect>,
+    },
+    /// Nothing recognised it: the author's declaration, or destructive (fail closed).
+    Unclassified { declared: Option<Effect> },
 }
 
 impl RawEffect {
     pub fn effect(&self) -> Effect {
         match self {
-            RawEffect::Declared { effect } => *effect,
-            RawEffect::Classified(c) => c.effect,
-            RawEffect::Unclassified => Effect::Destructive,
+            RawEffect::Classified {
+                classification,
+                declared,
+            } => classification.effect.max(declared.unwrap_or(Effect::Read)),
+            RawEffect::Unclassified { declared } => declared.unwrap_or(Effect::Destructive),
+        }
+    }
+
+    /// What the analysis found, if it found anything.
+    pub fn classification(&self) -> Option<&Classification> {
+        match self {
+            RawEffect::Classified { classification, .. } => Some(classification),
+            RawEffect::Unclassified { .. } => None,
         }
     }
 }
@@ -135,7 +152,7 @@ impl HttpMethod {
 pub struct HttpAction {
     pub target: String,
     pub method: HttpMethod,
-    pub path: Template,
+    pub path: UrlPath,
     /// Accepted status codes; empty means any 2xx.
     pub status: Vec<u16>,
     pub contains: Option<Template>,
@@ -143,7 +160,7 @@ pub struct HttpAction {
     pub json: Option<String>,
     pub bounds: Bounds,
     pub latency_below_ms: Option<u64>,
-    pub body: Option<Template>,
+    pub body: Option<Body>,
     pub timeout_ms: Option<u64>,
 }
 
@@ -160,7 +177,7 @@ pub enum PostgresOp {
     Connect,
     /// Runs SQL; the first column of the first row is the value.
     Query {
-        sql: Template,
+        sql: SqlText,
         effect: RawEffect,
         bounds: Bounds,
     },
@@ -189,7 +206,7 @@ pub enum RedisOp {
     },
     /// Any command line, classified by the Redis command table.
     Command {
-        command: Template,
+        command: RedisCommand,
         effect: RawEffect,
         bounds: Bounds,
     },
@@ -304,7 +321,7 @@ pub enum ComposeOp {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShellAction {
     pub target: String,
-    pub command: Template,
+    pub command: ShellLine,
     pub effect: RawEffect,
     /// Exit code that counts as passing.
     pub exit: i32,
@@ -402,16 +419,20 @@ impl Action {
     /// The raw-command analysis behind the effect, when there is one.
     pub fn raw_effect(&self) -> Option<&RawEffect> {
         match self {
-            Action::Postgres(PostgresAction {
-                op: PostgresOp::Query { effect, .. },
-                ..
-            })
-            | Action::Redis(RedisAction {
-                op: RedisOp::Command { effect, .. },
-                ..
-            })
-            | Action::Shell(ShellAction { effect, .. }) => Some(effect),
-            _ => None,
+            Action::Postgres(a) => match &a.op {
+                PostgresOp::Query { effect, .. } => Some(effect),
+                PostgresOp::Connect => None,
+            },
+            Action::Redis(a) => match &a.op {
+                RedisOp::Command { effect, .. } => Some(effect),
+                RedisOp::Ping | RedisOp::Info { .. } | RedisOp::Llen { .. } => None,
+            },
+            Action::Shell(a) => Some(&a.effect),
+            Action::Http(_)
+            | Action::Docker(_)
+            | Action::Compose(_)
+            | Action::Manual(_)
+            | Action::Wait(_) => None,
         }
     }
 

@@ -2,11 +2,12 @@
 
 use super::registry;
 use super::scope::{FileChecker, Scope};
-use crate::action::Template;
-use crate::action::catalogue::{self, ArgValues, RawLanguage, TargetKind};
+use crate::action::RawEffect;
+use crate::action::catalogue::{self, ArgValue, ArgValues, RawLanguage, TargetKind};
 use crate::ast;
 use crate::diagnostic::did_you_mean;
 use crate::effect::Classification;
+use crate::fill;
 use crate::plan;
 use crate::safety;
 use std::collections::HashSet;
@@ -114,10 +115,83 @@ impl FileChecker<'_> {
         if invalid || self.error_count() > errors_before {
             return None;
         }
+        // Raw text: where each `#{param}` sits decides how its value is passed as data.
+        for (i, arg_spec) in spec.positional.iter().enumerate() {
+            let catalogue::ArgType::Raw(lang) = arg_spec.ty else {
+                continue;
+            };
+            let Some(ArgValue::Text(text)) = values.0.get(arg_spec.name) else {
+                continue;
+            };
+            let placed = match lang {
+                RawLanguage::Sql => fill::sql::analyze(text).map(ArgValue::Sql),
+                RawLanguage::Shell => fill::shell::analyze(text).map(ArgValue::Shell),
+                RawLanguage::Redis => fill::redis::analyze(text).map(ArgValue::Redis),
+            };
+            match placed {
+                Ok(v) => {
+                    values.0.insert(arg_spec.name, v);
+                }
+                Err(u) => {
+                    let d = self
+                        .diag(&registry::UNPLACEABLE_PARAMETER, positional[i].span, u.why)
+                        .label(format!("`#{{{}}}`", u.param))
+                        .help(u.help);
+                    self.report(d);
+                    return None;
+                }
+            }
+        }
+        let mut action = catalogue::build(spec, &call.target.name, &values, classify);
+        self.declared_effect(call, &action);
+        fill::probe(&mut action);
+        if let Some(arg) = positional.first() {
+            for (param, why) in fill::deciding(&action) {
+                let d = self
+                    .diag(
+                        &registry::PARAMETER_DECIDES_EFFECT,
+                        arg.span,
+                        format!(
+                            "the value of parameter `{param}` can change what {what} does: {why}"
+                        ),
+                    )
+                    .label(format!("`#{{{param}}}` here"));
+                self.report(d);
+            }
+        }
         Some(plan::Step {
-            action: catalogue::build(spec, &call.target.name, &values, classify),
+            action,
             span: call.span,
         })
+    }
+
+    /// `LRB409`: a declared `effect:` below what the analysis found. The action keeps the
+    /// analysis's effect either way.
+    fn declared_effect(&mut self, call: &ast::ActionCall, action: &crate::action::Action) {
+        let Some(RawEffect::Classified {
+            classification,
+            declared: Some(declared),
+        }) = action.raw_effect()
+        else {
+            return;
+        };
+        if *declared >= classification.effect {
+            return;
+        }
+        let Some(kw) = call.args.keywords.iter().find(|k| k.key.name == "effect") else {
+            return;
+        };
+        let d = self
+            .diag(
+                &registry::EFFECT_BELOW_ANALYSIS,
+                kw.value.span,
+                format!(
+                    "`effect: :{declared}` is lower than what lrb found: {}",
+                    classification.reason
+                ),
+            )
+            .label(format!("the analysis says `{}`", classification.effect));
+        self.report(d);
     }
 
     /// Errors that make an action malformed. Safety findings (a literal credential) do not: the
@@ -161,7 +235,7 @@ impl FileChecker<'_> {
 
 fn example(ty: catalogue::ArgType) -> &'static str {
     match ty {
-        catalogue::ArgType::Text => "\"...\"",
+        catalogue::ArgType::Text | catalogue::ArgType::Raw(_) => "\"...\"",
         catalogue::ArgType::Duration => "5s",
         catalogue::ArgType::Percent => "90%",
         catalogue::ArgType::Bool => "true",
@@ -171,13 +245,12 @@ fn example(ty: catalogue::ArgType) -> &'static str {
     }
 }
 
-/// Effect analysis of raw SQL, Redis and shell text. Parameters are filled with a plain word
-/// so the text parses; what a parameter could hold is the quoting layer's concern.
-fn classify(lang: RawLanguage, text: &Template) -> Option<Classification> {
-    let sample = text.render(|_| "param".to_string());
+/// Effect analysis of raw SQL, Redis and shell text, with a plain word in each hole (placed
+/// as its value will be); what a value could do there is [`fill::probe`]'s concern.
+fn classify(lang: RawLanguage, sample: &str) -> Option<Classification> {
     match lang {
-        RawLanguage::Sql => safety::classify_sql(&sample),
-        RawLanguage::Redis => safety::classify_redis(&sample),
-        RawLanguage::Shell => safety::classify_shell(&sample),
+        RawLanguage::Sql => safety::classify_sql(sample),
+        RawLanguage::Redis => safety::classify_redis(sample),
+        RawLanguage::Shell => safety::classify_shell(sample),
     }
 }

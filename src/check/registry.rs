@@ -151,6 +151,15 @@ rules! {
     PROBE_WITHOUT_TIMEOUT = "LRB408" "probe-without-timeout" Warning
         "a read action in a mitigation has no timeout and no default applies"
         "Add `timeout: 30s` to the action or to its target.";
+    EFFECT_BELOW_ANALYSIS = "LRB409" "effect-below-analysis" Error
+        "a declared `effect:` is lower than the effect lrb's analysis found"
+        "Remove the `effect:` argument, or move the action into a `mitigate` block; a declaration may settle a command lrb cannot classify or make an effect stricter, never lower one.";
+    PARAMETER_DECIDES_EFFECT = "LRB410" "parameter-decides-effect" Warning
+        "a parameter sits where its value can change what the command does"
+        "Write that part of the command in the runbook and pass the value as a plain argument; choose between commands with separate `when` branches.";
+    UNPLACEABLE_PARAMETER = "LRB411" "unplaceable-parameter" Error
+        "a parameter sits where lrb cannot pass its value as data"
+        "Move the parameter to a plain argument, a quoted string or a string literal.";
     UNUSED_ALLOW = "LRB501" "unused-allow" Warning
         "an allow comment that silences nothing"
         "Remove the comment, or move it right above the statement whose finding it should silence.";
@@ -167,7 +176,7 @@ impl Rule {
     pub fn suppressible(&self) -> bool {
         // An empty block or a file without a runbook cannot run at all: not a judgement call.
         (self.code.starts_with("LRB3") || self.code.starts_with("LRB4"))
-            && !matches!(self.code, "LRB304" | "LRB306")
+            && !matches!(self.code, "LRB304" | "LRB306" | "LRB411")
     }
 }
 

@@ -111,6 +111,13 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
             eprintln!("error: {e}\n  help: {}", e.help());
             exit::INVALID
         })?;
+    // Every value is checked before anything runs, so a bad one cannot stop a step half-way.
+    crate::run::admit::admit_runbook(runbook, &resolved).map_err(|why| {
+        eprintln!(
+            "error: {why}\n  help: Pass a value that is data for its place (see `docs/safety.md`, \"How a parameter reaches a backend\")."
+        );
+        exit::INVALID
+    })?;
     let bytes = std::fs::read(file).unwrap_or_default();
     let file_sha256 = Sha256::digest(&bytes)
         .iter()

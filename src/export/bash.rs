@@ -16,6 +16,7 @@ use crate::action::catalogue::TargetKind;
 use crate::action::{Action, HttpAction};
 use crate::ast::CheckState;
 use crate::export::{ExportError, Meta};
+use crate::fill;
 use crate::plan::{self, Address, Condition, Literal, Runbook, Step};
 use crate::run::resolve;
 use std::collections::BTreeSet;
@@ -45,6 +46,15 @@ const BASE_TOOLS: &[&str] = &["awk", "mkdir", "mktemp", "rm", "sleep", "timeout"
 
 /// The script for `rb`.
 pub fn export(rb: &Runbook, meta: &Meta) -> Result<String, ExportError> {
+    for step in rb.steps() {
+        if let Some((param, why)) = fill::deciding(&step.action).into_iter().next() {
+            return Err(ExportError::Deciding {
+                param,
+                action: describe(&step.action),
+                why,
+            });
+        }
+    }
     let uses = Uses::of(rb);
     // Parameters the checks or `confirm` use: a missing one stops the script before anything
     // runs; a parameter only mitigations use is asked for when one of them is proposed.
@@ -54,6 +64,7 @@ pub fn export(rb: &Runbook, meta: &Meta) -> Result<String, ExportError> {
     usage(&mut s, rb, meta, &needed_first)?;
     runtime(&mut s, &uses);
     arguments(&mut s, rb, &needed_first)?;
+    admissions(&mut s, rb)?;
     targets(&mut s, rb, &uses)?;
     tools(&mut s, &uses)?;
     checks(&mut s, rb)?;
@@ -250,7 +261,7 @@ fn runtime(s: &mut String, uses: &Uses) {
         (TargetKind::Shell, SHELL),
     ] {
         if uses.has(kind) {
-            s.push_str(text);
+            s.push_str(&text.replace("%JSON_NUMBER%", fill::http::JSON_NUMBER));
         }
     }
 }
@@ -334,6 +345,59 @@ fn arguments(
         let _ = writeln!(s, "fi\nexport {var}");
         if p.secret {
             let _ = writeln!(s, "LRB_MASK+=(\"${var}\")");
+        }
+    }
+    Ok(())
+}
+
+/// Values checked before anything runs, against the same rules as `lrb run`'s
+/// (`crate::fill::admissions`): a parameter only an unproposed mitigation uses may be unset.
+fn admissions(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
+    let mut lines: Vec<String> = Vec::new();
+    for step in rb.steps() {
+        let at = quote(&describe(&step.action))?;
+        for admission in fill::admissions(&step.action) {
+            let rule = admission.rule;
+            let (what, value, params) = match &admission.value {
+                fill::Checked::Param(p) => (
+                    format!("parameter `{p}`"),
+                    format!("\"${{{}}}\"", param_var(p)?),
+                    vec![p.clone()],
+                ),
+                fill::Checked::Name { what, template } => (
+                    format!("the {what}"),
+                    word(template)?,
+                    template.params().map(str::to_string).collect(),
+                ),
+            };
+            let guard: Vec<String> = params
+                .iter()
+                .map(|p| format!("[[ $LRB_UNSET != *' {p} '* ]]"))
+                .collect();
+            let check = format!(
+                "lrb_admit {} {value} {} {} {} {at}",
+                quote(&what)?,
+                quote(rule.pattern())?,
+                u8::from(rule.forbids()),
+                quote(rule.says())?
+            );
+            let line = if guard.is_empty() {
+                check
+            } else {
+                format!("if {}; then\n  {check}\nfi", guard.join(" && "))
+            };
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    if !lines.is_empty() {
+        s.push_str(
+            "\n# Values that escaping alone cannot make safe, checked before anything runs.\n",
+        );
+        for line in lines {
+            s.push_str(&line);
+            s.push('\n');
         }
     }
     Ok(())

@@ -23,7 +23,7 @@ pub fn command(action: &Action, rb: &Runbook) -> Human {
     Human::Command(match action {
         Action::Http(a) => {
             let base = target(&a.target).map(address).unwrap_or_default();
-            let url = format!("{}{}", base.trim_end_matches('/'), text(&a.path));
+            let url = format!("{}{}", base.trim_end_matches('/'), text(&a.path.template));
             let mut cmd = String::from("curl");
             match a.method {
                 HttpMethod::Get => {}
@@ -33,7 +33,7 @@ pub fn command(action: &Action, rb: &Runbook) -> Human {
                 }
             }
             if let Some(body) = &a.body {
-                cmd.push_str(&format!(" -d {}", quote(&text(body))));
+                cmd.push_str(&format!(" -d {}", quote(&text(&body.template))));
             }
             if !a.status.is_empty() && a.json.is_none() {
                 cmd.push_str(" -w \"%{http_code}\"");
@@ -55,7 +55,7 @@ pub fn command(action: &Action, rb: &Runbook) -> Human {
                 format!("psql {url} -c \"SELECT 1\"")
             }
             PostgresOp::Query { sql, .. } => {
-                let sql = text(sql);
+                let sql = text(&sql.template);
                 let sql = sql.trim_end();
                 if sql.contains('\n') {
                     format!("psql <<'SQL'\n{sql}\nSQL")
@@ -86,7 +86,7 @@ pub fn command(action: &Action, rb: &Runbook) -> Human {
                     cmd
                 }
                 RedisOp::Llen { key, .. } => format!("{cli} llen {}", quote(&text(key))),
-                RedisOp::Command { command, .. } => format!("{cli} {}", text(command)),
+                RedisOp::Command { command, .. } => format!("{cli} {}", text(&command.template)),
             }
         }
         Action::Docker(a) => {
@@ -185,7 +185,7 @@ pub fn command(action: &Action, rb: &Runbook) -> Human {
             }
         }
         Action::Shell(a) => {
-            let cmd = text(&a.command);
+            let cmd = text(&a.command.template);
             match target(&a.target).map(address).as_deref() {
                 None | Some(".") | Some("") => cmd,
                 Some(dir) => format!("cd {} && {cmd}", quote(dir)),

@@ -204,7 +204,7 @@ fn expectation(notes: &Notes, rb: &Runbook, step: &Step) -> String {
             let codes: Vec<String> = a.status.iter().map(u16::to_string).collect();
             format!(
                 "`{}` returns {}",
-                human::fill(&a.path, rb),
+                human::fill(&a.path.template, rb),
                 codes.join(" or ")
             )
         }

@@ -40,8 +40,14 @@ pub enum ExportError {
         "{what} `{name}` is not a valid shell variable name (letters, digits and `_`, not starting with a digit)"
     )]
     Name { what: &'static str, name: String },
-    #[error("the Redis command `{command}` has unbalanced quotes")]
-    RedisWords { command: String },
+    #[error(
+        "the value of parameter `{param}` can change what `{action}` does ({why}); `lrb run` checks each value before it runs, but a script cannot, so it is not exported"
+    )]
+    Deciding {
+        param: String,
+        action: String,
+        why: String,
+    },
     #[error("{0}")]
     Plan(String),
 }

@@ -13,18 +13,20 @@ pub fn templates(action: &Action, f: &mut dyn FnMut(&Template)) {
     };
     match action {
         Action::Http(a) => {
-            f(&a.path);
+            f(&a.path.template);
             opt(&a.contains, f);
-            opt(&a.body, f);
+            if let Some(b) = &a.body {
+                f(&b.template);
+            }
         }
         Action::Postgres(a) => match &a.op {
             PostgresOp::Connect => {}
-            PostgresOp::Query { sql, .. } => f(sql),
+            PostgresOp::Query { sql, .. } => f(&sql.template),
         },
         Action::Redis(a) => match &a.op {
             RedisOp::Ping | RedisOp::Info { .. } => {}
             RedisOp::Llen { key, .. } => f(key),
-            RedisOp::Command { command, .. } => f(command),
+            RedisOp::Command { command, .. } => f(&command.template),
         },
         Action::Docker(a) => match &a.op {
             DockerOp::Container { name, .. }
@@ -50,7 +52,7 @@ pub fn templates(action: &Action, f: &mut dyn FnMut(&Template)) {
             ComposeOp::Down { .. } => {}
         },
         Action::Shell(a) => {
-            f(&a.command);
+            f(&a.command.template);
             opt(&a.contains, f);
         }
         Action::Manual(m) => f(&m.text),
@@ -60,15 +62,14 @@ pub fn templates(action: &Action, f: &mut dyn FnMut(&Template)) {
 
 /// What the action does, with its target's address and every parameter filled in.
 pub fn describe(action: &Action, resolved: &Resolved) -> String {
-    let fill = |t: &Template| {
-        t.render(|name| {
-            resolved
-                .params
-                .get(name)
-                .cloned()
-                .unwrap_or_else(|| format!("#{{{name}}}"))
-        })
+    // Values on one line, control characters escaped: a value cannot forge a prompt.
+    let value = |name: &str| {
+        resolved
+            .params
+            .get(name)
+            .map_or_else(|| format!("#{{{name}}}"), |v| crate::fill::shown(v))
     };
+    let fill = |t: &Template| t.render(value);
     let address = |target: &str| {
         resolved
             .targets
@@ -95,21 +96,21 @@ pub fn describe(action: &Action, resolved: &Resolved) -> String {
                 parts.push(format!("latency below {ms} ms"));
             }
             if let Some(b) = &a.body {
-                parts.push(format!("body {:?}", fill(b)));
+                parts.push(format!("body {:?}", fill(&b.template)));
             }
             let base = address(&a.target);
             format!(
                 "{} {}{}",
                 a.method.as_str(),
                 base.trim_end_matches('/'),
-                fill(&a.path)
+                a.path.render(value)
             )
         }
         Action::Postgres(a) => match &a.op {
             PostgresOp::Connect => format!("connect to {} and run `SELECT 1`", address(&a.target)),
             PostgresOp::Query { sql, bounds: b, .. } => {
                 bounds(b, &mut parts);
-                format!("SQL on `{}`: {}", a.target, one_line(&fill(sql)))
+                format!("SQL on `{}`: {}", a.target, one_line(&sql.render(value)))
             }
         },
         Action::Redis(a) => {
@@ -136,7 +137,8 @@ pub fn describe(action: &Action, resolved: &Resolved) -> String {
                     command, bounds: b, ..
                 } => {
                     bounds(b, &mut parts);
-                    fill(command)
+                    shlex::try_join(command.argv(value).iter().map(String::as_str))
+                        .unwrap_or_else(|_| command.template.source())
                 }
             };
             format!("redis {}: {command}", address(&a.target))
@@ -245,7 +247,7 @@ pub fn describe(action: &Action, resolved: &Resolved) -> String {
             format!(
                 "shell in {}: {}",
                 address(&a.target),
-                one_line(&fill(&a.command))
+                one_line(&fill(&a.command.template))
             )
         }
         Action::Manual(m) => format!("manual step: {}", fill(&m.text)),

@@ -5,7 +5,7 @@
 use super::condition::{self, Evidence};
 use super::describe::{describe, human_ms};
 use super::transcript::{ActionResult, Event, Transcript};
-use super::{Outcome, Resolved, Status, Value, backend, mask, resolve};
+use super::{Outcome, Resolved, Status, Value, admit, backend, mask, resolve};
 use crate::action::Action;
 use crate::effect::Effect;
 use crate::plan::{self, Mitigation, Runbook, Step};
@@ -67,6 +67,15 @@ async fn guarded<E: Executor>(
     timeout: Duration,
 ) -> Outcome {
     let started = Instant::now();
+    if let Err(refusal) = admit::admit(action, resolved) {
+        return Outcome {
+            status: Status::Error,
+            value: None,
+            detail: refusal,
+            output: None,
+            duration: started.elapsed(),
+        };
+    }
     let task = tokio::spawn(exec.execute(action.clone(), resolved.clone(), timeout));
     let _abort = AbortOnDrop(task.abort_handle());
     let failure = match tokio::time::timeout(timeout + GRACE, task).await {
@@ -863,7 +872,7 @@ mod tests {
                 let Action::Http(HttpAction { path, method, .. }) = &action else {
                     panic!("the fake runs only HTTP actions");
                 };
-                let path = path.source();
+                let path = path.template.source();
                 me.ran
                     .lock()
                     .unwrap()

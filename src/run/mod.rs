@@ -4,6 +4,7 @@
 //! backends (network and process I/O): the engine resolves targets and parameters into a
 //! [`Resolved`], then calls [`backend::execute`] for each action and gets an [`Outcome`].
 
+pub mod admit;
 pub mod backend;
 pub mod condition;
 pub mod describe;

@@ -3,8 +3,8 @@
 //! Pure functions, no I/O. Each returns `None` when it cannot tell what the input does:
 //! callers must treat that as "unclassified", never as safe.
 
-mod redis;
-mod shell;
+pub(crate) mod redis;
+pub(crate) mod shell;
 mod sql;
 
 pub use redis::classify_redis;

@@ -22,7 +22,7 @@ pub fn classify_shell(line: &str) -> Option<Classification> {
 const MAX_DEPTH: usize = 24;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LexError(&'static str);
+pub(crate) struct LexError(pub &'static str);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Word {
@@ -32,6 +32,70 @@ pub(crate) struct Word {
     pub quoted: bool,
     /// Contains an expansion whose value is unknown until run time.
     pub dynamic: bool,
+    /// Indices into [`Lexer::sites`] of the parameter holes inside this word.
+    pub holes: Vec<usize>,
+}
+
+/// The first of the private-use characters that stand for parameter holes while a template is
+/// lexed: hole `i` is `HOLE_BASE + i`. Runbook text cannot hold them (templates replace them).
+pub(crate) const HOLE_BASE: u32 = 0xF0000;
+const HOLE_LAST: u32 = 0xFFFFD;
+
+/// The hole a marker character stands for.
+pub(crate) fn hole_of(c: char) -> Option<usize> {
+    let n = c as u32;
+    (HOLE_BASE..=HOLE_LAST)
+        .contains(&n)
+        .then(|| (n - HOLE_BASE) as usize)
+}
+
+/// How a hole is quoted where it sits, which decides the reference that fills it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Quoting {
+    /// Unquoted: `echo #{v}`.
+    Bare,
+    /// `"... #{v} ..."`
+    Double,
+    /// `'... #{v} ...'`
+    Single,
+    /// `$'... #{v} ...'`
+    AnsiC,
+    /// The body of `<<EOF`, which bash expands.
+    Heredoc,
+    /// The body of `<<'EOF'`, which bash never expands: no value can reach it.
+    LiteralHeredoc,
+    /// Inside `$(( ... ))`: bash evaluates the value as arithmetic.
+    Arithmetic,
+    /// Inside `${ ... }`: the value would be part of the expansion's syntax.
+    Expansion,
+    /// In a `#` comment: never run.
+    Comment,
+}
+
+/// What the word holding a hole is to its command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Argument,
+    /// The program to run: the value picks the command.
+    CommandWord,
+    /// After `--`: an operand, never an option.
+    Operand,
+    /// An operand bash evaluates as arithmetic (`[[ x -gt #{n} ]]`, `let`).
+    Integer,
+    /// A variable name (`read #{v}`, `printf -v #{v}`, `unset #{v}`).
+    Name,
+}
+
+/// Where one hole sits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Site {
+    pub hole: usize,
+    pub quoting: Quoting,
+    /// The hole begins its word, so its value's first character is the word's.
+    pub word_start: bool,
+    pub role: Role,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +110,8 @@ pub(crate) enum RedirKind {
     HereString,
     /// `>&N`, `<&N`, `<>`
     Dup,
+    /// `<<EOF` ... `EOF`: the target's text is the body.
+    HereDoc,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,21 +153,22 @@ pub(crate) fn parse(input: &str) -> Result<Script, LexError> {
 }
 
 fn parse_at_depth(input: &str, depth: usize) -> Result<Script, LexError> {
-    if depth > MAX_DEPTH {
-        return Err(LexError("nesting too deep"));
-    }
-    let mut lexer = Lexer {
-        chars: input.chars().collect(),
-        pos: 0,
-        depth,
-    };
-    lexer.script(false)
+    Lexer::new(input, depth).run().map(|(script, _)| script)
+}
+
+/// Where every hole of a marked line (holes as [`HOLE_BASE`] characters) sits.
+pub(crate) fn sites(marked: &str) -> Result<Vec<Site>, LexError> {
+    Lexer::new(marked, 0).run().map(|(_, sites)| sites)
 }
 
 struct Lexer {
     chars: Vec<char>,
     pos: usize,
     depth: usize,
+    sites: Vec<Site>,
+    /// The newline that ends the line of pending here-documents, and where their bodies end.
+    heredoc_line_end: Option<usize>,
+    heredoc_resume: Option<usize>,
 }
 
 fn is_meta(c: char) -> bool {
@@ -118,16 +185,90 @@ enum Token {
 }
 
 impl Lexer {
+    fn new(input: &str, depth: usize) -> Lexer {
+        Lexer {
+            chars: input.chars().collect(),
+            pos: 0,
+            depth,
+            sites: Vec::new(),
+            heredoc_line_end: None,
+            heredoc_resume: None,
+        }
+    }
+
+    fn run(mut self) -> Result<(Script, Vec<Site>), LexError> {
+        if self.depth > MAX_DEPTH {
+            return Err(LexError("nesting too deep"));
+        }
+        let script = self.script(false)?;
+        if self.heredoc_line_end.is_some() {
+            return Err(LexError("here-document without a body"));
+        }
+        Ok((script, self.sites))
+    }
+
+    /// Records that hole `c` (when it is one) sits in `quoting`, inside `w` when given.
+    fn site(&mut self, c: char, quoting: Quoting, w: Option<&mut Word>) {
+        let Some(hole) = hole_of(c) else { return };
+        let word_start = w.as_ref().is_some_and(|w| w.text.is_empty());
+        if let Some(w) = w {
+            w.holes.push(self.sites.len());
+        }
+        self.sites.push(Site {
+            hole,
+            quoting,
+            word_start,
+            role: Role::Argument,
+        });
+    }
+
+    /// Sites found by a lexer over nested text (a backtick body), taken into this one's.
+    fn adopt(&mut self, w: &mut Word, nested: Vec<Site>) {
+        for site in nested {
+            w.holes.push(self.sites.len());
+            self.sites.push(site);
+        }
+    }
+
+    /// A command is complete: what each word holding a hole is to it.
+    fn finish(&mut self, cmd: &Command) {
+        let command_word = cmd.words.iter().position(|w| w.quoted || !is_assignment(w));
+        let first = command_word.map(|i| cmd.words[i].text.as_str());
+        let mut operands = false;
+        for (i, w) in cmd.words.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|p| cmd.words[p].text.as_str());
+            let next = cmd.words.get(i + 1).map(|n| n.text.as_str());
+            let arith =
+                |t: Option<&str>| matches!(t, Some("-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge"));
+            let role = if Some(i) == command_word {
+                Role::CommandWord
+            } else if first == Some("[[") && (arith(prev) || arith(next)) || first == Some("let") {
+                Role::Integer
+            } else if matches!(first, Some("read" | "unset"))
+                || (matches!(first, Some("[[" | "test" | "[")) && prev == Some("-v"))
+                || (first == Some("printf") && prev == Some("-v"))
+            {
+                Role::Name
+            } else if operands {
+                Role::Operand
+            } else {
+                Role::Argument
+            };
+            for &s in &w.holes {
+                self.sites[s].role = role;
+            }
+            if w.text == "--" && !w.quoted {
+                operands = true;
+            }
+        }
+    }
+
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
     }
 
     fn peek_at(&self, n: usize) -> Option<char> {
         self.chars.get(self.pos + n).copied()
-    }
-
-    fn nested(&self, input: &str) -> Result<Script, LexError> {
-        parse_at_depth(input, self.depth + 1)
     }
 
     /// Parses until end of input, or until the `)` closing a `$(`/`(` when `in_paren`.
@@ -148,13 +289,14 @@ impl Lexer {
                 if need_command {
                     return Err(LexError("operator without a command after it"));
                 }
-                end_pipeline(&mut script, &mut pipeline, &mut cmd, false)?;
+                self.end_pipeline(&mut script, &mut pipeline, &mut cmd, false)?;
                 return Ok(script);
             };
             match c {
                 ' ' | '\t' | '\r' => self.pos += 1,
                 '#' => {
-                    while self.peek().is_some_and(|c| c != '\n') {
+                    while let Some(c) = self.peek().filter(|c| *c != '\n') {
+                        self.site(c, Quoting::Comment, None);
                         self.pos += 1;
                     }
                 }
@@ -162,7 +304,14 @@ impl Lexer {
                     if c == ';' && self.peek_at(1) == Some(';') {
                         return Err(LexError("`;;` (case) is not supported"));
                     }
-                    self.pos += 1;
+                    self.pos = match self.heredoc_line_end {
+                        // The bodies of this line's here-documents were read with their `<<`.
+                        Some(end) if end == self.pos => {
+                            self.heredoc_line_end = None;
+                            self.heredoc_resume.take().unwrap_or(self.pos + 1)
+                        }
+                        _ => self.pos + 1,
+                    };
                     if need_command && !cmd.is_empty() {
                         need_command = false;
                     }
@@ -173,7 +322,7 @@ impl Lexer {
                         }
                         continue;
                     }
-                    end_pipeline(&mut script, &mut pipeline, &mut cmd, false)?;
+                    self.end_pipeline(&mut script, &mut pipeline, &mut cmd, false)?;
                 }
                 '&' if self.peek_at(1) == Some('>') => {
                     self.pos += 2;
@@ -188,7 +337,7 @@ impl Lexer {
                 '&' => {
                     let double = self.peek_at(1) == Some('&');
                     self.pos += if double { 2 } else { 1 };
-                    end_pipeline(&mut script, &mut pipeline, &mut cmd, double)?;
+                    self.end_pipeline(&mut script, &mut pipeline, &mut cmd, double)?;
                     need_command = double;
                 }
                 '|' => {
@@ -196,11 +345,12 @@ impl Lexer {
                     let amp = self.peek_at(1) == Some('&');
                     self.pos += if double || amp { 2 } else { 1 };
                     if double {
-                        end_pipeline(&mut script, &mut pipeline, &mut cmd, true)?;
+                        self.end_pipeline(&mut script, &mut pipeline, &mut cmd, true)?;
                     } else {
                         if cmd.is_empty() {
                             return Err(LexError("`|` without a command before it"));
                         }
+                        self.finish(&cmd);
                         pipeline.commands.push(std::mem::take(&mut cmd));
                     }
                     need_command = true;
@@ -229,7 +379,7 @@ impl Lexer {
                     if need_command {
                         return Err(LexError("operator without a command after it"));
                     }
-                    end_pipeline(&mut script, &mut pipeline, &mut cmd, false)?;
+                    self.end_pipeline(&mut script, &mut pipeline, &mut cmd, false)?;
                     return Ok(script);
                 }
                 _ => {
@@ -247,6 +397,17 @@ impl Lexer {
                 }
             }
         }
+    }
+
+    fn end_pipeline(
+        &mut self,
+        script: &mut Script,
+        pipeline: &mut Pipeline,
+        cmd: &mut Command,
+        must_have_command: bool,
+    ) -> Result<(), LexError> {
+        self.finish(cmd);
+        end_pipeline(script, pipeline, cmd, must_have_command)
     }
 
     fn descend<T>(
@@ -272,8 +433,8 @@ impl Lexer {
             cmd.substs.push(inner);
             let mut w = Word {
                 text: format!("{c}(…)"),
-                quoted: false,
                 dynamic: true,
+                ..Word::default()
             };
             // It may be glued to more word characters; keep them.
             if self.peek().is_some_and(|c| !is_meta(c))
@@ -309,7 +470,10 @@ impl Lexer {
                     self.pos += 3;
                     RedirKind::HereString
                 }
-                Some('<') => return Err(LexError("here-documents are not supported")),
+                Some('<') => {
+                    self.pos += 2;
+                    return self.heredoc(cmd);
+                }
                 Some('&') | Some('>') => {
                     self.pos += 2;
                     RedirKind::Dup
@@ -370,6 +534,7 @@ impl Lexer {
                     self.pos += 1;
                     w.quoted = true;
                     loop {
+                        self.inside_quotes()?;
                         match self.peek() {
                             None => return Err(LexError("unterminated `'`")),
                             Some('\'') => {
@@ -377,6 +542,7 @@ impl Lexer {
                                 break;
                             }
                             Some(ch) => {
+                                self.site(ch, Quoting::Single, Some(&mut w));
                                 w.text.push(ch);
                                 self.pos += 1;
                             }
@@ -394,6 +560,7 @@ impl Lexer {
                 }
                 '$' => self.dollar(&mut w, cmd, false)?,
                 _ => {
+                    self.site(c, Quoting::Bare, Some(&mut w));
                     w.text.push(c);
                     self.pos += 1;
                 }
@@ -409,8 +576,17 @@ impl Lexer {
         Ok(Token::Word(w))
     }
 
+    /// A quote may not swallow the newline after which pending here-document bodies start.
+    fn inside_quotes(&self) -> Result<(), LexError> {
+        if self.heredoc_line_end == Some(self.pos) {
+            return Err(LexError("a quote spans the line of a here-document"));
+        }
+        Ok(())
+    }
+
     fn double_quoted(&mut self, w: &mut Word, cmd: &mut Command) -> Result<(), LexError> {
         loop {
+            self.inside_quotes()?;
             match self.peek() {
                 None => return Err(LexError("unterminated `\"`")),
                 Some('"') => {
@@ -439,11 +615,116 @@ impl Lexer {
                 }
                 Some('$') => self.dollar(w, cmd, true)?,
                 Some(c) => {
+                    self.site(c, Quoting::Double, Some(w));
                     w.text.push(c);
                     self.pos += 1;
                 }
             }
         }
+    }
+
+    /// After `<<`: the delimiter, then the body, read from the line after this one; the
+    /// newline ending this line then skips over it.
+    fn heredoc(&mut self, cmd: &mut Command) -> Result<(), LexError> {
+        let strip_tabs = self.peek() == Some('-');
+        if strip_tabs {
+            self.pos += 1;
+        }
+        while matches!(self.peek(), Some(' ' | '\t')) {
+            self.pos += 1;
+        }
+        if self.peek().is_none_or(is_meta) {
+            return Err(LexError("here-document without a delimiter"));
+        }
+        let Token::Word(delim) = self.word(cmd)? else {
+            return Err(LexError("here-document without a delimiter"));
+        };
+        if !delim.holes.is_empty() || delim.dynamic {
+            return Err(LexError("a here-document's delimiter must be plain text"));
+        }
+        let start = match self.heredoc_resume {
+            Some(resume) => resume,
+            None => {
+                let nl = (self.pos..self.chars.len())
+                    .find(|&i| self.chars[i] == '\n')
+                    .ok_or(LexError("here-document without a body"))?;
+                self.heredoc_line_end = Some(nl);
+                nl + 1
+            }
+        };
+        let mut lines = Vec::new();
+        let mut at = start;
+        let resume = loop {
+            if at >= self.chars.len() {
+                return Err(LexError("unterminated here-document"));
+            }
+            let end = (at..self.chars.len())
+                .find(|&i| self.chars[i] == '\n')
+                .unwrap_or(self.chars.len());
+            let line: String = self.chars[at..end].iter().collect();
+            let line = if strip_tabs {
+                line.trim_start_matches('\t').to_string()
+            } else {
+                line
+            };
+            if line == delim.text {
+                break (end + 1).min(self.chars.len());
+            }
+            lines.push(line);
+            at = end + 1;
+        };
+        self.heredoc_resume = Some(resume);
+        let mut body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let mut target = Word {
+            quoted: delim.quoted,
+            ..Word::default()
+        };
+        if delim.quoted {
+            for c in body.chars() {
+                self.site(c, Quoting::LiteralHeredoc, None);
+            }
+        } else {
+            // An expanding body reads like a double-quoted string in which `"` is plain.
+            let mut inner = Lexer::new(&body, self.depth);
+            inner.expanding_body(&mut target, cmd)?;
+            self.adopt(&mut target, inner.sites);
+            body = target.text.clone();
+        }
+        target.text = body;
+        cmd.redirects.push(Redirect {
+            kind: RedirKind::HereDoc,
+            target,
+        });
+        Ok(())
+    }
+
+    fn expanding_body(&mut self, w: &mut Word, cmd: &mut Command) -> Result<(), LexError> {
+        while let Some(c) = self.peek() {
+            match c {
+                '\\' => {
+                    self.pos += 1;
+                    match self.peek() {
+                        Some('\n') => self.pos += 1,
+                        Some(e @ ('$' | '`' | '\\')) => {
+                            w.text.push(e);
+                            self.pos += 1;
+                        }
+                        _ => w.text.push('\\'),
+                    }
+                }
+                '`' => {
+                    self.pos += 1;
+                    self.backtick(w, cmd, false)?;
+                }
+                '$' => self.dollar(w, cmd, true)?,
+                _ => {
+                    self.site(c, Quoting::Heredoc, Some(w));
+                    w.text.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// After the opening backtick: the body up to the closing one, unescaped, parsed as a script.
@@ -475,7 +756,9 @@ impl Lexer {
                 }
             }
         }
-        cmd.substs.push(self.nested(&body)?);
+        let (script, sites) = Lexer::new(&body, self.depth + 1).run()?;
+        cmd.substs.push(script);
+        self.adopt(w, sites);
         w.text.push_str("`…`");
         w.dynamic = true;
         Ok(())
@@ -502,7 +785,7 @@ impl Lexer {
                         Some('`' | '$' | '\'' | '"' | '\\') => {
                             return Err(LexError("expansion inside arithmetic"));
                         }
-                        _ => {}
+                        Some(c) => self.site(c, Quoting::Arithmetic, Some(w)),
                     }
                     self.pos += 1;
                 }
@@ -531,7 +814,10 @@ impl Lexer {
                         Some('`' | '$' | '\'' | '"' | '\\' | '{') if self.pos > start => {
                             return Err(LexError("nested expansion inside `${`"));
                         }
-                        _ => self.pos += 1,
+                        Some(c) => {
+                            self.site(c, Quoting::Expansion, Some(w));
+                            self.pos += 1;
+                        }
                     }
                 }
                 let text: String = self.chars[start..self.pos].iter().collect();
@@ -562,6 +848,7 @@ impl Lexer {
                             self.pos += 1;
                         }
                         Some(c) => {
+                            self.site(c, Quoting::AnsiC, Some(w));
                             w.text.push(c);
                             self.pos += 1;
                         }
@@ -629,6 +916,8 @@ struct Ctx<'a> {
     piped: bool,
     /// `< file`
     stdin_file: Option<&'a str>,
+    /// A here-document's body on stdin.
+    heredoc: Option<&'a Word>,
     /// A `curl`/`wget` earlier in the same pipeline.
     downloaded: bool,
     /// A `curl`/`wget` inside this command's substitutions (`sh -c "$(curl ...)"`).
@@ -702,6 +991,10 @@ fn classify_command(
             }
             RedirKind::In => ctx.stdin_file = Some(t),
             RedirKind::HereString => ctx.piped = true,
+            RedirKind::HereDoc => {
+                ctx.piped = true;
+                ctx.heredoc = Some(&r.target);
+            }
             RedirKind::Dup => {}
         }
     }
@@ -1739,7 +2032,7 @@ fn classify_find(args: &[&str], ctx: &Ctx) -> Option<Classification> {
                     .map(|t| Word {
                         text: t.to_string(),
                         quoted: true,
-                        dynamic: false,
+                        ..Word::default()
                     })
                     .collect();
                 let inner = strip_wrappers(&inner)?.to_vec();
@@ -1812,6 +2105,10 @@ fn classify_shell_interp(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
     }
     let from_stdin = stdin_script || operand.is_none_or(|w| w.text == "-");
     if from_stdin {
+        if let Some(body) = ctx.heredoc.filter(|b| !b.dynamic) {
+            let inner = parse_at_depth(&body.text, ctx.depth + 1).ok()?;
+            return classify_script(&inner, ctx.depth + 1);
+        }
         return if ctx.downloaded {
             destroy(&format!("curl | {name}"), "runs a downloaded script")
         } else {
@@ -1861,8 +2158,8 @@ fn words_from(texts: &[&str]) -> Vec<Word> {
         .map(|t| Word {
             text: t.to_string(),
             // Unquoted, so `sudo`/`env` wrappers inside are still seen through.
-            quoted: false,
             dynamic: t.contains('$'),
+            ..Word::default()
         })
         .collect()
 }
@@ -2620,6 +2917,9 @@ fn classify_psql(args: &[&str], ctx: &Ctx) -> Option<Classification> {
         if o.has(&["l", "list", "V", "version"]) {
             return read("psql -l");
         }
+        if let Some(body) = ctx.heredoc.filter(|b| !b.dynamic) {
+            return psql_script(&body.text);
+        }
         if ctx.stdin_file.is_some() || ctx.piped {
             return destroy("psql < dump", "replays a script or dump over current data");
         }
@@ -2640,6 +2940,28 @@ fn classify_psql(args: &[&str], ctx: &Ctx) -> Option<Classification> {
     }
     if o.has(&["o", "output", "L", "log-file"]) {
         c = worst(Some(c), class(Write, "`psql -o` writes a file"));
+    }
+    Some(c)
+}
+
+/// SQL a here-document feeds psql: its backslash lines are meta-commands, the rest is SQL.
+fn psql_script(body: &str) -> Option<Classification> {
+    let (meta, sql_lines): (Vec<&str>, Vec<&str>) =
+        body.lines().partition(|l| l.trim_start().starts_with('\\'));
+    let mut acc = None;
+    for m in meta {
+        acc = Some(worst(
+            acc,
+            psql_meta(m.trim_start().trim_start_matches('\\'))?,
+        ));
+    }
+    let sql_text = sql_lines.join("\n");
+    if !sql_text.trim().is_empty() {
+        acc = Some(worst(acc, sql::classify_sql(&sql_text)?));
+    }
+    let mut c = acc?;
+    if c.effect > Read {
+        c.reason = format!("psql here-document: {}", c.reason);
     }
     Some(c)
 }

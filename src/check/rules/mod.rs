@@ -46,21 +46,18 @@ fn read_only_steps(rb: &plan::Runbook) -> impl Iterator<Item = (&Step, String)> 
     checks.chain(confirm)
 }
 
-/// Every step of every block.
-fn all_steps(rb: &plan::Runbook) -> impl Iterator<Item = &Step> {
-    rb.checks
-        .iter()
-        .flat_map(|c| &c.probes)
-        .chain(rb.mitigations().flat_map(|m| &m.steps))
-        .chain(rb.confirm.iter().flat_map(|c| &c.probes))
-}
-
 /// Why an action has its effect, in words for a message.
 fn effect_reason(action: &Action) -> String {
     match action.raw_effect() {
-        Some(RawEffect::Classified(c)) => c.reason.clone(),
-        Some(RawEffect::Declared { effect }) => format!("its author declared it `{effect}`"),
-        Some(RawEffect::Unclassified) => {
+        Some(RawEffect::Classified {
+            classification,
+            declared: Some(d),
+        }) if *d > classification.effect => format!("its author declared it `{d}`"),
+        Some(RawEffect::Classified { classification, .. }) => classification.reason.clone(),
+        Some(RawEffect::Unclassified { declared: Some(d) }) => {
+            format!("its author declared it `{d}`")
+        }
+        Some(RawEffect::Unclassified { declared: None }) => {
             "lrb cannot tell what this command does, so it counts as destructive".to_string()
         }
         None => match action {

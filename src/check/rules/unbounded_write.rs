@@ -2,7 +2,7 @@
 //! author acknowledged data loss (`destructive:`) it is a warning: the loss is stated, but the
 //! reader should still see that it is every row.
 
-use super::{Ctx, all_steps};
+use super::Ctx;
 use crate::action::{Action, PostgresOp};
 use crate::check::registry;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -16,7 +16,7 @@ pub(super) fn check(ctx: &mut Ctx) {
         .filter(|m| m.destructive.is_some())
         .flat_map(|m| m.steps.iter().map(|s| s.span))
         .collect();
-    for step in all_steps(ctx.runbook) {
+    for step in ctx.runbook.steps() {
         let Action::Postgres(pg) = &step.action else {
             continue;
         };

@@ -8,7 +8,10 @@ use crate::diagnostic::Diagnostic;
 
 pub(super) fn check(ctx: &mut Ctx) {
     for (step, block) in read_only_steps(ctx.runbook) {
-        if !matches!(step.action.raw_effect(), Some(RawEffect::Unclassified)) {
+        if !matches!(
+            step.action.raw_effect(),
+            Some(RawEffect::Unclassified { declared: None })
+        ) {
             continue;
         }
         ctx.out.push(

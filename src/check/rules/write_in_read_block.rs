@@ -9,7 +9,10 @@ use crate::effect::Effect;
 
 pub(super) fn check(ctx: &mut Ctx) {
     for (step, block) in read_only_steps(ctx.runbook) {
-        let unclassified = matches!(step.action.raw_effect(), Some(RawEffect::Unclassified));
+        let unclassified = matches!(
+            step.action.raw_effect(),
+            Some(RawEffect::Unclassified { declared: None })
+        );
         if step.action.effect() == Effect::Read || unclassified {
             continue;
         }

@@ -1,23 +1,58 @@
 //! One [`Action`] as a call of the script's runtime (`lrb_http`, `lrb_pg`, ...). Every match is
 //! exhaustive, so a new action or op does not compile until the exporter handles it.
 
-use super::words::{quote, shell_line, word, words};
+use super::words::{identifier, param_var, quote, word};
 use crate::action::{
-    Action, Bounds, ComposeOp, DockerOp, HttpAction, PostgresOp, RedisOp, Template,
+    Action, Bounds, ComposeOp, DockerOp, HttpAction, Part, PostgresOp, RedisOp, Template,
 };
 use crate::export::ExportError;
+use crate::fill::http::{Body, UrlPath};
+use crate::fill::sql::{Spot, SqlPiece, SqlText};
 use crate::plan::{Address, Runbook};
 
-/// A command line being built: `lrb_x --opt value ... -- words`.
+/// A command line being built: `lrb_x --opt value ... -- words`, after the statements that
+/// escape parameter values for where they go (`crate::fill`).
 struct Call {
+    pre: Vec<String>,
     line: String,
 }
 
 impl Call {
     fn new(func: &str, timeout_ms: u64) -> Call {
         Call {
+            pre: Vec::new(),
             line: format!("{func} --timeout {}", seconds(timeout_ms)),
         }
+    }
+
+    /// A word built from `pieces`: quoted text, or a parameter's value escaped into the
+    /// variable `{prefix}{name}` by `escape` (none: the value as it is).
+    fn escaped<'p>(
+        &mut self,
+        pieces: impl Iterator<Item = Piece<'p>>,
+    ) -> Result<String, ExportError> {
+        let mut out = String::new();
+        for piece in pieces {
+            match piece {
+                Piece::Text("") => {}
+                Piece::Text(t) => out.push_str(&quote(t)?),
+                Piece::Value(name, None) => {
+                    out.push_str(&format!("\"${{{}}}\"", param_var(name)?));
+                }
+                Piece::Value(name, Some((prefix, escape))) => {
+                    let var = format!("{prefix}{}", identifier("parameter", name)?);
+                    let line = format!("local {var}; {escape} {var} \"${{{}}}\"", param_var(name)?);
+                    if !self.pre.contains(&line) {
+                        self.pre.push(line);
+                    }
+                    out.push_str(&format!("\"${{{var}}}\""));
+                }
+            }
+        }
+        if out.is_empty() {
+            out.push_str("''");
+        }
+        Ok(out)
     }
 
     /// `--name word`, the word already valid bash.
@@ -48,6 +83,13 @@ impl Call {
         }
     }
 
+    fn opt_raw(self, name: &str, word: Option<&str>) -> Call {
+        match word {
+            Some(w) => self.raw(name, w),
+            None => self,
+        }
+    }
+
     fn opt_number(self, name: &str, n: Option<impl ToString>) -> Call {
         match n {
             Some(n) => self.raw(name, &n.to_string()),
@@ -72,8 +114,58 @@ impl Call {
     }
 
     fn done(self) -> String {
-        self.line
+        let mut out = String::new();
+        for p in &self.pre {
+            out.push_str(p);
+            out.push_str("; ");
+        }
+        out.push_str(&self.line);
+        out
     }
+}
+
+/// Part of a word: text, or a parameter with the variable prefix and bash function that
+/// escape its value for its place.
+enum Piece<'a> {
+    Text(&'a str),
+    Value(&'a str, Option<(&'static str, &'static str)>),
+}
+
+fn sql_pieces(sql: &SqlText) -> impl Iterator<Item = Piece<'_>> {
+    sql.pieces.iter().map(|p| match p {
+        SqlPiece::Text(t) => Piece::Text(t),
+        SqlPiece::Hole { param, spot } => Piece::Value(
+            param,
+            match spot {
+                Spot::Literal => Some(("LRB_PE_", "lrb_sql_literal")),
+                Spot::Identifier => Some(("LRB_PI_", "lrb_sql_identifier")),
+                Spot::LineComment | Spot::BlockComment => None,
+            },
+        ),
+    })
+}
+
+fn path_pieces(path: &UrlPath) -> impl Iterator<Item = Piece<'_>> {
+    path.template.parts.iter().map(|p| match p {
+        Part::Text(text) => Piece::Text(text),
+        Part::Param(name) => Piece::Value(name, Some(("LRB_PU_", "lrb_url_encode"))),
+    })
+}
+
+fn body_pieces(body: &Body) -> impl Iterator<Item = Piece<'_>> {
+    let mut in_string = body.json_in_string.iter();
+    body.template.parts.iter().map(move |p| match p {
+        Part::Text(text) => Piece::Text(text),
+        Part::Param(name) if !body.json => Piece::Value(name, None),
+        Part::Param(name) => Piece::Value(
+            name,
+            Some(if *in_string.next().unwrap_or(&false) {
+                ("LRB_PJ_", "lrb_json_string")
+            } else {
+                ("LRB_PV_", "lrb_json_value")
+            }),
+        ),
+    })
 }
 
 /// Milliseconds as the seconds `timeout` and `curl` take (`5.000`); 0 means no limit.
@@ -117,7 +209,9 @@ pub fn call(rb: &Runbook, action: &Action, timeout_ms: u64) -> Result<String, Ex
             match &a.op {
                 PostgresOp::Connect => c.done(),
                 PostgresOp::Query { sql, bounds, .. } => {
-                    c.template("sql", sql)?.bounds(bounds)?.done()
+                    let mut c = c;
+                    let word = c.escaped(sql_pieces(sql))?;
+                    c.raw("sql", &word).bounds(bounds)?.done()
                 }
             }
         }
@@ -144,7 +238,14 @@ pub fn call(rb: &Runbook, action: &Action, timeout_ms: u64) -> Result<String, Ex
                 }
                 RedisOp::Command {
                     command, bounds, ..
-                } => c.bounds(bounds)?.args(&words(command)?).done(),
+                } => {
+                    let argv = command
+                        .words
+                        .iter()
+                        .map(word)
+                        .collect::<Result<Vec<_>, _>>()?;
+                    c.bounds(bounds)?.args(&argv).done()
+                }
             }
         }
         Action::Docker(a) => {
@@ -238,7 +339,7 @@ pub fn call(rb: &Runbook, action: &Action, timeout_ms: u64) -> Result<String, Ex
         }
         Action::Shell(a) => Call::new("lrb_shell", timeout_ms)
             .raw("dir", &address(rb, &a.target)?)
-            .raw("command", &shell_line(&a.command)?)
+            .raw("command", &quote(&a.command.line)?)
             .opt_number("exit", (a.exit != 0).then_some(a.exit))
             .opt_template("contains", a.contains.as_ref())?
             .bounds(&a.bounds)?
@@ -250,10 +351,16 @@ pub fn call(rb: &Runbook, action: &Action, timeout_ms: u64) -> Result<String, Ex
 
 fn http(rb: &Runbook, a: &HttpAction, timeout_ms: u64) -> Result<String, ExportError> {
     let statuses: Vec<String> = a.status.iter().map(u16::to_string).collect();
-    let c = Call::new("lrb_http", timeout_ms)
+    let mut c = Call::new("lrb_http", timeout_ms);
+    let path = c.escaped(path_pieces(&a.path))?;
+    let body = match &a.body {
+        Some(b) => Some(c.escaped(body_pieces(b))?),
+        None => None,
+    };
+    let c = c
         .raw("url", &address(rb, &a.target)?)
         .text("method", a.method.as_str())?
-        .template("path", &a.path)?;
+        .raw("path", &path);
     let c = if statuses.is_empty() {
         c
     } else {
@@ -261,7 +368,7 @@ fn http(rb: &Runbook, a: &HttpAction, timeout_ms: u64) -> Result<String, ExportE
     };
     Ok(c.opt_template("contains", a.contains.as_ref())?
         .opt_text("json", a.json.as_deref())?
-        .opt_template("body", a.body.as_ref())?
+        .opt_raw("body", body.as_deref())
         .opt_text("latency_below", a.latency_below_ms.map(seconds).as_deref())?
         .bounds(&a.bounds)?
         .done())
@@ -298,11 +405,11 @@ pub fn describe(action: &Action) -> String {
             "{}.{} {}",
             a.target,
             a.method.as_str().to_lowercase(),
-            q(&a.path)
+            q(&a.path.template)
         ),
         Action::Postgres(a) => match &a.op {
             PostgresOp::Connect => format!("{}.connect", a.target),
-            PostgresOp::Query { sql, .. } => format!("{}.query {}", a.target, q(sql)),
+            PostgresOp::Query { sql, .. } => format!("{}.query {}", a.target, q(&sql.template)),
         },
         Action::Redis(a) => match &a.op {
             RedisOp::Ping => format!("{}.ping", a.target),
@@ -315,7 +422,9 @@ pub fn describe(action: &Action) -> String {
                     .unwrap_or_default()
             ),
             RedisOp::Llen { key, .. } => format!("{}.llen {}", a.target, q(key)),
-            RedisOp::Command { command, .. } => format!("{}.command {}", a.target, q(command)),
+            RedisOp::Command { command, .. } => {
+                format!("{}.command {}", a.target, q(&command.template))
+            }
         },
         Action::Docker(a) => match &a.op {
             DockerOp::Container { name, .. } => format!("{}.container {}", a.target, q(name)),
@@ -343,7 +452,7 @@ pub fn describe(action: &Action) -> String {
             ComposeOp::Stop { service } => format!("{}.stop{}", a.target, opt(service)),
             ComposeOp::Start { service } => format!("{}.start{}", a.target, opt(service)),
         },
-        Action::Shell(a) => format!("{}.run {}", a.target, q(&a.command)),
+        Action::Shell(a) => format!("{}.run {}", a.target, q(&a.command.template)),
         Action::Manual(m) => format!("step {}", q(&m.text)),
         Action::Wait(w) => format!("wait {}", human(w.ms)),
     }

@@ -9,6 +9,18 @@ lrb_die() {
   exit "$code"
 }
 
+# lrb_admit WHAT VALUE PATTERN FORBIDS SAYS WHERE: stops the run before anything runs unless
+# VALUE matches PATTERN (or, with FORBIDS=1, does not), as `lrb run` does (`crate::fill::Rule`).
+lrb_admit() {
+  local LC_ALL=C matched=0
+  if [[ $2 =~ $3 ]]; then
+    matched=1
+  fi
+  if ((matched == $4)); then
+    lrb_die 13 "$1 $5 (in $6)"
+  fi
+}
+
 # Replaces every secret value in $1 with `***`: no output shows a secret.
 lrb_mask() {
   local text=$1 value

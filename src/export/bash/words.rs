@@ -69,66 +69,6 @@ pub fn word(t: &Template) -> Result<String, ExportError> {
     Ok(out)
 }
 
-/// A shell command line for `bash -c`, quoted as one word: the author's text as written, each
-/// parameter as `"${LRB_P_name}"`, which the inner bash expands from its environment.
-pub fn shell_line(t: &Template) -> Result<String, ExportError> {
-    let mut line = String::new();
-    for part in &t.parts {
-        match part {
-            Part::Text(text) => line.push_str(text),
-            Part::Param(name) => line.push_str(&format!("\"${{{}}}\"", param_var(name)?)),
-        }
-    }
-    quote(&line)
-}
-
-// Private-use characters mark where a parameter sits while the text is split into words.
-const OPEN: char = '\u{E000}';
-const CLOSE: char = '\u{E001}';
-
-/// A command line (a Redis command) as separate bash words, split like a shell would split
-/// it; a parameter stays inside its word, so its value can never add a word.
-pub fn words(t: &Template) -> Result<Vec<String>, ExportError> {
-    let mut marked = String::new();
-    let mut params = Vec::new();
-    for part in &t.parts {
-        match part {
-            Part::Text(text) => marked.push_str(&text.replace([OPEN, CLOSE], "")),
-            Part::Param(name) => {
-                marked.push_str(&format!("{OPEN}{}{CLOSE}", params.len()));
-                params.push(name.as_str());
-            }
-        }
-    }
-    let split = shlex::split(&marked).ok_or_else(|| ExportError::RedisWords {
-        command: t.source(),
-    })?;
-    split
-        .iter()
-        .map(|w| {
-            let mut parts = Vec::new();
-            for (i, piece) in w.split(OPEN).enumerate() {
-                let text = match piece.split_once(CLOSE) {
-                    Some((index, rest)) if i > 0 => {
-                        let name = index
-                            .parse::<usize>()
-                            .ok()
-                            .and_then(|n| params.get(n))
-                            .ok_or_else(|| ExportError::RedisWords {
-                                command: t.source(),
-                            })?;
-                        parts.push(Part::Param((*name).to_string()));
-                        rest
-                    }
-                    _ => piece,
-                };
-                parts.push(Part::Text(text.to_string()));
-            }
-            word(&Template { parts })
-        })
-        .collect()
-}
-
 /// Text for a `#` comment: one line, no control characters.
 pub fn comment(text: &str) -> String {
     text.chars()
@@ -139,36 +79,6 @@ pub fn comment(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn template(parts: &[(&str, bool)]) -> Template {
-        Template {
-            parts: parts
-                .iter()
-                .map(|(t, param)| {
-                    if *param {
-                        Part::Param(t.to_string())
-                    } else {
-                        Part::Text(t.to_string())
-                    }
-                })
-                .collect(),
-        }
-    }
-
-    #[test]
-    fn words_keep_each_parameter_inside_its_word() {
-        let t = template(&[("SET 'a key' pre", false), ("v", true), (" x", false)]);
-        assert_eq!(
-            words(&t).unwrap(),
-            vec!["'SET'", "'a key'", "'pre'\"${LRB_P_v}\"", "'x'"]
-        );
-    }
-
-    #[test]
-    fn words_reject_unbalanced_quotes() {
-        let t = template(&[("SET 'a", false)]);
-        assert!(matches!(words(&t), Err(ExportError::RedisWords { .. })));
-    }
 
     #[test]
     fn names_must_be_shell_identifiers() {

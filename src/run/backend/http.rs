@@ -16,7 +16,8 @@ const MAX_SHOWN_BODY_BYTES: usize = 4096;
 
 pub(super) async fn run(a: &HttpAction, ctx: &Ctx<'_>) -> Probe {
     let target = ctx.target(&a.target, TargetKind::Http)?;
-    let path = ctx.render(&a.path)?;
+    ctx.need(&a.path.template)?;
+    let path = a.path.render(|p| ctx.value(p));
     let url = format!(
         "{}/{}",
         target.address.trim_end_matches('/'),
@@ -33,11 +34,11 @@ pub(super) async fn run(a: &HttpAction, ctx: &Ctx<'_>) -> Probe {
         .request(method(a.method), url)
         .timeout(ctx.timeout);
     if let Some(body) = &a.body {
-        let body = ctx.render(body)?;
-        if serde_json::from_str::<serde_json::Value>(&body).is_ok() {
+        ctx.need(&body.template)?;
+        if body.json {
             request = request.header(reqwest::header::CONTENT_TYPE, "application/json");
         }
-        request = request.body(body);
+        request = request.body(body.render(|p| ctx.value(p)));
     }
 
     let started = Instant::now();

@@ -84,12 +84,12 @@ fn timed_out(action: &Action, timeout: Duration) -> String {
         Action::Http(a) => format!(
             "{} {} on `{}`: no answer within {after} (timed out)",
             a.method.as_str(),
-            a.path,
+            a.path.template,
             a.target
         ),
         Action::Shell(a) => format!(
             "`{}` did not finish within {after}: killed it and every process it started",
-            a.command
+            a.command.template
         ),
         Action::Compose(a) => format!(
             "compose on `{}` did not finish within {after}: stopped waiting and killed the compose command if one ran",
@@ -180,17 +180,29 @@ impl Ctx<'_> {
         Ok(target)
     }
 
-    /// The template with every `#{param}` filled from the run's parameters.
-    fn render(&self, template: &Template) -> Result<String, String> {
-        if let Some(missing) = template
+    /// Fails unless every parameter `template` interpolates has a value.
+    fn need(&self, template: &Template) -> Result<(), String> {
+        match template
             .params()
             .find(|p| !self.resolved.params.contains_key(*p))
         {
-            return Err(format!(
+            Some(missing) => Err(format!(
                 "parameter `{missing}` has no value: pass `--set {missing}=...` or give it a default"
-            ));
+            )),
+            None => Ok(()),
         }
-        Ok(template.render(|name| self.resolved.params[name].clone()))
+    }
+
+    /// A parameter's value (empty when it has none: call [`Ctx::need`] first).
+    fn value(&self, name: &str) -> String {
+        self.resolved.params.get(name).cloned().unwrap_or_default()
+    }
+
+    /// The template with every `#{param}` filled from the run's parameters, as plain text:
+    /// for values that are data to the backend already (a key, a name, text to look for).
+    fn render(&self, template: &Template) -> Result<String, String> {
+        self.need(template)?;
+        Ok(template.render(|name| self.value(name)))
     }
 }
 

@@ -30,7 +30,14 @@ pub(super) async fn run(a: &PostgresAction, ctx: &Ctx<'_>) -> Probe {
         .application_name("lrb")
         // A little under our own timeout, so the server cancels a slow statement (and says so)
         // rather than running on after we hang up.
-        .options([("statement_timeout", statement_timeout(ctx.timeout).as_millis())]);
+        .options([
+            (
+                "statement_timeout",
+                statement_timeout(ctx.timeout).as_millis().to_string(),
+            ),
+            // `crate::fill::sql` quotes values for this setting, whatever the server's default.
+            ("standard_conforming_strings", "on".to_string()),
+        ]);
     let mut conn = tokio::time::timeout(ctx.timeout, PgConnection::connect_with(&options))
         .await
         .map_err(|_| {
@@ -54,7 +61,8 @@ pub(super) async fn run(a: &PostgresAction, ctx: &Ctx<'_>) -> Probe {
             Finding::passed(format!("connected to `{name}`, `SELECT 1` answered"))
         }
         PostgresOp::Query { sql, bounds, .. } => {
-            let sql = ctx.render(sql)?;
+            ctx.need(&sql.template)?;
+            let sql = sql.render(|p| ctx.value(p));
             let (value, output) = query(&mut conn, &sql)
                 .await
                 .map_err(|e| format!("query on `{name}` failed: {}", describe(&e, ctx.timeout)))?;

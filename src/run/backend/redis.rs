@@ -73,11 +73,12 @@ pub(super) async fn run(a: &RedisAction, ctx: &Ctx<'_>) -> Probe {
         RedisOp::Command {
             command, bounds, ..
         } => {
-            let line = ctx.render(command)?;
-            let words = shlex::split(&line)
-                .filter(|w| !w.is_empty())
-                .ok_or_else(|| format!("cannot split `{command}` into words: check its quotes"))?;
-            let mut cmd = redis::cmd(&words[0]);
+            ctx.need(&command.template)?;
+            let words = command.argv(|p| ctx.value(p));
+            let Some(first) = words.first() else {
+                return Err(format!("`{}` holds no command", command.template));
+            };
+            let mut cmd = redis::cmd(first);
             cmd.arg(&words[1..]);
             let reply: redis::Value = ask(&mut conn, name, &cmd).await?;
             let value = convert(reply);

@@ -7,6 +7,7 @@
 use super::{Ctx, Finding, Probe, check_bounds, scalar};
 use crate::action::ShellAction;
 use crate::action::catalogue::TargetKind;
+use crate::fill::shell::variable;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 use std::process::{ExitStatus, Stdio};
@@ -18,22 +19,30 @@ const MAX_STREAM_BYTES: usize = 64 * 1024;
 
 pub(super) async fn run(a: &ShellAction, ctx: &Ctx<'_>) -> Probe {
     let target = ctx.target(&a.target, TargetKind::Shell)?;
-    let line = ctx.render(&a.command)?;
+    let shown = &a.command.template;
+    ctx.need(shown)?;
     let mut cmd = Command::new("bash");
-    cmd.arg("-c").arg(&line).current_dir(&target.address);
+    // The line holds `${LRB_P_name}` references, never values: bash expands each value once,
+    // as data. Only the parameters this line uses are passed, and none from outside lrb.
+    cmd.arg("-c")
+        .arg(&a.command.line)
+        .current_dir(&target.address);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("LRB_P_") {
+            cmd.env_remove(name);
+        }
+    }
+    for hole in &a.command.holes {
+        cmd.env(variable(&hole.param), ctx.value(&hole.param));
+    }
     let done = run_process(cmd)
         .await
-        .map_err(|e| format!("cannot run `{}` in `{}`: {e}", a.command, target.address))?;
+        .map_err(|e| format!("cannot run `{shown}` in `{}`: {e}", target.address))?;
 
     let stdout = done.stdout.trim();
     let value = (!stdout.is_empty()).then(|| scalar(stdout));
     let problem = if done.status.code() != Some(a.exit) {
-        let mut why = format!(
-            "`{}` {}, expected exit {}",
-            a.command,
-            done.exit_text(),
-            a.exit
-        );
+        let mut why = format!("`{shown}` {}, expected exit {}", done.exit_text(), a.exit);
         if let Some(last) = done.stderr.lines().rev().find(|l| !l.trim().is_empty()) {
             why.push_str(": ");
             why.push_str(last.trim());
@@ -42,15 +51,12 @@ pub(super) async fn run(a: &ShellAction, ctx: &Ctx<'_>) -> Probe {
     } else if let Some(needle) = &a.contains
         && !done.stdout.contains(ctx.render(needle)?.as_str())
     {
-        Some(format!(
-            "output of `{}` does not contain `{needle}`",
-            a.command
-        ))
+        Some(format!("output of `{shown}` does not contain `{needle}`"))
     } else {
-        check_bounds(value.as_ref(), &a.bounds).map(|p| format!("`{}`: {p}", a.command))
+        check_bounds(value.as_ref(), &a.bounds).map(|p| format!("`{shown}`: {p}"))
     };
     Ok(
-        Finding::judged(problem, format!("`{}` {}", a.command, done.exit_text()))
+        Finding::judged(problem, format!("`{shown}` {}", done.exit_text()))
             .value(value)
             .output(done.combined()),
     )
