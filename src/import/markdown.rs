@@ -423,8 +423,9 @@ fn write_checks(out: &mut String, d: &Draft) -> Vec<String> {
         let _ = writeln!(out);
         let (effect, todo) = match classify(cmd) {
             Some(c) if c.effect == Effect::Read => (String::new(), None),
+            // Never declared away: `lrb check` reports it until a person moves or changes it.
             Some(c) => (
-                ", effect: :read".to_string(),
+                String::new(),
                 Some(format!(
                     "TODO: the safety rules say {}: {}; a check may only read",
                     c.effect, c.reason

@@ -1,0 +1,306 @@
+//! Hostile parameter values through every backend, against the real lab: `lrb run`, `lrb plan`
+//! and the exported script each run `tests/fixtures/hostile/hostile.rb`, whose checks pass only
+//! when the value arrives byte for byte (the row PostgreSQL compares, the key Redis finds, the
+//! path and query our HTTP server receives, the bytes a shell pipes). Nothing may run: no file
+//! appears, the `victim` table and the canary key survive. The three agree on every case.
+
+// Shared with run.rs and export_bash.rs; this file needs only the lab's addresses.
+#[allow(dead_code)]
+mod lab;
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+const RUNBOOK: &str = "tests/fixtures/hostile/hostile.rb";
+
+/// An HTTP server on loopback that answers 200 and records each request target.
+fn echo_server() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            if let Some(target) = line.split(' ').nth(1) {
+                log.lock().unwrap().push(target.to_string());
+            }
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).map_or(true, |n| n == 0) || header == "\r\n" {
+                    break;
+                }
+            }
+            let mut out = &stream;
+            let _ = out
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        }
+    });
+    (url, seen)
+}
+
+fn psql(sql: &str, vars: &[(&str, &str)]) -> String {
+    let mut cmd = std::process::Command::new("psql");
+    cmd.args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d"])
+        .arg(lab::var("LRB_LAB_PG_URL"));
+    for (k, v) in vars {
+        cmd.arg("-v").arg(format!("{k}={v}"));
+    }
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("psql is installed by scripts/lab.sh");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(sql.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "psql failed on {sql}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn redis() -> redis::Connection {
+    redis::Client::open(lab::var("LRB_LAB_REDIS_URL"))
+        .unwrap()
+        .get_connection()
+        .unwrap()
+}
+
+/// Puts `value` where the checks look for it, through each service's own binding.
+fn seed(value: &str, dir: &Path) {
+    psql(
+        "CREATE TABLE IF NOT EXISTS victim (id int); CREATE TABLE IF NOT EXISTS lrb_hostile (v text);\n\
+         TRUNCATE lrb_hostile; INSERT INTO lrb_hostile VALUES (:'value');\n",
+        &[("value", value)],
+    );
+    let mut r = redis();
+    let _: () = redis::cmd("SET")
+        .arg(format!("lrb:hostile:{value}"))
+        .arg("1")
+        .query(&mut r)
+        .unwrap();
+    let _: () = redis::cmd("SET")
+        .arg("lrb:canary")
+        .arg("alive")
+        .query(&mut r)
+        .unwrap();
+    std::fs::write(dir.join("expected"), value).unwrap();
+    std::fs::write(dir.join("expected.x"), format!("x{value}x")).unwrap();
+    std::fs::write(dir.join("expected.nl"), format!("{value}\n")).unwrap();
+}
+
+/// Nothing the value holds ran: no new file, the table and the canary are still there.
+fn untouched(dir: &Path) -> Result<(), String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|f| !f.starts_with("expected") && !f.ends_with(".jsonl") && f != "hostile.sh")
+        .collect();
+    files.sort();
+    if !files.is_empty() {
+        return Err(format!("files appeared: {files:?}"));
+    }
+    if psql(
+        "SELECT count(*) FROM pg_tables WHERE tablename = 'victim'",
+        &[],
+    ) != "1"
+    {
+        return Err("the victim table is gone".into());
+    }
+    let canary: Option<String> = redis::cmd("GET")
+        .arg("lrb:canary")
+        .query(&mut redis())
+        .unwrap();
+    if canary.as_deref() != Some("alive") {
+        return Err("the canary key is gone".into());
+    }
+    Ok(())
+}
+
+/// One case at a time: they share the `lrb_hostile` table and the Redis keys.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+struct Case {
+    _serial: std::sync::MutexGuard<'static, ()>,
+    dir: tempfile::TempDir,
+    url: String,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl Case {
+    fn new(value: &str) -> Case {
+        let serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        let dir = tempfile::tempdir().unwrap();
+        seed(value, dir.path());
+        let (url, seen) = echo_server();
+        Case {
+            _serial: serial,
+            dir,
+            url,
+            seen,
+        }
+    }
+
+    fn env(&self, cmd: &mut std::process::Command) {
+        cmd.env("HOSTILE_HTTP_URL", &self.url)
+            .env("HOSTILE_DIR", self.dir.path())
+            .env_remove("LRB_PARAM_V")
+            .current_dir(self.dir.path());
+    }
+
+    fn lrb(&self, args: &[&str], value: &str) -> (Option<i32>, String) {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("lrb"));
+        cmd.args(args)
+            .arg(RUNBOOK_PATH())
+            .arg("--set")
+            .arg(format!("v={value}"));
+        self.env(&mut cmd);
+        cmd.stdin(std::process::Stdio::null());
+        outcome(cmd.output().unwrap())
+    }
+
+    fn script(&self, value: &str) -> (Option<i32>, String) {
+        let script = self.dir.path().join("hostile.sh");
+        let out = Command::cargo_bin("lrb")
+            .unwrap()
+            .args(["export", "bash", "-o"])
+            .arg(&script)
+            .arg(RUNBOOK_PATH())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut cmd = std::process::Command::new("bash");
+        cmd.arg(&script).arg("--set").arg(format!("v={value}"));
+        self.env(&mut cmd);
+        cmd.stdin(std::process::Stdio::null());
+        outcome(cmd.output().unwrap())
+    }
+
+    /// The path segment and query value of every request the server got, decoded.
+    fn received(&self) -> Vec<(String, String)> {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|target| {
+                let url = url::Url::parse(&format!("http://x{target}")).unwrap();
+                let segment = url.path_segments().unwrap().nth(1).unwrap_or_default();
+                let segment = percent_encoding::percent_decode_str(segment)
+                    .decode_utf8_lossy()
+                    .into_owned();
+                let q = url
+                    .query_pairs()
+                    .find(|(k, _)| k == "q")
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default();
+                (segment, q)
+            })
+            .collect()
+    }
+}
+
+/// The exit code, and everything printed for the failure message.
+fn outcome(out: std::process::Output) -> (Option<i32>, String) {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
+#[allow(non_snake_case)]
+fn RUNBOOK_PATH() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(RUNBOOK)
+}
+
+fn hostile() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("'".to_string()),
+        Just("\"".to_string()),
+        Just("`".to_string()),
+        Just("$(touch pwned1)".to_string()),
+        Just("`touch pwned2`".to_string()),
+        Just("; touch pwned3;".to_string()),
+        Just("&& touch pwned4 ||".to_string()),
+        Just("| touch pwned5".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("*".to_string()),
+        Just("?[a]".to_string()),
+        Just("$HOME ${PATH}".to_string()),
+        Just("\\".to_string()),
+        Just("'; DROP TABLE victim; --".to_string()),
+        Just("' OR '1'='1".to_string()),
+        Just("\\'; DROP TABLE victim; --".to_string()),
+        Just("*/ /*".to_string()),
+        Just("$$".to_string()),
+        Just("../".to_string()),
+        Just("&x=1#".to_string()),
+        Just("%2e%2e%2F".to_string()),
+        Just("FLUSHALL".to_string()),
+        Just("\r\nFLUSHALL\r\n".to_string()),
+        Just("é日本🙂".to_string()),
+        Just("-n".to_string()),
+        Just("EOF".to_string()),
+        "[a-z ]{0,4}",
+    ];
+    // `.` and `..` alone are refused as path segments: tested on their own below.
+    prop::collection::vec(piece, 1..6)
+        .prop_map(|v| v.concat())
+        .prop_filter("not a dot segment", |v| v != "." && v != "..")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn hostile_values_arrive_intact_and_never_run(value in hostile()) {
+        let case = Case::new(&value);
+        let (run, text) = case.lrb(&["run", "--transcript", "run.jsonl"], &value);
+        prop_assert_eq!(run, Some(0), "lrb run with {:?}:\n{}", value, text);
+        let (plan, text) = case.lrb(&["plan"], &value);
+        prop_assert_eq!(plan, Some(0), "lrb plan with {:?}:\n{}", value, text);
+        let (script, text) = case.script(&value);
+        prop_assert_eq!(script, Some(0), "the exported script with {:?}:\n{}", value, text);
+        if let Err(e) = untouched(case.dir.path()) {
+            prop_assert!(false, "{} with {:?}", e, value);
+        }
+        let received = case.received();
+        prop_assert_eq!(received.len(), 3, "one request from each of run, plan and the script");
+        for (segment, q) in received {
+            prop_assert_eq!(&segment, &value);
+            prop_assert_eq!(&q, &value);
+        }
+    }
+}
+
+#[test]
+fn a_dot_segment_is_refused_before_anything_runs() {
+    for value in [".", ".."] {
+        let case = Case::new(value);
+        for (code, text) in [
+            case.lrb(&["run", "--transcript", "run.jsonl"], value),
+            case.lrb(&["plan"], value),
+            case.script(value),
+        ] {
+            assert_eq!(code, Some(13), "{text}");
+            assert!(text.contains("must not be `.` or `..`"), "{text}");
+        }
+        assert!(case.received().is_empty(), "nothing was sent");
+    }
+}
