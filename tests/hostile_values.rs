@@ -10,6 +10,7 @@ mod lab;
 
 use assert_cmd::Command;
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -160,23 +161,39 @@ impl Case {
     }
 
     fn lrb(&self, args: &[&str], value: &str) -> (Option<i32>, String) {
+        self.lrb_on(RUNBOOK, "v", args, value)
+    }
+
+    /// `lrb ARGS RUNBOOK --set PARAM=VALUE`.
+    fn lrb_on(
+        &self,
+        runbook: &str,
+        param: &str,
+        args: &[&str],
+        value: &str,
+    ) -> (Option<i32>, String) {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("lrb"));
         cmd.args(args)
-            .arg(RUNBOOK_PATH())
+            .arg(fixture(runbook))
             .arg("--set")
-            .arg(format!("v={value}"));
+            .arg(format!("{param}={value}"));
         self.env(&mut cmd);
         cmd.stdin(std::process::Stdio::null());
         outcome(cmd.output().unwrap())
     }
 
     fn script(&self, value: &str) -> (Option<i32>, String) {
+        self.script_of(RUNBOOK, "v", value)
+    }
+
+    /// The exported script of RUNBOOK, run with `--set PARAM=VALUE`.
+    fn script_of(&self, runbook: &str, param: &str, value: &str) -> (Option<i32>, String) {
         let script = self.dir.path().join("hostile.sh");
         let out = Command::cargo_bin("lrb")
             .unwrap()
             .args(["export", "bash", "-o"])
             .arg(&script)
-            .arg(RUNBOOK_PATH())
+            .arg(fixture(runbook))
             .output()
             .unwrap();
         assert!(
@@ -185,7 +202,9 @@ impl Case {
             String::from_utf8_lossy(&out.stderr)
         );
         let mut cmd = std::process::Command::new("bash");
-        cmd.arg(&script).arg("--set").arg(format!("v={value}"));
+        cmd.arg(&script)
+            .arg("--set")
+            .arg(format!("{param}={value}"));
         self.env(&mut cmd);
         cmd.stdin(std::process::Stdio::null());
         outcome(cmd.output().unwrap())
@@ -224,9 +243,8 @@ fn outcome(out: std::process::Output) -> (Option<i32>, String) {
     (out.status.code(), text)
 }
 
-#[allow(non_snake_case)]
-fn RUNBOOK_PATH() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(RUNBOOK)
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
 fn hostile() -> impl Strategy<Value = String> {
@@ -302,5 +320,88 @@ fn a_dot_segment_is_refused_before_anything_runs() {
             assert!(text.contains("must not be `.` or `..`"), "{text}");
         }
         assert!(case.received().is_empty(), "nothing was sent");
+    }
+}
+
+#[test]
+fn a_name_docker_would_read_as_an_option_is_refused_before_anything_runs() {
+    for value in ["--help", "a b", "$(id)"] {
+        let case = Case::new("unused");
+        let names = "tests/fixtures/hostile/names.rb";
+        for (code, text) in [
+            case.lrb_on(names, "c", &["run", "--transcript", "run.jsonl"], value),
+            case.lrb_on(names, "c", &["plan"], value),
+            case.script_of(names, "c", value),
+        ] {
+            assert_eq!(code, Some(13), "{value:?}: {text}");
+            assert!(text.contains("must be a Docker container name"), "{text}");
+        }
+    }
+    let case = Case::new("unused");
+    let (code, text) = case.lrb_on("tests/fixtures/hostile/names.rb", "c", &["plan"], "backend");
+    assert_eq!(code, Some(0), "a real name runs: {text}");
+}
+
+/// The bash escaping functions of the exported script give what `crate::fill` gives.
+#[test]
+fn the_scripts_escaping_is_lrbs() {
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(1));
+    let values: Vec<String> = (0..200)
+        .map(|_| {
+            proptest::collection::vec(
+                prop_oneof![
+                    any::<char>().prop_filter("no NUL", |c| *c != '\0'),
+                    proptest::char::range('\u{1}', '\u{7f}'),
+                ],
+                0..12,
+            )
+            .prop_map(|cs| cs.into_iter().collect::<String>())
+            .new_tree(&mut runner)
+            .unwrap()
+            .current()
+        })
+        .chain(["'", "\\", "\"", "\u{7f}", "\u{1}", "é", "-1.5e3", "01", "3"].map(String::from))
+        .collect();
+    let runtime = ["postgres.sh", "http.sh"]
+        .map(|f| std::fs::read_to_string(fixture(&format!("src/export/bash/{f}"))).unwrap())
+        .join("\n")
+        .replace("%JSON_NUMBER%", lrb::fill::http::JSON_NUMBER);
+    let program = format!(
+        "{runtime}\nfor v in \"$@\"; do\n  for f in lrb_sql_literal lrb_sql_identifier lrb_url_encode lrb_json_string lrb_json_value; do\n    \"$f\" r \"$v\"\n    printf '%s\\0' \"$r\"\n  done\ndone\n"
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&program)
+        .arg("bash")
+        .args(&values)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Vec<String> = out
+        .stdout
+        .split(|b| *b == 0)
+        .map(|b| String::from_utf8(b.to_vec()).unwrap())
+        .collect();
+    for (i, v) in values.iter().enumerate() {
+        let want = [
+            lrb::fill::sql::escape_literal(v),
+            lrb::fill::sql::escape_identifier(v),
+            lrb::fill::http::encode(v),
+            String::new(),
+            lrb::fill::http::json_value(v),
+        ];
+        let row = &got[i * 5..i * 5 + 5];
+        assert_eq!(row[0], want[0], "SQL literal of {v:?}");
+        assert_eq!(row[1], want[1], "SQL identifier of {v:?}");
+        assert_eq!(row[2], want[2], "URL encoding of {v:?}");
+        let decoded: String = serde_json::from_str(&format!("\"{}\"", row[3])).unwrap();
+        assert_eq!(&decoded, v, "JSON string of {v:?}");
+        let value: serde_json::Value = serde_json::from_str(&row[4]).unwrap();
+        let expected: serde_json::Value = serde_json::from_str(&want[4]).unwrap();
+        assert_eq!(value, expected, "JSON value of {v:?}");
     }
 }

@@ -326,6 +326,54 @@ mod tests {
         assert!(analyze(&template("echo ${#{v}}")).is_err());
     }
 
+    /// Runs the line as `lrb run` does: `bash -c LINE` with the value in `LRB_P_v`.
+    fn bash_prints(src: &str, value: &str) -> String {
+        let l = line(src);
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(&l.line)
+            .env("LRB_P_v", value)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{src}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    #[test]
+    fn every_quoting_prints_the_value_byte_for_byte() {
+        let values = [
+            "plain",
+            "a b  c",
+            "it's \"quoted\" `x` $(touch /tmp/lrb-pwned) ${HOME} *?[a]",
+            "line\nbreak\r\n\\",
+            "-n",
+            "é日本🙂",
+            "EOF",
+            "",
+        ];
+        for v in values {
+            for (src, want) in [
+                ("printf '%s' #{v}", v.to_string()),
+                ("printf '%s' \"#{v}\"", v.to_string()),
+                ("printf '%s' '<#{v}>'", format!("<{v}>")),
+                ("printf '%s' $'<#{v}>'", format!("<{v}>")),
+                (
+                    "printf '%s' \"$(printf '%s' \"#{v}\")\"",
+                    v.trim_end_matches('\n').to_string(),
+                ),
+                ("cat <<EOF\n[#{v}]\nEOF", format!("[{v}]\n")),
+                ("x=#{v}; printf '%s' \"$x\"", v.to_string()),
+            ] {
+                assert_eq!(bash_prints(src, v), want, "{src} with {v:?}");
+            }
+        }
+        assert!(!std::path::Path::new("/tmp/lrb-pwned").exists());
+    }
+
     #[test]
     fn the_rendered_line_is_what_bash_reads() {
         let l = line("echo '#{v}' \"#{v}\" #{v}");
