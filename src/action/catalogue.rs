@@ -62,10 +62,13 @@ impl TargetKind {
 pub enum ArgType {
     /// A string; may interpolate parameters.
     Text,
+    /// A process exit status, 0 to 255.
+    ExitCode,
+    /// A number of lines or replicas, 0 or more.
+    Count,
     /// A string of SQL, a shell line or a Redis command line: its holes are placed by
     /// `crate::fill` when the runbook is checked.
     Raw(RawLanguage),
-    Int,
     /// An integer or a decimal number.
     Number,
     Duration,
@@ -81,7 +84,8 @@ impl ArgType {
     pub fn describe(self) -> String {
         match self {
             ArgType::Text | ArgType::Raw(_) => "a string".into(),
-            ArgType::Int => "an integer".into(),
+            ArgType::ExitCode => "an exit code from 0 to 255".into(),
+            ArgType::Count => "a whole number, 0 or more".into(),
             ArgType::Number => "a number".into(),
             ArgType::Duration => "a duration like `5s`".into(),
             ArgType::Percent => "a percentage like `90%`".into(),
@@ -162,7 +166,7 @@ const EFFECT: ArgSpec = opt(
     ArgType::Symbol(EFFECTS),
     "states the effect when the analysis cannot tell",
 );
-const TAIL: ArgSpec = opt("tail", ArgType::Int, "how many trailing lines");
+const TAIL: ArgSpec = opt("tail", ArgType::Count, "how many trailing lines");
 const GREP: ArgSpec = opt(
     "grep",
     ArgType::Text,
@@ -249,14 +253,14 @@ verbs! {
     Compose "ps" (SERVICE) &[TIMEOUT], "list services; passes when every one listed is running";
     Compose "logs" (req("service", ArgType::Text, "compose service")) &[TAIL, GREP, TIMEOUT], "show a service's logs";
     Compose "restart" (SERVICE) &[TIMEOUT], "restart services";
-    Compose "up" (SERVICE) &[opt("scale", ArgType::Int, "number of replicas of the service"), TIMEOUT],
+    Compose "up" (SERVICE) &[opt("scale", ArgType::Count, "number of replicas of the service"), TIMEOUT],
         "create and start services, detached";
     Compose "down" () &[opt("volumes", ArgType::Bool, "also remove volumes (destructive)"), TIMEOUT],
         "stop and remove the project's containers";
     Compose "build" (SERVICE) &[TIMEOUT], "build services' images";
     Compose "stop" (SERVICE) &[TIMEOUT], "stop services";
     Compose "start" (SERVICE) &[TIMEOUT], "start stopped services";
-    Shell "run" (req("command", ArgType::Raw(RawLanguage::Shell), "the command line, run by bash")) &[opt("exit", ArgType::Int, "exit code that counts as passing (default 0)"), opt("contains", ArgType::Text, "stdout must contain this"), BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+    Shell "run" (req("command", ArgType::Raw(RawLanguage::Shell), "the command line, run by bash")) &[opt("exit", ArgType::ExitCode, "exit code that counts as passing (default 0)"), opt("contains", ArgType::Text, "stdout must contain this"), BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
         "run a command; its stdout is the value; the effect comes from the shell catalogue";
 }
 
@@ -298,7 +302,13 @@ pub fn coerce(expr: &Expr, ty: ArgType) -> Result<ArgValue, String> {
         (ExprKind::Ref(name), ArgType::Text | ArgType::Raw(_)) => ArgValue::Text(Template {
             parts: vec![Part::Param(name.clone())],
         }),
-        (ExprKind::Int(i), ArgType::Int) => ArgValue::Int(*i),
+        (ExprKind::Int(i), ArgType::ExitCode) if (0..=255).contains(i) => ArgValue::Int(*i),
+        (ExprKind::Int(i), ArgType::Count) if (0..=i64::from(u32::MAX)).contains(i) => {
+            ArgValue::Int(*i)
+        }
+        (ExprKind::Int(i), ArgType::ExitCode | ArgType::Count) => {
+            return Err(format!("`{i}` is not {}", ty.describe()));
+        }
         (ExprKind::Int(i), ArgType::Number) => ArgValue::Number(*i as f64),
         (ExprKind::Float(f), ArgType::Number) => ArgValue::Number(*f),
         (ExprKind::Duration(ms), ArgType::Duration) => ArgValue::Duration(*ms),
@@ -624,7 +634,8 @@ pub fn build(
                 effect: raw(RawLanguage::Shell, &command.sample()),
                 command,
                 exit: match args.0.get("exit") {
-                    Some(ArgValue::Int(i)) => i32::try_from(*i).unwrap_or(0),
+                    // The checker allows 0 to 255 only.
+                    Some(ArgValue::Int(i)) => *i as i32,
                     _ => 0,
                 },
                 contains: args.text("contains"),

@@ -241,7 +241,9 @@ fn example(ty: catalogue::ArgType) -> &'static str {
         catalogue::ArgType::Bool => "true",
         catalogue::ArgType::Statuses => "200",
         catalogue::ArgType::Symbol(_) => ":name",
-        catalogue::ArgType::Int | catalogue::ArgType::Number => "1",
+        catalogue::ArgType::Number | catalogue::ArgType::ExitCode | catalogue::ArgType::Count => {
+            "1"
+        }
     }
 }
 

@@ -611,7 +611,22 @@ impl Lower {
                 );
                 ExprKind::Invalid
             }
-            Rule::duration => ExprKind::Duration(duration_ms(text)),
+            Rule::duration => match duration_ms(text) {
+                Some(ms) => ExprKind::Duration(ms),
+                None => {
+                    self.report(
+                        Diagnostic::new(
+                            &registry::INVALID_LITERAL,
+                            self.file,
+                            at,
+                            format!("the duration `{text}` is too long"),
+                        )
+                        .label("longer than lrb can count")
+                        .help("Write a duration a runbook can wait for, such as `30m` or `2h`."),
+                    );
+                    ExprKind::Invalid
+                }
+            },
             Rule::percent => ExprKind::Percent(text.trim_end_matches('%').parse().unwrap_or(0.0)),
             Rule::number => match text.parse::<i64>() {
                 Ok(i) => ExprKind::Int(i),
@@ -750,18 +765,19 @@ fn raw_unescape(text: &str) -> String {
     text.replace("\\'", "'").replace("\\\\", "\\")
 }
 
-fn duration_ms(text: &str) -> u64 {
+/// Milliseconds, or `None` when the number is too large to count.
+fn duration_ms(text: &str) -> Option<u64> {
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
-    let n: u64 = text[..split].parse().unwrap_or(u64::MAX);
+    let n: u64 = text[..split].parse().ok()?;
     let unit = match &text[split..] {
         "ms" => 1,
         "s" => 1_000,
         "m" => 60_000,
         _ => 3_600_000,
     };
-    n.saturating_mul(unit)
+    n.checked_mul(unit)
 }
 
 /// Joins heredoc lines, removing the indentation they all share (`<<~`).
