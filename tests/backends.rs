@@ -393,8 +393,10 @@ async fn redis_missing_field_fails_and_bad_command_errors() {
     assert_status(&outcome, Status::Error);
     assert!(outcome.detail.contains("unknown command"), "{outcome:?}");
 
-    // Unbalanced quotes never reach Redis: the checker cannot split the line into words.
-    assert!(lrb::fill::redis::analyze(&Template::literal("GET 'unclosed")).is_err());
+    // Unbalanced quotes are one word, which Redis does not know.
+    let outcome = run(&command("GET 'unclosed"), &lab, TIMEOUT).await;
+    assert_status(&outcome, Status::Error);
+    assert!(outcome.detail.contains("unknown command"), "{outcome:?}");
 }
 
 #[tokio::test]

@@ -30,17 +30,22 @@ pub fn analyze(template: &Template) -> Result<RedisCommand, Unfillable> {
             }
         }
     }
-    let first = params.first().cloned().unwrap_or_default();
-    let split = shlex::split(&marked)
-        .filter(|w| !w.is_empty())
-        .ok_or(Unfillable {
-            param: first,
-            why: format!(
-                "cannot split `{}` into words: check its quotes",
-                template.source()
-            ),
-            help: "Balance the quotes; quote an argument that holds spaces.".into(),
-        })?;
+    let split = match shlex::split(&marked).filter(|w| !w.is_empty()) {
+        Some(split) => split,
+        // Without a hole, unbalanced quotes are the author's text: one word that Redis (and
+        // the analysis) will not know, as it would be sent anyway.
+        None if params.is_empty() => vec![marked.clone()],
+        None => {
+            return Err(Unfillable {
+                param: params[0].clone(),
+                why: format!(
+                    "cannot split `{}` into words: check its quotes",
+                    template.source()
+                ),
+                help: "Balance the quotes; quote an argument that holds spaces.".into(),
+            });
+        }
+    };
     let words = split
         .iter()
         .map(|w| {
@@ -136,6 +141,13 @@ mod tests {
             c.argv(|_| "1 2\r\nDEL k".into()),
             ["SET", "a key", "pre1 2\r\nDEL k", "x"]
         );
-        assert!(analyze(&Template::literal("SET 'a")).is_err());
+        assert_eq!(
+            analyze(&Template::literal("SET 'a")).unwrap().words.len(),
+            1
+        );
+        let t = Template {
+            parts: vec![Part::Text("SET 'a ".into()), Part::Param("v".into())],
+        };
+        assert!(analyze(&t).is_err());
     }
 }
