@@ -15,6 +15,15 @@ pub enum Effect {
     Destructive,
 }
 
+impl Effect {
+    pub const ALL: [Effect; 3] = [Effect::Read, Effect::Write, Effect::Destructive];
+
+    /// `read`, `write` or `destructive`, as a runbook writes it.
+    pub fn from_name(name: &str) -> Option<Effect> {
+        Effect::ALL.into_iter().find(|e| e.to_string() == name)
+    }
+}
+
 impl fmt::Display for Effect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -129,6 +129,7 @@ const fn opt(name: &'static str, ty: ArgType, doc: &'static str) -> ArgSpec {
 pub struct VerbSpec {
     pub kind: TargetKind,
     pub verb: &'static str,
+    pub op: Verb,
     pub positional: &'static [ArgSpec],
     pub keywords: &'static [ArgSpec],
     pub doc: &'static str,
@@ -210,11 +211,18 @@ const HTTP_KEYWORDS: &[ArgSpec] = &[
 ];
 
 macro_rules! verbs {
-    ($($kind:ident $verb:literal ($($pos:expr),*) $kw:expr, $doc:literal;)*) => {
+    ($($kind:ident $verb:literal $op:ident ($($pos:expr),*) $kw:expr, $doc:literal;)*) => {
+        /// What each verb does: the operation [`build`] makes, matched exhaustively.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Verb {
+            $($op,)*
+        }
+
         /// Every verb of every target kind.
         pub static VERBS: &[VerbSpec] = &[$(VerbSpec {
             kind: TargetKind::$kind,
             verb: $verb,
+            op: Verb::$op,
             positional: &[$($pos),*],
             keywords: $kw,
             doc: $doc,
@@ -223,44 +231,44 @@ macro_rules! verbs {
 }
 
 verbs! {
-    Http "get" (PATH) HTTP_KEYWORDS, "GET a path; passes on the expected status (any 2xx by default)";
-    Http "head" (PATH) HTTP_KEYWORDS, "HEAD a path";
-    Http "post" (PATH) HTTP_KEYWORDS, "POST to a path (a write)";
-    Http "put" (PATH) HTTP_KEYWORDS, "PUT to a path (a write)";
-    Http "patch" (PATH) HTTP_KEYWORDS, "PATCH a path (a write)";
-    Http "delete" (PATH) HTTP_KEYWORDS, "DELETE a path (destructive)";
-    Postgres "connect" () &[TIMEOUT], "connect and run `SELECT 1`";
-    Postgres "query" (req("sql", ArgType::Raw(RawLanguage::Sql), "the SQL")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+    Http "get" HttpGet (PATH) HTTP_KEYWORDS, "GET a path; passes on the expected status (any 2xx by default)";
+    Http "head" HttpHead (PATH) HTTP_KEYWORDS, "HEAD a path";
+    Http "post" HttpPost (PATH) HTTP_KEYWORDS, "POST to a path (a write)";
+    Http "put" HttpPut (PATH) HTTP_KEYWORDS, "PUT to a path (a write)";
+    Http "patch" HttpPatch (PATH) HTTP_KEYWORDS, "PATCH a path (a write)";
+    Http "delete" HttpDelete (PATH) HTTP_KEYWORDS, "DELETE a path (destructive)";
+    Postgres "connect" PgConnect () &[TIMEOUT], "connect and run `SELECT 1`";
+    Postgres "query" PgQuery (req("sql", ArgType::Raw(RawLanguage::Sql), "the SQL")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
         "run SQL; the first column of the first row is the value; the effect comes from parsing the SQL";
-    Redis "ping" () &[TIMEOUT], "PING; passes on PONG";
-    Redis "info" (opt("section", ArgType::Text, "INFO section")) &[opt("field", ArgType::Text, "field whose value becomes the check's value"), BELOW, ABOVE, EQUALS, TIMEOUT],
+    Redis "ping" RedisPing () &[TIMEOUT], "PING; passes on PONG";
+    Redis "info" RedisInfo (opt("section", ArgType::Text, "INFO section")) &[opt("field", ArgType::Text, "field whose value becomes the check's value"), BELOW, ABOVE, EQUALS, TIMEOUT],
         "INFO, optionally one field of it";
-    Redis "llen" (req("key", ArgType::Text, "list key")) &[BELOW, ABOVE, TIMEOUT], "length of a list (queue depth)";
-    Redis "command" (req("command", ArgType::Raw(RawLanguage::Redis), "the command line")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+    Redis "llen" RedisLlen (req("key", ArgType::Text, "list key")) &[BELOW, ABOVE, TIMEOUT], "length of a list (queue depth)";
+    Redis "command" RedisCommand (req("command", ArgType::Raw(RawLanguage::Redis), "the command line")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
         "any command; the effect comes from the Redis command table";
-    Docker "container" (CONTAINER) &[opt("state", ArgType::Symbol(STATES), "expected state"), opt("health", ArgType::Symbol(HEALTHS), "expected health"), TIMEOUT],
+    Docker "container" DockerContainer (CONTAINER) &[opt("state", ArgType::Symbol(STATES), "expected state"), opt("health", ArgType::Symbol(HEALTHS), "expected health"), TIMEOUT],
         "inspect a container; passes when state and health match";
-    Docker "stats" (CONTAINER) &[opt("memory_below", ArgType::Percent, "memory use must stay below this share of the limit"), opt("cpu_below", ArgType::Percent, "CPU use must stay below this"), TIMEOUT],
+    Docker "stats" DockerStats (CONTAINER) &[opt("memory_below", ArgType::Percent, "memory use must stay below this share of the limit"), opt("cpu_below", ArgType::Percent, "CPU use must stay below this"), TIMEOUT],
         "one stats sample; the value is memory use in percent";
-    Docker "logs" (CONTAINER) &[TAIL, GREP, TIMEOUT], "show a container's logs";
-    Docker "images" (opt("filter", ArgType::Text, "keep images whose reference contains this")) &[TIMEOUT],
+    Docker "logs" DockerLogs (CONTAINER) &[TAIL, GREP, TIMEOUT], "show a container's logs";
+    Docker "images" DockerImages (opt("filter", ArgType::Text, "keep images whose reference contains this")) &[TIMEOUT],
         "list images; the value is how many match";
-    Docker "restart" (CONTAINER) &[GRACE, TIMEOUT], "restart a container";
-    Docker "start" (CONTAINER) &[TIMEOUT], "start a container";
-    Docker "stop" (CONTAINER) &[GRACE, TIMEOUT], "stop a container";
-    Docker "tag" (req("source", ArgType::Text, "existing image"), req("target", ArgType::Text, "new reference")) &[TIMEOUT],
+    Docker "restart" DockerRestart (CONTAINER) &[GRACE, TIMEOUT], "restart a container";
+    Docker "start" DockerStart (CONTAINER) &[TIMEOUT], "start a container";
+    Docker "stop" DockerStop (CONTAINER) &[GRACE, TIMEOUT], "stop a container";
+    Docker "tag" DockerTag (req("source", ArgType::Text, "existing image"), req("target", ArgType::Text, "new reference")) &[TIMEOUT],
         "tag an image";
-    Compose "ps" (SERVICE) &[TIMEOUT], "list services; passes when every one listed is running";
-    Compose "logs" (req("service", ArgType::Text, "compose service")) &[TAIL, GREP, TIMEOUT], "show a service's logs";
-    Compose "restart" (SERVICE) &[TIMEOUT], "restart services";
-    Compose "up" (SERVICE) &[opt("scale", ArgType::Count, "number of replicas of the service"), TIMEOUT],
+    Compose "ps" ComposePs (SERVICE) &[TIMEOUT], "list services; passes when every one listed is running";
+    Compose "logs" ComposeLogs (req("service", ArgType::Text, "compose service")) &[TAIL, GREP, TIMEOUT], "show a service's logs";
+    Compose "restart" ComposeRestart (SERVICE) &[TIMEOUT], "restart services";
+    Compose "up" ComposeUp (SERVICE) &[opt("scale", ArgType::Count, "number of replicas of the service"), TIMEOUT],
         "create and start services, detached";
-    Compose "down" () &[opt("volumes", ArgType::Bool, "also remove volumes (destructive)"), TIMEOUT],
+    Compose "down" ComposeDown () &[opt("volumes", ArgType::Bool, "also remove volumes (destructive)"), TIMEOUT],
         "stop and remove the project's containers";
-    Compose "build" (SERVICE) &[TIMEOUT], "build services' images";
-    Compose "stop" (SERVICE) &[TIMEOUT], "stop services";
-    Compose "start" (SERVICE) &[TIMEOUT], "start stopped services";
-    Shell "run" (req("command", ArgType::Raw(RawLanguage::Shell), "the command line, run by bash")) &[opt("exit", ArgType::ExitCode, "exit code that counts as passing (default 0)"), opt("contains", ArgType::Text, "stdout must contain this"), BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+    Compose "build" ComposeBuild (SERVICE) &[TIMEOUT], "build services' images";
+    Compose "stop" ComposeStop (SERVICE) &[TIMEOUT], "stop services";
+    Compose "start" ComposeStart (SERVICE) &[TIMEOUT], "start stopped services";
+    Shell "run" ShellRun (req("command", ArgType::Raw(RawLanguage::Shell), "the command line, run by bash")) &[opt("exit", ArgType::ExitCode, "exit code that counts as passing (default 0)"), opt("contains", ArgType::Text, "stdout must contain this"), BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
         "run a command; its stdout is the value; the effect comes from the shell catalogue";
 }
 
@@ -453,11 +461,7 @@ impl ArgValues {
         }
     }
     fn declared_effect(&self) -> Option<Effect> {
-        self.symbol("effect").map(|s| match s {
-            "read" => Effect::Read,
-            "write" => Effect::Write,
-            _ => Effect::Destructive,
-        })
+        self.symbol("effect").and_then(Effect::from_name)
     }
 }
 
@@ -488,17 +492,10 @@ pub fn build(
         },
         None => RawEffect::Unclassified { declared },
     };
-    match spec.kind {
-        TargetKind::Http => Action::Http(HttpAction {
-            target,
-            method: match spec.verb {
-                "get" => HttpMethod::Get,
-                "head" => HttpMethod::Head,
-                "post" => HttpMethod::Post,
-                "put" => HttpMethod::Put,
-                "patch" => HttpMethod::Patch,
-                _ => HttpMethod::Delete,
-            },
+    let http = |method| {
+        Action::Http(HttpAction {
+            target: target.clone(),
+            method,
             path: crate::fill::http::path(&args.req_text("path")),
             status: match args.0.get("status") {
                 Some(ArgValue::Statuses(s)) => s.clone(),
@@ -510,127 +507,124 @@ pub fn build(
             latency_below_ms: args.ms("latency_below"),
             body: args.text("body").as_ref().map(crate::fill::http::body),
             timeout_ms,
-        }),
-        TargetKind::Postgres => Action::Postgres(PostgresAction {
-            target,
-            op: match spec.verb {
-                "connect" => PostgresOp::Connect,
-                _ => {
-                    let sql = args.sql("sql");
-                    PostgresOp::Query {
-                        effect: raw(RawLanguage::Sql, &sql.sample()),
-                        sql,
-                        bounds: args.bounds(),
-                    }
-                }
-            },
+        })
+    };
+    let postgres = |op| {
+        Action::Postgres(PostgresAction {
+            target: target.clone(),
+            op,
             timeout_ms,
-        }),
-        TargetKind::Redis => Action::Redis(RedisAction {
-            target,
-            op: match spec.verb {
-                "ping" => RedisOp::Ping,
-                "info" => RedisOp::Info {
-                    section: args.plain("section"),
-                    field: args.plain("field"),
-                    bounds: args.bounds(),
-                },
-                "llen" => RedisOp::Llen {
-                    key: args.req_text("key"),
-                    bounds: args.bounds(),
-                },
-                _ => {
-                    let command = args.redis("command");
-                    RedisOp::Command {
-                        effect: raw(RawLanguage::Redis, &command.sample()),
-                        command,
-                        bounds: args.bounds(),
-                    }
-                }
-            },
+        })
+    };
+    let redis = |op| {
+        Action::Redis(RedisAction {
+            target: target.clone(),
+            op,
             timeout_ms,
-        }),
-        TargetKind::Docker => {
-            let name = args.req_text("container");
-            Action::Docker(DockerAction {
-                target,
-                op: match spec.verb {
-                    "container" => DockerOp::Container {
-                        name,
-                        state: args.symbol("state").map(|s| match s {
-                            "running" => ContainerState::Running,
-                            "exited" => ContainerState::Exited,
-                            "paused" => ContainerState::Paused,
-                            "restarting" => ContainerState::Restarting,
-                            "created" => ContainerState::Created,
-                            _ => ContainerState::Dead,
-                        }),
-                        health: args.symbol("health").map(|s| match s {
-                            "healthy" => Health::Healthy,
-                            "unhealthy" => Health::Unhealthy,
-                            _ => Health::Starting,
-                        }),
-                    },
-                    "stats" => DockerOp::Stats {
-                        name,
-                        memory_below: args.number("memory_below"),
-                        cpu_below: args.number("cpu_below"),
-                    },
-                    "logs" => DockerOp::Logs {
-                        name,
-                        tail: args.count("tail"),
-                        grep: args.plain("grep"),
-                    },
-                    "images" => DockerOp::Images {
-                        filter: args.text("filter"),
-                    },
-                    "restart" => DockerOp::Restart {
-                        name,
-                        grace_ms: args.ms("grace"),
-                    },
-                    "start" => DockerOp::Start { name },
-                    "stop" => DockerOp::Stop {
-                        name,
-                        grace_ms: args.ms("grace"),
-                    },
-                    _ => DockerOp::Tag {
-                        source: args.req_text("source"),
-                        target: args.req_text("target"),
-                    },
-                },
-                timeout_ms,
+        })
+    };
+    let docker = |op| {
+        Action::Docker(DockerAction {
+            target: target.clone(),
+            op,
+            timeout_ms,
+        })
+    };
+    let compose = |op| {
+        Action::Compose(ComposeAction {
+            target: target.clone(),
+            op,
+            timeout_ms,
+        })
+    };
+    let name = || args.req_text("container");
+    let service = || args.text("service");
+    match spec.op {
+        Verb::HttpGet => http(HttpMethod::Get),
+        Verb::HttpHead => http(HttpMethod::Head),
+        Verb::HttpPost => http(HttpMethod::Post),
+        Verb::HttpPut => http(HttpMethod::Put),
+        Verb::HttpPatch => http(HttpMethod::Patch),
+        Verb::HttpDelete => http(HttpMethod::Delete),
+        Verb::PgConnect => postgres(PostgresOp::Connect),
+        Verb::PgQuery => {
+            let sql = args.sql("sql");
+            postgres(PostgresOp::Query {
+                effect: raw(RawLanguage::Sql, &sql.sample()),
+                sql,
+                bounds: args.bounds(),
             })
         }
-        TargetKind::Compose => {
-            let service = args.text("service");
-            Action::Compose(ComposeAction {
-                target,
-                op: match spec.verb {
-                    "ps" => ComposeOp::Ps { service },
-                    "logs" => ComposeOp::Logs {
-                        service: service.unwrap_or_default(),
-                        tail: args.count("tail"),
-                        grep: args.plain("grep"),
-                    },
-                    "restart" => ComposeOp::Restart { service },
-                    "up" => ComposeOp::Up {
-                        service,
-                        scale: args.count("scale"),
-                    },
-                    "down" => ComposeOp::Down {
-                        volumes: matches!(args.0.get("volumes"), Some(ArgValue::Bool(true))),
-                    },
-                    "build" => ComposeOp::Build { service },
-                    "stop" => ComposeOp::Stop { service },
-                    _ => ComposeOp::Start { service },
-                },
-                timeout_ms,
+        Verb::RedisPing => redis(RedisOp::Ping),
+        Verb::RedisInfo => redis(RedisOp::Info {
+            section: args.plain("section"),
+            field: args.plain("field"),
+            bounds: args.bounds(),
+        }),
+        Verb::RedisLlen => redis(RedisOp::Llen {
+            key: args.req_text("key"),
+            bounds: args.bounds(),
+        }),
+        Verb::RedisCommand => {
+            let command = args.redis("command");
+            redis(RedisOp::Command {
+                effect: raw(RawLanguage::Redis, &command.sample()),
+                command,
+                bounds: args.bounds(),
             })
         }
-        TargetKind::Shell => {
+        Verb::DockerContainer => docker(DockerOp::Container {
+            name: name(),
+            state: args.symbol("state").and_then(ContainerState::from_name),
+            health: args.symbol("health").and_then(Health::from_name),
+        }),
+        Verb::DockerStats => docker(DockerOp::Stats {
+            name: name(),
+            memory_below: args.number("memory_below"),
+            cpu_below: args.number("cpu_below"),
+        }),
+        Verb::DockerLogs => docker(DockerOp::Logs {
+            name: name(),
+            tail: args.count("tail"),
+            grep: args.plain("grep"),
+        }),
+        Verb::DockerImages => docker(DockerOp::Images {
+            filter: args.text("filter"),
+        }),
+        Verb::DockerRestart => docker(DockerOp::Restart {
+            name: name(),
+            grace_ms: args.ms("grace"),
+        }),
+        Verb::DockerStart => docker(DockerOp::Start { name: name() }),
+        Verb::DockerStop => docker(DockerOp::Stop {
+            name: name(),
+            grace_ms: args.ms("grace"),
+        }),
+        Verb::DockerTag => docker(DockerOp::Tag {
+            source: args.req_text("source"),
+            target: args.req_text("target"),
+        }),
+        Verb::ComposePs => compose(ComposeOp::Ps { service: service() }),
+        Verb::ComposeLogs => compose(ComposeOp::Logs {
+            service: service().unwrap_or_default(),
+            tail: args.count("tail"),
+            grep: args.plain("grep"),
+        }),
+        Verb::ComposeRestart => compose(ComposeOp::Restart { service: service() }),
+        Verb::ComposeUp => compose(ComposeOp::Up {
+            service: service(),
+            scale: args.count("scale"),
+        }),
+        Verb::ComposeDown => compose(ComposeOp::Down {
+            volumes: matches!(args.0.get("volumes"), Some(ArgValue::Bool(true))),
+        }),
+        Verb::ComposeBuild => compose(ComposeOp::Build { service: service() }),
+        Verb::ComposeStop => compose(ComposeOp::Stop { service: service() }),
+        Verb::ComposeStart => compose(ComposeOp::Start { service: service() }),
+        Verb::ShellRun => {
             let command = args.shell("command");
             Action::Shell(ShellAction {
-                target,
+                target: target.clone(),
                 effect: raw(RawLanguage::Shell, &command.sample()),
                 command,
                 exit: match args.0.get("exit") {
@@ -642,6 +636,79 @@ pub fn build(
                 bounds: args.bounds(),
                 timeout_ms,
             })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_verb_row_builds_an_action_of_its_own_verb() {
+        let mut seen = std::collections::HashSet::new();
+        for spec in VERBS {
+            assert!(seen.insert(spec.op), "{:?} has two rows", spec.op);
+            let action = build(spec, "t", &ArgValues::default(), |_, _| None);
+            assert_eq!(
+                action.verb(),
+                Some(spec.op),
+                "`{}.{}`",
+                spec.kind.name(),
+                spec.verb
+            );
+            assert_eq!(action.target(), Some("t"));
+        }
+    }
+
+    #[test]
+    fn symbol_lists_name_every_variant() {
+        let names = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let states: Vec<String> = ContainerState::ALL
+            .iter()
+            .map(|s| s.name().into())
+            .collect();
+        assert_eq!(names(STATES), states);
+        let healths: Vec<String> = Health::ALL.iter().map(|h| h.name().into()).collect();
+        assert_eq!(names(HEALTHS), healths);
+        let effects: Vec<String> = Effect::ALL.iter().map(|e| e.to_string()).collect();
+        assert_eq!(names(EFFECTS), effects);
+    }
+
+    /// `docs/language.md` has a row for every verb, naming each of its keyword arguments.
+    #[test]
+    fn the_language_reference_lists_every_verb_and_argument() {
+        let doc = include_str!("../../docs/language.md");
+        for kind in TargetKind::ALL {
+            let heading = format!("### `{}`", kind.name());
+            let section = doc
+                .split(&heading)
+                .nth(1)
+                .unwrap_or_else(|| panic!("docs/language.md has no `{heading}`"));
+            let section = section.split("\n### ").next().unwrap_or_default();
+            for spec in verbs_of(kind) {
+                let row = section
+                    .lines()
+                    .find(|l| {
+                        l.starts_with('|')
+                            && l.split('|')
+                                .nth(1)
+                                .is_some_and(|c| c.contains(&format!("`{}`", spec.verb)))
+                    })
+                    .unwrap_or_else(|| panic!("no row for `{}.{}`", kind.name(), spec.verb));
+                if row.contains("as `get`") {
+                    continue;
+                }
+                for kw in spec.keywords.iter().filter(|k| k.name != "timeout") {
+                    assert!(
+                        row.contains(&format!("`{}:", kw.name)),
+                        "the row of `{}.{}` does not name `{}:`",
+                        kind.name(),
+                        spec.verb,
+                        kw.name
+                    );
+                }
+            }
         }
     }
 }

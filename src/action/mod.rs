@@ -238,6 +238,48 @@ pub enum Health {
     Starting,
 }
 
+impl ContainerState {
+    pub const ALL: [ContainerState; 6] = [
+        ContainerState::Running,
+        ContainerState::Exited,
+        ContainerState::Paused,
+        ContainerState::Restarting,
+        ContainerState::Created,
+        ContainerState::Dead,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ContainerState::Running => "running",
+            ContainerState::Exited => "exited",
+            ContainerState::Paused => "paused",
+            ContainerState::Restarting => "restarting",
+            ContainerState::Created => "created",
+            ContainerState::Dead => "dead",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ContainerState> {
+        ContainerState::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+impl Health {
+    pub const ALL: [Health; 3] = [Health::Healthy, Health::Unhealthy, Health::Starting];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Health::Healthy => "healthy",
+            Health::Unhealthy => "unhealthy",
+            Health::Starting => "starting",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Health> {
+        Health::ALL.into_iter().find(|h| h.name() == name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum DockerOp {
     /// Inspects a container; passes when state (and health) match.
@@ -434,6 +476,53 @@ impl Action {
             | Action::Manual(_)
             | Action::Wait(_) => None,
         }
+    }
+
+    /// The verb that builds this action; `None` for `step` and `wait`, which are statements.
+    pub fn verb(&self) -> Option<catalogue::Verb> {
+        use catalogue::Verb;
+        Some(match self {
+            Action::Http(a) => match a.method {
+                HttpMethod::Get => Verb::HttpGet,
+                HttpMethod::Head => Verb::HttpHead,
+                HttpMethod::Post => Verb::HttpPost,
+                HttpMethod::Put => Verb::HttpPut,
+                HttpMethod::Patch => Verb::HttpPatch,
+                HttpMethod::Delete => Verb::HttpDelete,
+            },
+            Action::Postgres(a) => match a.op {
+                PostgresOp::Connect => Verb::PgConnect,
+                PostgresOp::Query { .. } => Verb::PgQuery,
+            },
+            Action::Redis(a) => match a.op {
+                RedisOp::Ping => Verb::RedisPing,
+                RedisOp::Info { .. } => Verb::RedisInfo,
+                RedisOp::Llen { .. } => Verb::RedisLlen,
+                RedisOp::Command { .. } => Verb::RedisCommand,
+            },
+            Action::Docker(a) => match a.op {
+                DockerOp::Container { .. } => Verb::DockerContainer,
+                DockerOp::Stats { .. } => Verb::DockerStats,
+                DockerOp::Logs { .. } => Verb::DockerLogs,
+                DockerOp::Images { .. } => Verb::DockerImages,
+                DockerOp::Restart { .. } => Verb::DockerRestart,
+                DockerOp::Start { .. } => Verb::DockerStart,
+                DockerOp::Stop { .. } => Verb::DockerStop,
+                DockerOp::Tag { .. } => Verb::DockerTag,
+            },
+            Action::Compose(a) => match a.op {
+                ComposeOp::Ps { .. } => Verb::ComposePs,
+                ComposeOp::Logs { .. } => Verb::ComposeLogs,
+                ComposeOp::Restart { .. } => Verb::ComposeRestart,
+                ComposeOp::Up { .. } => Verb::ComposeUp,
+                ComposeOp::Down { .. } => Verb::ComposeDown,
+                ComposeOp::Build { .. } => Verb::ComposeBuild,
+                ComposeOp::Stop { .. } => Verb::ComposeStop,
+                ComposeOp::Start { .. } => Verb::ComposeStart,
+            },
+            Action::Shell(_) => Verb::ShellRun,
+            Action::Manual(_) | Action::Wait(_) => return None,
+        })
     }
 
     /// What the action yields when it is a check's first probe.

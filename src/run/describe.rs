@@ -151,10 +151,10 @@ pub fn describe(action: &Action, resolved: &Resolved) -> String {
                     health,
                 } => {
                     if let Some(s) = state {
-                        parts.push(format!("expect state {}", serde_name(s)));
+                        parts.push(format!("expect state {}", s.name()));
                     }
                     if let Some(h) = health {
-                        parts.push(format!("expect health {}", serde_name(h)));
+                        parts.push(format!("expect health {}", h.name()));
                     }
                     format!("inspect {}", fill(name))
                 }
@@ -327,13 +327,6 @@ fn grace(ms: Option<u64>, parts: &mut Vec<String>) {
     if let Some(ms) = ms {
         parts.push(format!("grace {}", human_ms(ms)));
     }
-}
-
-fn serde_name(value: &impl serde::Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// Multi-line SQL or shell on one line, for tables and prompts.

@@ -69,7 +69,13 @@ fn effect_reason(action: &Action) -> String {
                 "`down` with `volumes: true` deletes the project's volumes and their data"
                     .to_string()
             }
-            _ => format!("it is a `{}` action", action.effect()),
+            Action::Postgres(_)
+            | Action::Redis(_)
+            | Action::Docker(_)
+            | Action::Compose(_)
+            | Action::Shell(_)
+            | Action::Manual(_)
+            | Action::Wait(_) => format!("it is a `{}` action", action.effect()),
         },
     }
 }

@@ -3,7 +3,8 @@
 
 use super::words::{identifier, param_var, quote, word};
 use crate::action::{
-    Action, Bounds, ComposeOp, DockerOp, HttpAction, Part, PostgresOp, RedisOp, Template,
+    Action, Bounds, ComposeOp, ContainerState, DockerOp, Health, HttpAction, Part, PostgresOp,
+    RedisOp, Template,
 };
 use crate::export::ExportError;
 use crate::fill::http::{Body, UrlPath};
@@ -257,8 +258,8 @@ pub fn call(rb: &Runbook, action: &Action, timeout_ms: u64) -> Result<String, Ex
                     health,
                 } => c
                     .text("op", "container")?
-                    .opt_text("state", state.map(container_state))?
-                    .opt_text("health", health.map(health_name))?
+                    .opt_text("state", state.map(ContainerState::name))?
+                    .opt_text("health", health.map(Health::name))?
                     .args(&[word(name)?])
                     .done(),
                 DockerOp::Stats {
@@ -372,27 +373,6 @@ fn http(rb: &Runbook, a: &HttpAction, timeout_ms: u64) -> Result<String, ExportE
         .opt_text("latency_below", a.latency_below_ms.map(seconds).as_deref())?
         .bounds(&a.bounds)?
         .done())
-}
-
-fn container_state(s: crate::action::ContainerState) -> &'static str {
-    use crate::action::ContainerState::*;
-    match s {
-        Running => "running",
-        Exited => "exited",
-        Paused => "paused",
-        Restarting => "restarting",
-        Created => "created",
-        Dead => "dead",
-    }
-}
-
-fn health_name(h: crate::action::Health) -> &'static str {
-    use crate::action::Health::*;
-    match h {
-        Healthy => "healthy",
-        Unhealthy => "unhealthy",
-        Starting => "starting",
-    }
 }
 
 /// The action as the author wrote it, for the operator (`stack.restart "backend"`).

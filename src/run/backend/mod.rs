@@ -40,7 +40,12 @@ pub async fn execute(action: &Action, resolved: &Resolved, timeout: Duration) ->
             "`step \"{}\"` needs an operator: the engine asks for it, a backend cannot run it",
             step.text
         )),
-        _ => match tokio::time::timeout(timeout, dispatch(action, &ctx)).await {
+        Action::Http(_)
+        | Action::Postgres(_)
+        | Action::Redis(_)
+        | Action::Docker(_)
+        | Action::Compose(_)
+        | Action::Shell(_) => match tokio::time::timeout(timeout, dispatch(action, &ctx)).await {
             Ok(found) => found,
             Err(_) => Err(timed_out(action, timeout)),
         },
