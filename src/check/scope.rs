@@ -395,7 +395,7 @@ impl<'a> FileChecker<'a> {
     /// Converts one argument, reporting a type error.
     pub fn coerce(&mut self, e: &Expr, spec: &ArgSpec, what: &str) -> Option<ArgValue> {
         self.check_refs(e);
-        match catalogue::coerce(e, spec.ty) {
+        match super::coerce::coerce(e, spec.ty) {
             Ok(ArgValue::Text(t)) => {
                 self.literal_credential(&t.source(), e.span);
                 Some(ArgValue::Text(t))

@@ -166,7 +166,9 @@ fn quoted(quoting: Quoting, value: &str) -> String {
         Quoting::Bare => format!("'{}'", value.replace('\'', "'\\''")),
         Quoting::Single => value.replace('\'', "'\\''"),
         Quoting::Double => escape(&['\\', '"', '$', '`']),
-        Quoting::Heredoc => escape(&['\\', '$', '`']),
+        // Bash looks for the delimiter before it expands, so a value never ends the body;
+        // a `\` before each of the value's lines keeps the analysis from ending it either.
+        Quoting::Heredoc => format!("\\{}", escape(&['\\', '$', '`']).replace('\n', "\n\\")),
         Quoting::AnsiC => escape(&['\\', '\'']),
         Quoting::Arithmetic => value.to_string(),
         Quoting::Comment | Quoting::LiteralHeredoc | Quoting::Expansion => {
@@ -383,5 +385,13 @@ mod tests {
             "echo 'it'\\''s \"$(x)\"' \"it's \\\"\\$(x)\\\"\" 'it'\\''s \"$(x)\"'"
         );
         assert_eq!(classify_shell(&text).unwrap().effect, Effect::Read);
+        // A value holding the delimiter does not end the body, for bash or the analysis.
+        let l = line("cat <<EOF | cmp -s - expected\n#{v}\nEOF");
+        let text = l.rendered(|_| "EOF\nrm -rf /".to_string());
+        assert_eq!(
+            classify_shell(&text).unwrap().effect,
+            Effect::Read,
+            "{text}"
+        );
     }
 }
