@@ -168,7 +168,14 @@ fn quoted(quoting: Quoting, value: &str) -> String {
         Quoting::Double => escape(&['\\', '"', '$', '`']),
         // Bash looks for the delimiter before it expands, so a value never ends the body;
         // a `\` before each of the value's lines keeps the analysis from ending it either.
-        Quoting::Heredoc => format!("\\{}", escape(&['\\', '$', '`']).replace('\n', "\n\\")),
+        Quoting::Heredoc => escape(&['\\', '$', '`'])
+            .split('\n')
+            .map(|l| match l.starts_with('\\') {
+                true => l.to_string(),
+                false => format!("\\{l}"),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
         Quoting::AnsiC => escape(&['\\', '\'']),
         Quoting::Arithmetic => value.to_string(),
         Quoting::Comment | Quoting::LiteralHeredoc | Quoting::Expansion => {
