@@ -20,6 +20,7 @@ pub mod export;
 pub mod fmt;
 pub mod import;
 pub mod load;
+pub mod lsp;
 pub mod output;
 pub mod plan;
 pub mod run;
