@@ -3,7 +3,7 @@
 
 mod lsp_client;
 
-use lsp_client::{Client, find};
+use lsp_client::{self as client, Client, find};
 use serde_json::{Value, json};
 
 fn shipped(name: &str) -> String {
@@ -622,5 +622,86 @@ fn requests_after_a_change_answer_from_the_new_text() {
         answer.result[0]["range"]["start"],
         find(&text, "live, \"liveness\"", 0)
     );
+    assert!(client.shutdown());
+}
+
+/// `lrb lsp` itself over stdio: the exit status an editor sees.
+fn stdio_session(messages: &[Value]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lrb"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for m in messages {
+        let body = m.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    }
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_command_exits_0_after_shutdown_and_exit_and_1_without_shutdown() {
+    let initialize =
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}});
+    let initialized = json!({"jsonrpc": "2.0", "method": "initialized", "params": {}});
+    let shutdown = json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"});
+    let exit = json!({"jsonrpc": "2.0", "method": "exit"});
+    let clean = stdio_session(&[
+        initialize.clone(),
+        initialized.clone(),
+        shutdown,
+        exit.clone(),
+    ]);
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&clean.stdout);
+    assert!(
+        stdout.contains("\"serverInfo\"") && stdout.contains("\"id\":2"),
+        "{stdout}"
+    );
+
+    let abrupt = stdio_session(&[initialize, initialized, exit]);
+    assert_eq!(abrupt.status.code(), Some(1));
+}
+
+#[test]
+fn every_request_at_every_position_is_answered_without_error() {
+    let mut client = Client::start(0);
+    // Checked alone (not a file), with non-ASCII text and a half-typed line.
+    let uri = "untitled:scratch";
+    let text = TEXT
+        .replace("title \"Scratch\"", "title \"Scrätch 🚀\"\n  api.")
+        .replace("status: 200", "status: [200, 2");
+    client.open(uri, &text, 1);
+    for (line, content) in text.lines().enumerate() {
+        let width: usize = content.chars().map(char::len_utf16).sum();
+        for character in 0..=width + 1 {
+            let at = client::pos(line as u32, character as u32);
+            for method in [
+                "textDocument/hover",
+                "textDocument/definition",
+                "textDocument/completion",
+            ] {
+                let answer = client.request(
+                    method,
+                    json!({"textDocument": {"uri": uri}, "position": at}),
+                );
+                assert!(
+                    answer.error.is_none(),
+                    "{method} at {at}: {:?}",
+                    answer.error
+                );
+            }
+        }
+    }
     assert!(client.shutdown());
 }
