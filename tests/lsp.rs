@@ -132,7 +132,7 @@ fn related_locations_point_into_the_document() {
 
 #[test]
 fn a_change_is_checked_and_a_burst_of_changes_gives_one_check_of_the_last_text() {
-    let mut client = Client::start(300);
+    let mut client = Client::start(1_000);
     let uri = client.uri("scratch.rb");
     client.open(&uri, TEXT, 1);
     assert!(!codes(&client.diagnostics(&uri, 1)).contains(&"LRB102"));
@@ -676,30 +676,46 @@ fn the_command_exits_0_after_shutdown_and_exit_and_1_without_shutdown() {
 #[test]
 fn every_request_at_every_position_is_answered_without_error() {
     let mut client = Client::start(0);
-    // Checked alone (not a file), with non-ASCII text and a half-typed line.
-    let uri = "untitled:scratch";
-    let text = TEXT
-        .replace("title \"Scratch\"", "title \"Scrätch 🚀\"\n  api.")
-        .replace("status: 200", "status: [200, 2");
-    client.open(uri, &text, 1);
-    for (line, content) in text.lines().enumerate() {
-        let width: usize = content.chars().map(char::len_utf16).sum();
-        for character in 0..=width + 1 {
-            let at = client::pos(line as u32, character as u32);
-            for method in [
-                "textDocument/hover",
-                "textDocument/definition",
-                "textDocument/completion",
-            ] {
-                let answer = client.request(
-                    method,
-                    json!({"textDocument": {"uri": uri}, "position": at}),
-                );
-                assert!(
-                    answer.error.is_none(),
-                    "{method} at {at}: {:?}",
-                    answer.error
-                );
+    // Checked alone (not files), with non-ASCII text; one parses, one is half-typed.
+    let parses = TEXT.replace("title \"Scratch\"", "title \"Scrätch 🚀\"");
+    let half = parses.replace("status: 200", "status: [200, 2");
+    for (uri, text) in [("untitled:parses", &parses), ("untitled:half", &half)] {
+        client.open(uri, text, 1);
+        for (line, content) in text.lines().enumerate() {
+            let width: usize = content.chars().map(char::len_utf16).sum();
+            for character in 0..=width + 1 {
+                let at = client::pos(line as u32, character as u32);
+                let doc = json!({"uri": uri});
+                let requests = [
+                    (
+                        "textDocument/hover",
+                        json!({"textDocument": doc, "position": at}),
+                    ),
+                    (
+                        "textDocument/definition",
+                        json!({"textDocument": doc, "position": at}),
+                    ),
+                    (
+                        "textDocument/completion",
+                        json!({"textDocument": doc, "position": at}),
+                    ),
+                    (
+                        "textDocument/references",
+                        json!({"textDocument": doc, "position": at, "context": {"includeDeclaration": true}}),
+                    ),
+                    (
+                        "textDocument/codeAction",
+                        json!({"textDocument": doc, "range": {"start": at, "end": at}, "context": {"diagnostics": []}}),
+                    ),
+                ];
+                for (method, params) in requests {
+                    let answer = client.request(method, params);
+                    assert!(
+                        answer.error.is_none(),
+                        "{method} at {at}: {:?}",
+                        answer.error
+                    );
+                }
             }
         }
     }

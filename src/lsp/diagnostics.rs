@@ -60,7 +60,7 @@ pub fn to_lsp_one(d: &Diagnostic, index: &LineIndex, uri: &Uri) -> lsp_types::Di
         message,
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
-        data: Some(serde_json::json!({ "help": d.help, "rule": d.rule.name })),
+        data: None,
     }
 }
 
