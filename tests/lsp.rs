@@ -244,6 +244,13 @@ fn hostile_documents_get_diagnostics_and_the_server_goes_on() {
             format!("{}{}", "(".repeat(100_000), ")".repeat(100_000)),
         ),
         ("binary.rb", binary),
+        (
+            "ands.rb",
+            format!(
+                "runbook :x do\n  when failed(:c){} do\n  end\nend\n",
+                " and failed(:c)".repeat(100_000)
+            ),
+        ),
     ];
     for (name, text) in &documents {
         let uri = client.uri(name);
