@@ -189,11 +189,16 @@ fn incremental_changes_edit_the_text_in_utf16_positions() {
 fn cross_file_findings_use_every_runbook_of_the_directory() {
     let mut client = Client::start(0);
     let uri = client.uri("scratch.rb");
+    // A copy in a directory below is not part of the set: no duplicate for it.
+    let below = client.path("old");
+    std::fs::create_dir(&below).unwrap();
+    std::fs::write(below.join("scratch.rb"), TEXT).unwrap();
     client.open(&uri, TEXT, 1);
     assert!(
         !codes(&client.diagnostics(&uri, 1)).contains(&"LRB105"),
         "`see :api_outage` is in a sibling"
     );
+    assert!(!codes(&client.diagnostics(&uri, 1)).contains(&"LRB107"));
     client.change(
         &uri,
         &TEXT.replace("see :api_outage", "see :api_outrage"),

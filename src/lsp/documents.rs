@@ -75,9 +75,10 @@ impl Documents {
         doc.version = version;
     }
 
-    /// The files `uri` is checked with: every `*.rb` under its directory (as `lrb check DIR`
-    /// would read them), open documents by their unsaved text. A document that is not a file
-    /// on disk is checked alone.
+    /// The files `uri` is checked with: every `*.rb` of its directory, open documents by their
+    /// unsaved text. Not the directories below: a file opened in a big directory (a home, a
+    /// temporary directory) would make every keystroke read a tree. A document that is not a
+    /// file on disk is checked alone.
     pub fn runbook_set(&self, uri: &Uri) -> Vec<Member> {
         let Some(doc) = self.open.get(uri) else {
             return Vec::new();
@@ -94,7 +95,7 @@ impl Documents {
         let Some(dir) = doc.path.as_deref().and_then(Path::parent) else {
             return vec![alone()];
         };
-        let mut paths = crate::load::discover(&[dir.to_path_buf()]).unwrap_or_default();
+        let mut paths = runbooks_in(dir);
         if !paths.iter().any(|p| Some(p) == doc.path.as_ref()) {
             // A new file not yet saved, or one named other than `*.rb`.
             paths.push(doc.path.clone().unwrap_or_default());
@@ -122,6 +123,19 @@ impl Documents {
             })
             .collect()
     }
+}
+
+/// The `*.rb` files of one directory, sorted; none when it cannot be read.
+fn runbooks_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "rb"))
+        .collect();
+    files.sort();
+    files
 }
 
 pub fn path_of(uri: &Uri) -> Option<PathBuf> {
