@@ -21,6 +21,7 @@ pub mod fill;
 pub mod fmt;
 pub mod import;
 pub mod load;
+pub mod lsp;
 pub mod output;
 pub mod plan;
 pub mod run;

@@ -9,6 +9,11 @@ use std::path::Path;
 
 const INFO_URI: &str = "https://github.com/lrb-runbooks/lrb";
 
+/// The rule's page in the repository, `docs/rules/CODE.md`.
+pub fn rule_page_url(rule: &Rule) -> String {
+    format!("{INFO_URI}/blob/main/docs/rules/{}.md", rule.code)
+}
+
 fn level(severity: Severity) -> sarif::ResultLevel {
     match severity {
         Severity::Error => sarif::ResultLevel::Error,
@@ -40,7 +45,7 @@ fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
                 ))
                 .build(),
         )
-        .help_uri(format!("{INFO_URI}/blob/main/docs/rules/{}.md", rule.code))
+        .help_uri(rule_page_url(rule))
         .default_configuration(
             sarif::ReportingConfiguration::builder()
                 .level(level)

@@ -8,6 +8,7 @@ pub mod registry;
 mod rules;
 mod runbook;
 mod scope;
+pub use scope::Context;
 mod suppress;
 
 use crate::ast;
@@ -36,6 +37,17 @@ pub struct Checked {
 
 /// Checks files together, so `see` can name a runbook in any of them.
 pub fn check(inputs: &[Input]) -> Checked {
+    let (plan, diagnostics) = lower(inputs);
+    let ok = !diagnostics.iter().any(Diagnostic::is_error);
+    Checked {
+        plan: ok.then_some(plan),
+        diagnostics,
+    }
+}
+
+/// Checks like [`check`] and lowers every runbook, also those with errors: an editor shows
+/// what the parts that did check mean.
+pub fn lower(inputs: &[Input]) -> (Plan, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let runbooks = runbook_index(inputs, &mut diagnostics);
     let per_file: Vec<_> = inputs
@@ -56,11 +68,7 @@ pub fn check(inputs: &[Input]) -> Checked {
         diagnostics.append(&mut found);
     }
     diagnostic::sort(&mut diagnostics);
-    let ok = !diagnostics.iter().any(Diagnostic::is_error);
-    Checked {
-        plan: ok.then_some(plan),
-        diagnostics,
-    }
+    (plan, diagnostics)
 }
 
 /// Where each runbook is defined, reporting ids defined twice.

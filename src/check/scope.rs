@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// The blocks statements can appear in, with what each allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Context {
+pub enum Context {
     File,
     Runbook,
     Check,
@@ -36,7 +36,7 @@ impl Context {
     }
 
     /// The statement keywords this block accepts.
-    pub(super) fn allows(self) -> &'static [&'static str] {
+    pub fn allows(self) -> &'static [&'static str] {
         match self {
             Context::File => &["target", "param", "runbook"],
             Context::Runbook => &[

@@ -8,6 +8,7 @@ mod export;
 mod fmt;
 mod graph;
 mod import;
+mod lsp;
 mod new;
 mod plan;
 mod report;
@@ -119,6 +120,12 @@ pub enum Command {
         after_help = "Examples:\n  lrb new payment_failures                 # writes runbooks/payment_failures.rb\n  lrb new cache_stampede --dir ops/runbooks\n\nExit codes: 0 created, 2 bad name, or the file exists (it is never overwritten)."
     )]
     New(new::NewArgs),
+    /// Serve the Language Server Protocol over stdio: diagnostics as you type, completion,
+    /// hover, go to definition, references, formatting, quick fixes and the outline.
+    #[command(
+        after_help = "Examples:\n  lrb lsp                                  # started by the editor; see docs/editors.md\n\nExit codes: 0 after `shutdown` and `exit`, 1 when the client ends the session otherwise."
+    )]
+    Lsp(lsp::LspArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  lrb completions bash > ~/.local/share/bash-completion/completions/lrb\n  lrb completions zsh > \"${fpath[1]}/_lrb\"\n  lrb completions fish > ~/.config/fish/completions/lrb.fish"
@@ -160,6 +167,7 @@ pub fn main() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Graph(args) => graph::run(args, color),
         Command::New(args) => new::run(args),
+        Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),
     };

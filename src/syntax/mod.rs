@@ -9,6 +9,7 @@ use crate::ast::File;
 use crate::diagnostic::Diagnostic;
 use crate::source::FileId;
 use pest::Parser as _;
+use std::ops::ControlFlow;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/runbook.pest"]
@@ -30,4 +31,15 @@ pub fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
         }
         Err(err) => (None, vec![error::from_pest(&err, text, file)]),
     }
+}
+
+/// Which bytes of `text` are code, not the inside of a string, comment or heredoc body: for
+/// an editor's completion, which reads text that may not parse.
+pub fn code_bytes(text: &str) -> Vec<bool> {
+    let mut code = vec![false; text.len()];
+    scan::code::<()>(text, |i, _| {
+        code[i] = true;
+        ControlFlow::Continue(())
+    });
+    code
 }

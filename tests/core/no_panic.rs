@@ -109,6 +109,13 @@ fn hostile_nesting_never_overflows_the_stack() {
             format!("title [{}]\n", "[".repeat(100_000)),
         ),
         ("100,000 blocks", "x do\n".repeat(100_000)),
+        (
+            "100,000 `and`s",
+            format!(
+                "runbook :r do\n  when failed(:c){} do\n  end\nend\n",
+                " and failed(:c)".repeat(100_000)
+            ),
+        ),
     ];
     std::thread::Builder::new()
         .stack_size(2 << 20)
