@@ -214,16 +214,32 @@ fn effect(action: &Action) -> String {
     };
     let how = match action.raw_effect() {
         None => format!("decided by {analysis}"),
-        Some(RawEffect::Declared { .. }) => "declared by the author with `effect:`".to_string(),
-        Some(RawEffect::Classified(c)) => format!("decided by {analysis}: {}", c.reason),
-        Some(RawEffect::Unclassified) => {
+        Some(RawEffect::Classified {
+            classification,
+            declared: Some(d),
+        }) if *d > classification.effect => format!(
+            "declared `{d}` by the author with `effect:`, stricter than {analysis} found ({})",
+            classification.reason
+        ),
+        Some(RawEffect::Classified { classification, .. }) => {
+            format!("decided by {analysis}: {}", classification.reason)
+        }
+        Some(RawEffect::Unclassified { declared: Some(_) }) => {
+            format!("not recognised by {analysis}; declared by the author with `effect:`")
+        }
+        Some(RawEffect::Unclassified { declared: None }) => {
             format!("not recognised by {analysis}, so counted as destructive")
         }
     };
+    let deciding: Vec<String> = crate::fill::deciding(action)
+        .into_iter()
+        .map(|(p, why)| format!(" The value of `{p}` can change what it does: {why}."))
+        .collect();
     format!(
-        "Effect: **{}**, {how}. Value: {}.",
+        "Effect: **{}**, {how}. Value: {}.{}",
         action.effect(),
-        action.value_type().describe()
+        action.value_type().describe(),
+        deciding.concat()
     )
 }
 
