@@ -495,3 +495,77 @@ fn a_missing_secret_is_an_invalid_environment_naming_the_variable() {
     assert!(all.contains("secret `LRB_TEST_DB_URL`"), "{all}");
     assert!(all.contains("Export `LRB_TEST_DB_URL`"), "{all}");
 }
+
+#[test]
+fn an_api_that_does_not_answer_is_unhandled_not_healthy_in_run_plan_report_and_script() {
+    // A port nothing listens on: bound, then closed.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let fixture = "tests/fixtures/run/unhandled.rb";
+    let lrb_with = |args: &[&str]| {
+        Command::cargo_bin("lrb")
+            .unwrap()
+            .current_dir(root())
+            .env("DOWN_URL", &url)
+            .env("NO_COLOR", "1")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let says_unhandled = |all: &str| {
+        assert!(
+            all.contains("unhandled: `api` did not pass and no `when` matched: escalate"),
+            "{all}"
+        );
+        // The `info:` check failed too, and is not named.
+        assert!(!all.contains("`notes` did not pass"), "{all}");
+        assert!(!all.contains("healthy"), "{all}");
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (path, shown) = transcript_of(&dir, "unhandled");
+    let out = lrb_with(&["run", fixture, "--transcript", &shown]);
+    let all = text(&out);
+    assert_eq!(code(&out), 14, "{all}");
+    says_unhandled(&all);
+    let transcript = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        transcript.contains(r#""event":"unhandled","checks":["api"]"#),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains(r#""outcome":"unhandled""#),
+        "{transcript}"
+    );
+
+    let out = lrb_with(&["plan", fixture]);
+    let all = text(&out);
+    assert_eq!(code(&out), 14, "{all}");
+    says_unhandled(&all);
+
+    let report = text(&lrb_with(&["report", &shown]));
+    assert!(report.contains("**unhandled** (exit code 14)"), "{report}");
+    assert!(
+        report.contains("**unhandled**: `api` did not pass"),
+        "{report}"
+    );
+
+    let script = dir.path().join("unhandled.sh");
+    let out = lrb_with(&[
+        "export",
+        "bash",
+        fixture,
+        "-o",
+        &script.display().to_string(),
+    ]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let out = std::process::Command::new("bash")
+        .arg(&script)
+        .env("DOWN_URL", &url)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let all = text(&out);
+    assert_eq!(code(&out), 14, "{all}");
+    says_unhandled(&all);
+}

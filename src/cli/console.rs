@@ -31,10 +31,13 @@ impl Console {
     }
 
     /// The run was interrupted: clears the spinner for good (no later line redraws it), then
-    /// says so.
-    pub fn interrupted(&mut self, during: &str) {
+    /// says so and what was left undone.
+    pub fn interrupted(&mut self, signal: &str, during: &str, undone: &[String]) {
         self.finish_bar();
-        self.say(&format!("interrupted during {during}: stopped"));
+        self.say(&format!("interrupted by {signal} during {during}: stopped"));
+        for line in undone {
+            self.say(&format!("  left undone: {line}"));
+        }
     }
 
     fn start_bar(&mut self, bar: ProgressBar) {

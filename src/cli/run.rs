@@ -1,6 +1,7 @@
 //! `lrb run`: diagnose, mitigate with approval, confirm; and what `plan` shares with it.
 
 use super::console::Console;
+use super::signals::Signals;
 use super::{exit, load_or_report};
 use crate::diagnostic;
 use crate::plan::Runbook;
@@ -11,7 +12,7 @@ use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
@@ -134,13 +135,32 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, u8> {
         })
 }
 
+/// How long the runtime waits for a task that does not stop when the run is interrupted.
+pub(super) const SHUTDOWN: Duration = Duration::from_secs(1);
+
+/// The runtime with the signal handlers installed in it, before anything runs.
+pub(super) fn runtime_with_signals() -> Result<(tokio::runtime::Runtime, Signals), u8> {
+    let rt = runtime()?;
+    let signals = {
+        let _inside = rt.enter();
+        Signals::install()
+    };
+    match signals {
+        Ok(signals) => Ok((rt, signals)),
+        Err(e) => {
+            eprintln!("error: cannot listen for signals: {e}");
+            Err(exit::USAGE)
+        }
+    }
+}
+
 pub fn run(args: RunArgs) -> u8 {
     let prepared = match prepare(&args.target) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let rt = match runtime() {
-        Ok(rt) => rt,
+    let (rt, mut signals) = match runtime_with_signals() {
+        Ok(both) => both,
         Err(code) => return code,
     };
     let runbook = &prepared.runbook;
@@ -180,26 +200,27 @@ pub fn run(args: RunArgs) -> u8 {
     let engine = Engine::new(runbook, resolved, Backends, policy, &transcript, started);
     let ended = rt.block_on(async {
         tokio::select! {
-            // Ctrl-C first: its handler is installed before the engine shows or starts
-            // anything, so an early Ctrl-C is not lost to the default (kill, no transcript).
             biased;
-            _ = tokio::signal::ctrl_c() => None,
-            end = engine.run(&mut console) => Some(end),
+            signal = signals.first() => Err(signal),
+            end = engine.run(&mut console) => Ok(end),
         }
     });
+    // Dropping every task kills the process group of each shell action still running and
+    // cancels every probe, before the interruption is recorded.
+    rt.shutdown_timeout(SHUTDOWN);
     let code = match &ended {
-        Some(end) => finish(&mut console, end),
-        None => {
-            let during = engine.phase();
+        Ok(end) => finish(&mut console, end),
+        Err(signal) => {
+            let (during, undone) = engine.interruption();
+            console.interrupted(signal, &during, &undone);
             transcript.record(Event::Interrupted {
-                during: during.clone(),
+                signal: signal.to_string(),
+                during,
+                undone,
             });
-            console.interrupted(&during);
             exit::ABORTED
         }
     };
-    // Dropping the runtime kills any shell child still running.
-    drop(rt);
     transcript.record(Event::End {
         outcome: ended
             .as_ref()
@@ -208,6 +229,7 @@ pub fn run(args: RunArgs) -> u8 {
         exit_code: code,
         time_to_recovery_ms: ended
             .as_ref()
+            .ok()
             .and_then(|e| e.time_to_recovery)
             .map(|d| d.as_millis() as u64),
         duration_ms: started.elapsed().as_millis() as u64,
@@ -277,6 +299,7 @@ fn finish(console: &mut Console, end: &RunEnd) -> u8 {
             "healthy: no `when` matched, nothing to do".to_string(),
             exit::OK,
         ),
+        Finish::Unhandled => (unhandled_text(&end.unhandled), exit::UNHANDLED),
         Finish::Recovered => (
             format!(
                 "recovered in {}",
@@ -307,4 +330,13 @@ fn finish(console: &mut Console, end: &RunEnd) -> u8 {
     }
     console.say(&text);
     code
+}
+
+/// The closing line of a run or plan that found checks failing and no `when` for them.
+pub(super) fn unhandled_text(checks: &[String]) -> String {
+    let ids: Vec<String> = checks.iter().map(|c| format!("`{c}`")).collect();
+    format!(
+        "unhandled: {} did not pass and no `when` matched: escalate, this runbook has no mitigation for it",
+        ids.join(", ")
+    )
 }

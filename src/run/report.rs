@@ -144,6 +144,13 @@ fn summary(event: &Event, again: bool) -> Option<String> {
             (false, false) => return None,
         },
         Event::Healthy => "no `when` matched: healthy, nothing to do".into(),
+        Event::Unhandled { checks } => {
+            let ids: Vec<String> = checks.iter().map(|c| format!("`{c}`")).collect();
+            format!(
+                "**unhandled**: {} did not pass and no `when` matched: escalate",
+                ids.join(", ")
+            )
+        }
         Event::Approval {
             mitigation,
             question,
@@ -170,7 +177,22 @@ fn summary(event: &Event, again: bool) -> Option<String> {
             "confirm attempt {attempt} of {of}: {}",
             if *passed { "passed" } else { "not yet" }
         ),
-        Event::Interrupted { during } => format!("**interrupted** during {during}"),
+        Event::Interrupted {
+            signal,
+            during,
+            undone,
+        } => {
+            let by = if signal.is_empty() {
+                String::new()
+            } else {
+                format!(" ({signal})")
+            };
+            let left: String = undone
+                .iter()
+                .map(|u| format!("; left undone: {u}"))
+                .collect();
+            format!("**interrupted** during {during}{by}{left}")
+        }
         Event::End {
             outcome, exit_code, ..
         } => format!("ended: **{outcome}** (exit code {exit_code})"),

@@ -91,6 +91,10 @@ pub enum Event {
         see: Vec<String>,
     },
     Healthy,
+    /// No `when` matched, but these checks (not `info:`) did not pass.
+    Unhandled {
+        checks: Vec<String>,
+    },
     /// A question put to the operator, or answered by a flag.
     Approval {
         mitigation: String,
@@ -119,8 +123,14 @@ pub enum Event {
         passed: bool,
         results: Vec<ActionResult>,
     },
+    /// A signal (`SIGINT`, `SIGTERM`, `SIGHUP`) stopped the run.
     Interrupted {
+        #[serde(default)]
+        signal: String,
         during: String,
+        /// What the run had not done: checks not finished, steps not run, `confirm`.
+        #[serde(default)]
+        undone: Vec<String>,
     },
     End {
         outcome: String,

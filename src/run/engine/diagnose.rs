@@ -103,7 +103,11 @@ impl<E: Executor> Engine<'_, E> {
         checks: &[&plan::Check],
         op: &mut dyn Operator,
     ) -> Vec<CheckResult> {
+        self.track(|p| p.checking = checks.iter().map(|c| c.id.clone()).collect());
         diagnose(checks, &self.resolved, &self.exec, &mut |c| {
+            self.track(|p| {
+                p.checking.remove(&c.id);
+            });
             op.checked(c);
             for p in &c.probes {
                 self.transcript.record(Event::Probe {

@@ -95,21 +95,37 @@ impl<E: Executor> Engine<'_, E> {
 
     /// Runs a mitigation's steps in order. `false` when the operator aborted the run.
     pub(super) async fn mitigate(&self, m: &Mitigation, op: &mut dyn Operator) -> bool {
-        for step in &m.steps {
-            let shown = self.mask(&describe(&step.action, &self.resolved));
+        let shown: Vec<String> = (m.steps.iter())
+            .map(|s| self.mask(&describe(&s.action, &self.resolved)))
+            .collect();
+        self.track(|p| p.mitigation = Some((m.name.clone(), shown.clone(), 0)));
+        let done = self.steps(m, &shown, op).await;
+        self.track(|p| p.mitigation = None);
+        done
+    }
+
+    /// The steps of [`Self::mitigate`], each counted in the progress as it finishes.
+    async fn steps(&self, m: &Mitigation, shown: &[String], op: &mut dyn Operator) -> bool {
+        for (finished, (step, shown)) in m.steps.iter().zip(shown).enumerate() {
+            self.track(|p| {
+                if let Some((_, _, done)) = &mut p.mitigation {
+                    *done = finished;
+                }
+            });
+            let shown = shown.as_str();
             match &step.action {
-                Action::Manual(_) => match self.manual(&m.name, &shown, op) {
+                Action::Manual(_) => match self.manual(&m.name, shown, op) {
                     Choice::Go => {}
                     Choice::Skip => op.note(&format!("skipped: {shown}")),
                     Choice::Abort => return false,
                 },
                 Action::Wait(w) => self.wait(&m.name, Duration::from_millis(w.ms), op).await,
                 action => {
-                    op.action_started(&shown);
+                    op.action_started(shown);
                     let timeout = action_timeout(action, &self.resolved, DEFAULT_ACTION_TIMEOUT_MS);
                     let outcome = guarded(&self.exec, action, &self.resolved, timeout).await;
                     let result = action_result(action, &self.resolved, outcome);
-                    op.action_done(&shown, &result);
+                    op.action_done(shown, &result);
                     let passed = result.status == Status::Passed;
                     self.transcript.record(Event::Action {
                         mitigation: m.name.clone(),
@@ -119,7 +135,7 @@ impl<E: Executor> Engine<'_, E> {
                         continue;
                     }
                     let choice = if self.policy.interactive {
-                        op.after_failure(&m.name, &shown)
+                        op.after_failure(&m.name, shown)
                     } else {
                         Choice::Skip
                     };

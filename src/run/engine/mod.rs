@@ -7,6 +7,7 @@ mod decide;
 mod diagnose;
 mod execute;
 mod mitigate;
+mod progress;
 #[cfg(test)]
 mod tests;
 
@@ -18,6 +19,7 @@ use crate::plan::{Mitigation, Runbook};
 use crate::run::transcript::{ActionResult, Event, Transcript};
 use crate::run::{Resolved, mask};
 use mitigate::Approval;
+use progress::Progress;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -25,8 +27,10 @@ use std::time::{Duration, Instant};
 /// What the run came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Finish {
-    /// No `when` matched: nothing to do.
+    /// Every check that is not `info:` passed and no `when` matched: nothing to do.
     Healthy,
+    /// A check that is not `info:` did not pass and no `when` matched: a person must look.
+    Unhandled,
     Recovered,
     NotRecovered,
     /// A mitigation was refused: no terminal to ask and no flag to approve it.
@@ -39,6 +43,7 @@ impl Finish {
     pub fn name(self) -> &'static str {
         match self {
             Finish::Healthy => "healthy",
+            Finish::Unhandled => "unhandled",
             Finish::Recovered => "recovered",
             Finish::NotRecovered => "not recovered",
             Finish::Refused => "refused",
@@ -57,6 +62,8 @@ pub struct RunEnd {
     pub refused: Vec<(String, String)>,
     /// Runbooks the matching `when`s hand over to.
     pub see: Vec<String>,
+    /// The checks (not `info:`) that did not pass when no `when` matched.
+    pub unhandled: Vec<String>,
 }
 
 /// An operator's answer.
@@ -111,8 +118,8 @@ pub struct Engine<'a, E: Executor> {
     pub policy: Policy,
     pub transcript: &'a Transcript,
     pub started: Instant,
-    /// What the run is doing, for the `interrupted` record.
-    phase: Mutex<String>,
+    /// Where the run is, for the `interrupted` record.
+    progress: Mutex<Progress>,
 }
 
 impl<'a, E: Executor> Engine<'a, E> {
@@ -131,17 +138,25 @@ impl<'a, E: Executor> Engine<'a, E> {
             policy,
             transcript,
             started,
-            phase: Mutex::new("start".into()),
+            progress: Mutex::new(Progress {
+                during: "start".into(),
+                ..Progress::default()
+            }),
         }
     }
 
-    /// What the run was doing last.
-    pub fn phase(&self) -> String {
-        self.phase.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    /// What the run was doing last, and what it has left undone.
+    pub fn interruption(&self) -> (String, Vec<String>) {
+        let progress = self.progress.lock().unwrap_or_else(|p| p.into_inner());
+        (progress.during.clone(), progress.undone())
+    }
+
+    fn track(&self, change: impl FnOnce(&mut Progress)) {
+        change(&mut self.progress.lock().unwrap_or_else(|p| p.into_inner()));
     }
 
     fn set_phase(&self, phase: String) {
-        *self.phase.lock().unwrap_or_else(|p| p.into_inner()) = phase;
+        self.track(|p| p.during = phase);
     }
 
     fn mask(&self, text: &str) -> String {
@@ -155,11 +170,20 @@ impl<'a, E: Executor> Engine<'a, E> {
             time_to_recovery: None,
             refused: Vec::new(),
             see: Vec::new(),
+            unhandled: Vec::new(),
         };
         self.set_phase("diagnosis".into());
         let (mut checks, whens) = self.diagnose(op).await;
         if !whens.iter().any(|w| w.holds) {
-            self.transcript.record(Event::Healthy);
+            end.unhandled = unhandled(&checks);
+            if end.unhandled.is_empty() {
+                self.transcript.record(Event::Healthy);
+            } else {
+                end.finish = Finish::Unhandled;
+                self.transcript.record(Event::Unhandled {
+                    checks: end.unhandled.clone(),
+                });
+            }
             return end;
         }
         for when in whens.iter().filter(|w| w.holds) {
@@ -171,6 +195,18 @@ impl<'a, E: Executor> Engine<'a, E> {
                 end.see.push(see.clone());
             }
         }
+        let queue: Vec<String> = self
+            .runbook
+            .branches
+            .iter()
+            .zip(&whens)
+            .filter(|(_, w)| w.holds)
+            .flat_map(|(b, _)| b.mitigations.iter().map(|m| m.name.clone()))
+            .collect();
+        self.track(|p| {
+            p.pending = queue.clone();
+            p.confirm_left = true;
+        });
         let (mut proposed, mut ran) = (0, 0);
         // The checks run again since the last mitigation ran: a mitigation may have fixed what
         // a later `when`, or a later mitigation of the same `when`, was matched on.
@@ -181,13 +217,16 @@ impl<'a, E: Executor> Engine<'a, E> {
             .iter()
             .zip(&whens)
             .filter(|(_, w)| w.holds);
+        // Where each matched `when`'s mitigations start in `queue`.
+        let mut offset = 0;
         for (branch, _) in matched {
-            for m in &branch.mitigations {
+            for (j, m) in branch.mitigations.iter().enumerate() {
                 if ran > 0 && !self.still_holds(branch, &mut checks, &mut fresh, op).await {
                     break;
                 }
                 proposed += 1;
                 self.set_phase(format!("mitigation `{}`", m.name));
+                self.track(|p| p.pending = queue[offset + j + 1..].to_vec());
                 match self.approve(m, op) {
                     Approval::Abort => {
                         end.finish = Finish::Aborted;
@@ -212,7 +251,9 @@ impl<'a, E: Executor> Engine<'a, E> {
                     }
                 }
             }
+            offset += branch.mitigations.len();
         }
+        self.track(|p| p.pending.clear());
         if ran == 0 {
             end.finish = if proposed == 0 {
                 // Only handovers matched: this runbook cannot fix it.
@@ -235,6 +276,7 @@ impl<'a, E: Executor> Engine<'a, E> {
             },
             None => self.recheck(op).await,
         };
+        self.track(|p| p.confirm_left = false);
         end.confirmed = Some(confirmed);
         if confirmed {
             end.time_to_recovery = Some(self.started.elapsed());
@@ -246,4 +288,13 @@ impl<'a, E: Executor> Engine<'a, E> {
         };
         end
     }
+}
+
+/// The checks that are not `info:` and did not pass: with no `when` matched, the run cannot
+/// call that healthy.
+pub fn unhandled(checks: &[CheckResult]) -> Vec<String> {
+    (checks.iter())
+        .filter(|c| !c.info && c.status != crate::run::Status::Passed)
+        .map(|c| c.id.clone())
+        .collect()
 }
