@@ -8,6 +8,7 @@ mod lab;
 
 use assert_cmd::Command;
 use lab::BadDeploy;
+use sha2::Digest;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
@@ -389,7 +390,7 @@ fn a_destructive_mitigation_needs_allow_destructive_as_well_as_yes() {
         "the destructive step ran without `--allow-destructive`"
     );
 
-    let (_, shown) = transcript_of(&dir, "allowed");
+    let (path, shown) = transcript_of(&dir, "allowed");
     let out = lrb(&[
         "run",
         "--yes",
@@ -403,6 +404,42 @@ fn a_destructive_mitigation_needs_allow_destructive_as_well_as_yes() {
     let all = text(&out);
     assert_eq!(code(&out), 10, "{all}");
     assert!(marker.exists());
+
+    // Who ran which version of what, and who approved how.
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let start = &records[0];
+    assert_eq!(start["event"], "start");
+    let bytes = std::fs::read(root().join(fixture)).unwrap();
+    let sha: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(start["file_sha256"], sha, "{start}");
+    assert_eq!(start["lrb_version"], env!("CARGO_PKG_VERSION"), "{start}");
+    let host = start["host"].as_str().unwrap();
+    let user = start["user"].as_str().unwrap();
+    assert!(!host.is_empty() && !user.is_empty(), "{start}");
+    let command: Vec<&str> = start["command_line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        command[1..4],
+        ["run", "--yes", "--allow-destructive"],
+        "{start}"
+    );
+    let approval = records
+        .iter()
+        .find(|r| r["event"] == "approval")
+        .expect("an approval record");
+    assert_eq!(approval["by"], format!("{user}@{host}"), "{approval}");
+    assert_eq!(approval["how"], "--yes --allow-destructive", "{approval}");
 }
 
 #[test]

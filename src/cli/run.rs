@@ -112,8 +112,10 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
             eprintln!("error: {e}\n  help: {}", e.help());
             exit::INVALID
         })?;
-    let bytes = std::fs::read(file).unwrap_or_default();
-    let file_sha256 = Sha256::digest(&bytes)
+    // The bytes that were checked, not the file read again: it may have changed since.
+    let checked = alone.sources.iter().find(|(_, f)| same(&f.path));
+    let bytes = checked.map_or(&[][..], |(_, f)| f.text.as_bytes());
+    let file_sha256 = Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
@@ -197,7 +199,8 @@ pub fn run(args: RunArgs) -> u8 {
             .unwrap_or_default()
     ));
     let resolved = Arc::new(prepared.resolved.clone());
-    let engine = Engine::new(runbook, resolved, Backends, policy, &transcript, started);
+    let mut engine = Engine::new(runbook, resolved, Backends, policy, &transcript, started);
+    engine.who = format!("{}@{}", user(), host());
     let ended = rt.block_on(async {
         tokio::select! {
             biased;
@@ -267,10 +270,11 @@ fn start_event(args: &RunArgs, prepared: &Prepared, policy: Policy) -> Event {
         file: display(&args.target.file),
         file_sha256: prepared.file_sha256.clone(),
         lrb_version: env!("CARGO_PKG_VERSION").to_string(),
-        user: std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| "unknown".into()),
-        host: gethostname::gethostname().to_string_lossy().into_owned(),
+        user: user(),
+        host: host(),
+        command_line: std::env::args()
+            .map(|a| mask::mask(&a, &prepared.resolved.secrets))
+            .collect(),
         params,
         interactive: policy.interactive,
         yes: policy.yes,
@@ -278,6 +282,16 @@ fn start_event(args: &RunArgs, prepared: &Prepared, policy: Policy) -> Event {
         followups: runbook.followups.clone(),
         checks: runbook.checks.iter().map(|c| c.id.clone()).collect(),
     }
+}
+
+fn user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn host() -> String {
+    gethostname::gethostname().to_string_lossy().into_owned()
 }
 
 fn display(path: &Path) -> String {

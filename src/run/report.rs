@@ -156,7 +156,8 @@ fn summary(event: &Event, again: bool) -> Option<String> {
             question,
             answer,
             by,
-        } => format!("`{mitigation}`: {question} → **{answer}** ({by})"),
+            how,
+        } => format!("`{mitigation}`: {question} → **{answer}** ({by}, {how})"),
         Event::Refusal { mitigation, reason } => format!("refused `{mitigation}`: {reason}"),
         Event::Action { mitigation, result } => format!(
             "`{mitigation}`: {} {} — {}",
@@ -323,10 +324,11 @@ fn actions(out: &mut String, records: &[Record]) {
                 question,
                 answer,
                 by,
+                how,
             } => {
                 let _ = writeln!(
                     out,
-                    "- {}: `{mitigation}`: {} → **{answer}** ({by})",
+                    "- {}: `{mitigation}`: {} → **{answer}** ({by}, {how})",
                     r.at,
                     cell(question)
                 );
@@ -473,6 +475,7 @@ mod tests {
             lrb_version: "0".into(),
             user: "oncall".into(),
             host: "host".into(),
+            command_line: Vec::new(),
             params: BTreeMap::new(),
             interactive: false,
             yes: true,

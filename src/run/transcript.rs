@@ -50,6 +50,9 @@ pub enum Event {
         lrb_version: String,
         user: String,
         host: String,
+        /// The command line, secrets masked.
+        #[serde(default)]
+        command_line: Vec<String>,
         /// Parameter values; secret ones masked.
         params: BTreeMap<String, String>,
         interactive: bool,
@@ -100,8 +103,12 @@ pub enum Event {
         mitigation: String,
         question: String,
         answer: String,
-        /// `operator`, or the flag that answered (`--yes`).
+        /// Who ran lrb: `user@host`.
         by: String,
+        /// How: `menu` (a choice at the terminal), `typed name`, `--yes`,
+        /// `--yes --allow-destructive`, or `no terminal`.
+        #[serde(default)]
+        how: String,
     },
     Refusal {
         mitigation: String,

@@ -10,10 +10,10 @@ use crate::run::{Status, resolve};
 use std::time::{Duration, Instant};
 
 pub(super) enum Approval {
-    Run { by: String },
-    Skip { by: String },
+    Run { how: &'static str },
+    Skip { how: &'static str },
     Refused(String),
-    Abort,
+    Abort { how: &'static str },
 }
 
 impl<E: Executor> Engine<'_, E> {
@@ -54,10 +54,10 @@ impl<E: Executor> Engine<'_, E> {
             let question = format!("type `{}` to run this destructive mitigation", m.name);
             let approval = if policy.yes && policy.allow_destructive {
                 Approval::Run {
-                    by: "--yes --allow-destructive".into(),
+                    how: "--yes --allow-destructive",
                 }
             } else if policy.interactive {
-                by_operator(op.type_name(m, &steps))
+                by_operator(op.type_name(m, &steps), "typed name")
             } else if policy.yes {
                 Approval::Refused(
                     "it is destructive: pass `--allow-destructive` as well as `--yes` to run it"
@@ -70,25 +70,26 @@ impl<E: Executor> Engine<'_, E> {
         } else {
             let question = "run this mitigation?".to_string();
             let approval = if policy.yes {
-                Approval::Run { by: "--yes".into() }
+                Approval::Run { how: "--yes" }
             } else if policy.interactive {
-                by_operator(op.propose(m, &steps))
+                by_operator(op.propose(m, &steps), "menu")
             } else {
                 Approval::Refused(no_terminal())
             };
             (question, approval)
         };
-        let (answer, by) = match &approval {
-            Approval::Run { by } => ("run", by.as_str()),
-            Approval::Skip { by } => ("skip", by.as_str()),
-            Approval::Abort => ("abort", "operator"),
+        let (answer, how) = match &approval {
+            Approval::Run { how } => ("run", *how),
+            Approval::Skip { how } => ("skip", *how),
+            Approval::Abort { how } => ("abort", *how),
             Approval::Refused(_) => return approval,
         };
         self.transcript.record(Event::Approval {
             mitigation: m.name.clone(),
             question,
             answer: answer.into(),
-            by: by.into(),
+            by: self.who.clone(),
+            how: how.into(),
         });
         approval
     }
@@ -148,8 +149,9 @@ impl<E: Executor> Engine<'_, E> {
                         mitigation: m.name.clone(),
                         question: format!("`{shown}` failed: continue?"),
                         answer: answer.into(),
-                        by: if self.policy.interactive {
-                            "operator".into()
+                        by: self.who.clone(),
+                        how: if self.policy.interactive {
+                            "menu".into()
                         } else {
                             "no terminal: stop the failed mitigation".into()
                         },
@@ -170,8 +172,8 @@ impl<E: Executor> Engine<'_, E> {
 
     /// A manual step: the operator confirms it at a terminal; `--yes` approves it otherwise.
     pub(super) fn manual(&self, mitigation: &str, shown: &str, op: &mut dyn Operator) -> Choice {
-        let (choice, by) = if self.policy.interactive {
-            (op.manual(shown), "operator")
+        let (choice, how) = if self.policy.interactive {
+            (op.manual(shown), "menu")
         } else {
             op.note(&format!("{shown} (approved by `--yes`)"));
             (Choice::Go, "--yes")
@@ -185,7 +187,8 @@ impl<E: Executor> Engine<'_, E> {
                 Choice::Abort => "abort",
             }
             .into(),
-            by: by.into(),
+            by: self.who.clone(),
+            how: how.into(),
         });
         choice
     }
@@ -208,15 +211,12 @@ impl<E: Executor> Engine<'_, E> {
     }
 }
 
-pub(super) fn by_operator(choice: Choice) -> Approval {
+/// The operator's answer, given `how` (at the menu, or by typing the name).
+pub(super) fn by_operator(choice: Choice, how: &'static str) -> Approval {
     match choice {
-        Choice::Go => Approval::Run {
-            by: "operator".into(),
-        },
-        Choice::Skip => Approval::Skip {
-            by: "operator".into(),
-        },
-        Choice::Abort => Approval::Abort,
+        Choice::Go => Approval::Run { how },
+        Choice::Skip => Approval::Skip { how },
+        Choice::Abort => Approval::Abort { how },
     }
 }
 

@@ -118,6 +118,8 @@ pub struct Engine<'a, E: Executor> {
     pub policy: Policy,
     pub transcript: &'a Transcript,
     pub started: Instant,
+    /// Who answers the prompts (`user@host`), for each `approval` record.
+    pub who: String,
     /// Where the run is, for the `interrupted` record.
     progress: Mutex<Progress>,
 }
@@ -138,6 +140,7 @@ impl<'a, E: Executor> Engine<'a, E> {
             policy,
             transcript,
             started,
+            who: "unknown".into(),
             progress: Mutex::new(Progress {
                 during: "start".into(),
                 ..Progress::default()
@@ -228,7 +231,7 @@ impl<'a, E: Executor> Engine<'a, E> {
                 self.set_phase(format!("mitigation `{}`", m.name));
                 self.track(|p| p.pending = queue[offset + j + 1..].to_vec());
                 match self.approve(m, op) {
-                    Approval::Abort => {
+                    Approval::Abort { .. } => {
                         end.finish = Finish::Aborted;
                         return end;
                     }
