@@ -378,7 +378,8 @@ fn ctrl_c_during_a_slow_check_stops_the_run() {
     run.term.wait_for("running checks");
     let pressed = Instant::now();
     run.term.press(CTRL_C);
-    run.term.wait_for("interrupted by SIGINT during diagnosis: stopped");
+    run.term
+        .wait_for("interrupted by SIGINT during diagnosis: stopped");
     assert_eq!(run.term.exit_code(), 12, "{}", run.term.shown);
     let (_, after) = run.term.shown.split_once("stopped").unwrap();
     assert!(

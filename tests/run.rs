@@ -606,3 +606,122 @@ fn an_api_that_does_not_answer_is_unhandled_not_healthy_in_run_plan_report_and_s
     assert_eq!(code(&out), 14, "{all}");
     says_unhandled(&all);
 }
+
+/// Runs `lrb` with the lab environment, stdin not a terminal, until its transcript at `path`
+/// holds `needle`; then sends SIGTERM and waits for the exit code.
+fn interrupted_when(args: &[&str], path: &Path, needle: &str) -> (i32, String) {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("lrb"))
+        .current_dir(root())
+        .envs(envs())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !std::fs::read_to_string(path).is_ok_and(|t| t.contains(needle)) {
+        assert!(Instant::now() < deadline, "the run never wrote {needle}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (code(&out), text(&out))
+}
+
+/// The records of the transcript after its last `resume`.
+fn since_resume(path: &Path) -> Vec<serde_json::Value> {
+    let all: Vec<serde_json::Value> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let at = all
+        .iter()
+        .rposition(|r| r["event"] == "resume")
+        .expect("a resume record");
+    all[at..].to_vec()
+}
+
+#[test]
+fn an_interrupted_run_resumes_from_its_transcript_without_repeating_the_restart() {
+    let _lab = LabLock::exclusive();
+    let _restore = Restart("backend");
+    let fixture = "tests/fixtures/run/resume.rb";
+    let dir = tempfile::tempdir().unwrap();
+    let (path, shown) = transcript_of(&dir, "resume");
+
+    // The fault, the restart approved, then SIGTERM during `confirm`'s wait.
+    lab::docker(&["stop", "backend"]);
+    let (stopped, all) = interrupted_when(
+        &["run", "--yes", fixture, "--transcript", &shown],
+        &path,
+        r#""event":"action""#,
+    );
+    assert_eq!(stopped, 12, "{all}");
+    assert!(all.contains("recovery not confirmed"), "{all}");
+    assert!(container_running("backend"), "{all}");
+
+    // Resumed: every check again, nothing proposed (the restart fixed it), confirmed.
+    let out = lrb(&["run", "--yes", fixture, "--resume", &shown]);
+    let all = text(&out);
+    assert_eq!(code(&out), 10, "{all}");
+    assert!(
+        all.contains("confirming the work of the earlier session"),
+        "{all}"
+    );
+    let resumed = since_resume(&path);
+    let events: Vec<&str> = resumed
+        .iter()
+        .map(|r| r["event"].as_str().unwrap())
+        .collect();
+    assert!(events.contains(&"check"), "{events:?}");
+    assert!(
+        !events.contains(&"approval") && !events.contains(&"action"),
+        "{events:?}"
+    );
+    assert_eq!(resumed.last().unwrap()["outcome"], "recovered");
+    let report = text(&lrb(&["report", &shown]));
+    assert!(report.contains("**resumed** by "), "{report}");
+    assert!(report.contains("**recovered** (exit code 10)"), "{report}");
+    // Time to recovery counts from the first start: past the first session's records.
+    let first_end = std::fs::read_to_string(&path).unwrap();
+    let ttr = resumed.last().unwrap()["time_to_recovery_ms"]
+        .as_u64()
+        .unwrap();
+    let first_elapsed = first_end
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|r| r["event"] == "interrupted")
+        .unwrap()["elapsed_ms"]
+        .as_u64()
+        .unwrap();
+    assert!(ttr > first_elapsed, "{ttr} <= {first_elapsed}");
+
+    // The fault comes back: the restart is proposed again, with what happened last time.
+    lab::docker(&["stop", "backend"]);
+    let out = lrb(&["run", "--yes", fixture, "--resume", &shown]);
+    let all = text(&out);
+    assert_eq!(code(&out), 10, "{all}");
+    assert!(
+        all.contains("`Restart backend` ran at ") && all.contains("the condition holds again"),
+        "{all}"
+    );
+    assert!(container_running("backend"), "{all}");
+
+    // A changed runbook is refused, unless `--force`, which is recorded.
+    let changed = dir.path().join("resume.rb");
+    let source = std::fs::read_to_string(root().join(fixture)).unwrap();
+    std::fs::write(&changed, format!("{source}# changed\n")).unwrap();
+    let changed = changed.display().to_string();
+    let out = lrb(&["run", "--yes", &changed, "--resume", &shown]);
+    let all = text(&out);
+    assert_eq!(code(&out), 2, "{all}");
+    assert!(all.contains("the runbook changed since the run"), "{all}");
+    assert!(all.contains("--force"), "{all}");
+    let out = lrb(&["run", "--yes", &changed, "--resume", &shown, "--force"]);
+    assert_eq!(code(&out), 10, "{}", text(&out));
+    assert_eq!(since_resume(&path)[0]["forced"], true);
+}

@@ -5,8 +5,8 @@ use super::signals::Signals;
 use super::{exit, load_or_report};
 use crate::diagnostic;
 use crate::plan::Runbook;
-use crate::run::engine::{Backends, Engine, Finish, Policy, RunEnd};
-use crate::run::transcript::{Event, Transcript};
+use crate::run::engine::{Backends, Earlier, Engine, Finish, Policy, RunEnd};
+use crate::run::transcript::{self, Event, Transcript};
 use crate::run::{Resolved, mask, resolve};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
@@ -25,8 +25,16 @@ pub struct RunArgs {
     #[arg(long)]
     pub allow_destructive: bool,
     /// Where to write the transcript [default: ./lrb-<runbook>-<UTC time>.jsonl].
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "resume")]
     pub transcript: Option<PathBuf>,
+    /// Continue the run this transcript records: every check runs again first, then only the
+    /// mitigations whose `when` holds now are proposed; appends to the same transcript.
+    #[arg(long, value_name = "TRANSCRIPT")]
+    pub resume: Option<PathBuf>,
+    /// With `--resume`, resume even though the runbook changed since the first session
+    /// (recorded in the transcript).
+    #[arg(long, requires = "resume")]
+    pub force: bool,
 }
 
 /// Which runbook to run, and its parameters: shared by `run` and `plan`.
@@ -167,12 +175,34 @@ pub fn run(args: RunArgs) -> u8 {
     };
     let runbook = &prepared.runbook;
     let secrets = prepared.resolved.secrets.clone();
-    let started = Instant::now();
-    let path = args.transcript.clone().unwrap_or_else(|| {
-        let now = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ");
-        PathBuf::from(format!("lrb-{}-{now}.jsonl", runbook.id))
-    });
-    let transcript = match Transcript::create(&path, secrets.clone(), started) {
+    let earlier = match &args.resume {
+        Some(path) => match earlier(path, &prepared, args.force) {
+            Ok(e) => Some(e),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    // A resumed run counts its time, and its time to recovery, from the first start.
+    let since_start = earlier
+        .as_ref()
+        .map(|(e, _)| e.since_start)
+        .unwrap_or_default();
+    let started = Instant::now()
+        .checked_sub(since_start)
+        .unwrap_or_else(Instant::now);
+    let path = args
+        .resume
+        .clone()
+        .or(args.transcript.clone())
+        .unwrap_or_else(|| {
+            let now = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ");
+            PathBuf::from(format!("lrb-{}-{now}.jsonl", runbook.id))
+        });
+    let opened = match earlier {
+        Some(_) => Transcript::append(&path, secrets.clone(), started),
+        None => Transcript::create(&path, secrets.clone(), started),
+    };
+    let transcript = match opened {
         Ok(t) => t,
         Err(e) => {
             eprintln!(
@@ -188,7 +218,27 @@ pub fn run(args: RunArgs) -> u8 {
         allow_destructive: args.allow_destructive,
     };
     let mut console = Console::new(secrets.clone());
-    transcript.record(start_event(&args, &prepared, policy));
+    match &earlier {
+        Some((e, forced)) => {
+            transcript.record(Event::Resume {
+                file_sha256: prepared.file_sha256.clone(),
+                forced: *forced,
+                gap_ms: e.gap.as_millis() as u64,
+                lrb_version: env!("CARGO_PKG_VERSION").to_string(),
+                user: user(),
+                host: host(),
+                command_line: command_line(&prepared),
+                interactive: policy.interactive,
+                yes: policy.yes,
+                allow_destructive: policy.allow_destructive,
+            });
+            console.say(&format!(
+                "resuming the run of `{}` that started at {} (last record {}): every check runs again first",
+                runbook.id, e.started_at, e.last_at
+            ));
+        }
+        None => transcript.record(start_event(&args, &prepared, policy)),
+    }
     console.say(&format!(
         "lrb run `{}`{}",
         runbook.id,
@@ -201,6 +251,7 @@ pub fn run(args: RunArgs) -> u8 {
     let resolved = Arc::new(prepared.resolved.clone());
     let mut engine = Engine::new(runbook, resolved, Backends, policy, &transcript, started);
     engine.who = format!("{}@{}", user(), host());
+    engine.earlier = earlier.map(|(e, _)| e);
     let ended = rt.block_on(async {
         tokio::select! {
             biased;
@@ -272,9 +323,7 @@ fn start_event(args: &RunArgs, prepared: &Prepared, policy: Policy) -> Event {
         lrb_version: env!("CARGO_PKG_VERSION").to_string(),
         user: user(),
         host: host(),
-        command_line: std::env::args()
-            .map(|a| mask::mask(&a, &prepared.resolved.secrets))
-            .collect(),
+        command_line: command_line(prepared),
         params,
         interactive: policy.interactive,
         yes: policy.yes,
@@ -282,6 +331,35 @@ fn start_event(args: &RunArgs, prepared: &Prepared, policy: Policy) -> Event {
         followups: runbook.followups.clone(),
         checks: runbook.checks.iter().map(|c| c.id.clone()).collect(),
     }
+}
+
+/// What the transcript at `path` says the earlier sessions did, and whether `--force` was
+/// needed; the error printed and the exit code otherwise.
+fn earlier(path: &Path, prepared: &Prepared, force: bool) -> Result<(Earlier, bool), u8> {
+    let shown = path.display();
+    let records = transcript::read(path).map_err(|e| {
+        eprintln!("error: cannot resume: {e}");
+        exit::USAGE
+    })?;
+    let earlier = Earlier::read(&records, &prepared.runbook).map_err(|e| {
+        eprintln!("error: cannot resume `{shown}`: {e}");
+        exit::USAGE
+    })?;
+    let changed = earlier.file_sha256 != prepared.file_sha256;
+    if changed && !force {
+        eprintln!(
+            "error: the runbook changed since the run in `{shown}` started (sha256 {} then, {} now)\n  help: Resume with the runbook as it was, or pass `--force` to resume with this one (the transcript records it).",
+            earlier.file_sha256, prepared.file_sha256
+        );
+        return Err(exit::USAGE);
+    }
+    Ok((earlier, changed))
+}
+
+fn command_line(prepared: &Prepared) -> Vec<String> {
+    std::env::args()
+        .map(|a| mask::mask(&a, &prepared.resolved.secrets))
+        .collect()
 }
 
 fn user() -> String {

@@ -143,6 +143,21 @@ fn summary(event: &Event, again: bool) -> Option<String> {
             (false, true) => format!("`{condition}` no longer holds"),
             (false, false) => return None,
         },
+        Event::Resume {
+            gap_ms,
+            forced,
+            user,
+            host,
+            ..
+        } => format!(
+            "**resumed** by {user}@{host} after a gap of {}{}: every check runs again",
+            human_ms(*gap_ms),
+            if *forced {
+                " (the runbook changed since the first session: `--force`)"
+            } else {
+                ""
+            }
+        ),
         Event::Healthy => "no `when` matched: healthy, nothing to do".into(),
         Event::Unhandled { checks } => {
             let ids: Vec<String> = checks.iter().map(|c| format!("`{c}`")).collect();

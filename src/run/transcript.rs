@@ -130,6 +130,23 @@ pub enum Event {
         passed: bool,
         results: Vec<ActionResult>,
     },
+    /// `lrb run --resume`: a new session of the same run, appended to its transcript.
+    Resume {
+        /// SHA-256 of the runbook bytes checked now.
+        file_sha256: String,
+        /// The runbook changed since the first session and `--force` resumed it anyway.
+        forced: bool,
+        /// From the last record of the earlier session to this one.
+        gap_ms: u64,
+        lrb_version: String,
+        user: String,
+        host: String,
+        /// The command line, secrets masked.
+        command_line: Vec<String>,
+        interactive: bool,
+        yes: bool,
+        allow_destructive: bool,
+    },
     /// A signal (`SIGINT`, `SIGTERM`, `SIGHUP`) stopped the run.
     Interrupted {
         #[serde(default)]
@@ -162,6 +179,16 @@ impl Transcript {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
+        Self::to(File::create(path)?, secrets, started)
+    }
+
+    /// Appends to an existing transcript (`--resume`); `started` is the first session's start.
+    pub fn append(path: &Path, secrets: Vec<String>, started: Instant) -> io::Result<Self> {
+        let file = std::fs::OpenOptions::new().append(true).open(path)?;
+        Self::to(file, secrets, started)
+    }
+
+    fn to(file: File, secrets: Vec<String>, started: Instant) -> io::Result<Self> {
         // JSON escapes some characters; mask the escaped form of each secret too.
         let mut all = secrets.clone();
         for s in &secrets {
@@ -172,7 +199,7 @@ impl Transcript {
         all.sort();
         all.dedup();
         Ok(Transcript {
-            file: Mutex::new(File::create(path)?),
+            file: Mutex::new(file),
             secrets: all,
             started,
             error: Mutex::new(None),

@@ -8,12 +8,14 @@ mod diagnose;
 mod execute;
 mod mitigate;
 mod progress;
+mod resume;
 #[cfg(test)]
 mod tests;
 
 pub use decide::{WhenResult, decide, writing_probes};
 pub use diagnose::{CheckResult, diagnose};
 pub use execute::{Backends, DEFAULT_ACTION_TIMEOUT_MS, Executor};
+pub use resume::{Earlier, ResumeError};
 
 use crate::plan::{Mitigation, Runbook};
 use crate::run::transcript::{ActionResult, Event, Transcript};
@@ -120,6 +122,8 @@ pub struct Engine<'a, E: Executor> {
     pub started: Instant,
     /// Who answers the prompts (`user@host`), for each `approval` record.
     pub who: String,
+    /// What the earlier sessions did, when this run resumes a transcript.
+    pub earlier: Option<Earlier>,
     /// Where the run is, for the `interrupted` record.
     progress: Mutex<Progress>,
 }
@@ -141,6 +145,7 @@ impl<'a, E: Executor> Engine<'a, E> {
             transcript,
             started,
             who: "unknown".into(),
+            earlier: None,
             progress: Mutex::new(Progress {
                 during: "start".into(),
                 ..Progress::default()
@@ -177,7 +182,11 @@ impl<'a, E: Executor> Engine<'a, E> {
         };
         self.set_phase("diagnosis".into());
         let (mut checks, whens) = self.diagnose(op).await;
-        if !whens.iter().any(|w| w.holds) {
+        // Mitigations an earlier session of this run ran: their work is this run's too.
+        let ran_before = self.earlier.as_ref().map_or(0, |e| e.mitigations.len());
+        if !whens.iter().any(|w| w.holds) && ran_before > 0 {
+            op.note("no `when` holds now: confirming the work of the earlier session");
+        } else if !whens.iter().any(|w| w.holds) {
             end.unhandled = unhandled(&checks);
             if end.unhandled.is_empty() {
                 self.transcript.record(Event::Healthy);
@@ -210,10 +219,10 @@ impl<'a, E: Executor> Engine<'a, E> {
             p.pending = queue.clone();
             p.confirm_left = true;
         });
-        let (mut proposed, mut ran) = (0, 0);
+        let (mut proposed, mut ran) = (0, ran_before);
         // The checks run again since the last mitigation ran: a mitigation may have fixed what
         // a later `when`, or a later mitigation of the same `when`, was matched on.
-        let mut fresh: HashSet<String> = HashSet::new();
+        let mut fresh: HashSet<String> = checks.iter().map(|c| c.id.clone()).collect();
         let matched = self
             .runbook
             .branches
@@ -230,6 +239,11 @@ impl<'a, E: Executor> Engine<'a, E> {
                 proposed += 1;
                 self.set_phase(format!("mitigation `{}`", m.name));
                 self.track(|p| p.pending = queue[offset + j + 1..].to_vec());
+                if let Some(note) =
+                    (self.earlier.as_ref()).and_then(|e| e.note(&m.name, m.steps.len()))
+                {
+                    op.note(&note);
+                }
                 match self.approve(m, op) {
                     Approval::Abort { .. } => {
                         end.finish = Finish::Aborted;
