@@ -429,3 +429,35 @@ fn progress_shows_while_checks_and_confirm_run() {
     assert_eq!(attempts.last().unwrap()["passed"], true);
     transcript.assert_ends("recovered", 10);
 }
+
+#[test]
+fn at_a_terminal_a_handover_asks_whether_to_continue_into_the_other_runbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("marker");
+    let transcript = dir.path().join("transcript.jsonl");
+    let mut term = Terminal::run(&[
+        "tests/fixtures/run/handover.rb".into(),
+        "--runbook".into(),
+        "first".into(),
+        "--set".into(),
+        format!("marker={}", marker.display()),
+        "--transcript".into(),
+        transcript.display().to_string(),
+    ]);
+    term.wait_for_menu("continue into runbook `second` in this run?");
+    term.press(ENTER);
+    term.wait_for("continuing into runbook `second`");
+    term.wait_for_menu("run `Create the marker`?");
+    term.press(ENTER);
+    term.wait_for("not entering runbook `first` again");
+    term.wait_for("recovered in");
+    assert_eq!(term.exit_code(), 10, "{}", term.shown);
+    assert!(marker.exists(), "the mitigation of `second` did not run");
+    let transcript = Transcript::read(&transcript);
+    let handover = transcript
+        .events("handover")
+        .next()
+        .expect("a handover record");
+    assert_eq!(handover["how"], "menu", "{handover}");
+    transcript.assert_ends("recovered", 10);
+}

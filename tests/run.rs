@@ -725,3 +725,49 @@ fn an_interrupted_run_resumes_from_its_transcript_without_repeating_the_restart(
     assert_eq!(code(&out), 10, "{}", text(&out));
     assert_eq!(since_resume(&path)[0]["forced"], true);
 }
+
+#[test]
+fn follow_continues_into_the_runbook_a_when_hands_over_to_in_one_transcript_and_stops_a_cycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("marker");
+    let set = format!("marker={}", marker.display());
+    let (path, shown) = transcript_of(&dir, "handover");
+    let fixture = "tests/fixtures/run/handover.rb";
+    let args = ["run", "--yes", fixture, "--runbook", "first", "--set", &set];
+    // Without `--follow` (and no terminal) the handover is only named.
+    let out = lrb(&[&args[..], &["--transcript", &shown]].concat());
+    let all = text(&out);
+    assert_eq!(code(&out), 11, "{all}");
+    assert!(
+        all.contains("next: `lrb run` the runbook `second`"),
+        "{all}"
+    );
+    assert!(!marker.exists());
+
+    let out = lrb(&[&args[..], &["--follow", "--transcript", &shown]].concat());
+    let all = text(&out);
+    assert_eq!(code(&out), 10, "{all}");
+    assert!(all.contains("continuing into runbook `second`"), "{all}");
+    assert!(
+        all.contains("not entering runbook `first` again: this run entered it already"),
+        "{all}"
+    );
+    assert!(marker.exists());
+    let transcript = std::fs::read_to_string(&path).unwrap();
+    let events: Vec<serde_json::Value> = transcript
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let count = |name: &str| events.iter().filter(|e| e["event"] == name).count();
+    assert_eq!((count("start"), count("handover"), count("end")), (1, 1, 1));
+    let handover = events.iter().find(|e| e["event"] == "handover").unwrap();
+    assert_eq!(handover["from"], "first");
+    assert_eq!(handover["to"], "second");
+    assert_eq!(handover["how"], "--follow");
+    let report = text(&lrb(&["report", &shown]));
+    assert!(
+        report.contains("**handed over** from `first` to runbook `second`"),
+        "{report}"
+    );
+    assert!(report.contains("**recovered** (exit code 10)"), "{report}");
+}

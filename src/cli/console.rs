@@ -21,6 +21,19 @@ impl Console {
         Console { secrets, bar: None }
     }
 
+    /// Masks these too from now on: the secrets of a runbook a handover entered.
+    pub fn add_secrets(&mut self, secrets: &[String]) {
+        self.secrets.extend(secrets.iter().cloned());
+    }
+
+    /// A matched `when` hands over to `runbook`: continue into it in this run?
+    pub fn follow(&mut self, runbook: &str) -> Choice {
+        self.select(
+            &format!("continue into runbook `{runbook}` in this run?"),
+            &["continue", "stop here", "abort the run"],
+        )
+    }
+
     /// Prints a line (masked), above any progress bar.
     pub fn say(&self, text: &str) {
         let text = mask::mask(text, &self.secrets);

@@ -5,7 +5,7 @@ use super::signals::Signals;
 use super::{exit, load_or_report};
 use crate::diagnostic;
 use crate::plan::Runbook;
-use crate::run::engine::{Backends, Earlier, Engine, Finish, Policy, RunEnd};
+use crate::run::engine::{Backends, Choice, Earlier, Engine, Finish, Policy, RunEnd};
 use crate::run::transcript::{self, Event, Transcript};
 use crate::run::{Resolved, mask, resolve};
 use sha2::{Digest, Sha256};
@@ -31,6 +31,10 @@ pub struct RunArgs {
     /// mitigations whose `when` holds now are proposed; appends to the same transcript.
     #[arg(long, value_name = "TRANSCRIPT")]
     pub resume: Option<PathBuf>,
+    /// When a matched `when` hands over (`see :other`), continue into that runbook in this
+    /// run without asking (at a terminal lrb asks).
+    #[arg(long)]
+    pub follow: bool,
     /// With `--resume`, resume even though the runbook changed since the first session
     /// (recorded in the transcript).
     #[arg(long, requires = "resume")]
@@ -64,6 +68,8 @@ pub(super) struct Prepared {
     pub runbook: Runbook,
     pub resolved: Resolved,
     pub file_sha256: String,
+    /// Every runbook of the plan, for the handovers (`see`) a run may follow.
+    pub all: Vec<Runbook>,
 }
 
 /// Loads and checks the file, picks the runbook and resolves it; prints why not and gives
@@ -128,6 +134,7 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
         .map(|b| format!("{b:02x}"))
         .collect();
     Ok(Prepared {
+        all: plan.runbooks.clone(),
         runbook: runbook.clone(),
         resolved,
         file_sha256,
@@ -248,29 +255,75 @@ pub fn run(args: RunArgs) -> u8 {
             .map(|t| format!(": {t}"))
             .unwrap_or_default()
     ));
-    let resolved = Arc::new(prepared.resolved.clone());
-    let mut engine = Engine::new(runbook, resolved, Backends, policy, &transcript, started);
-    engine.who = format!("{}@{}", user(), host());
-    engine.earlier = earlier.map(|(e, _)| e);
-    let ended = rt.block_on(async {
-        tokio::select! {
-            biased;
-            signal = signals.first() => Err(signal),
-            end = engine.run(&mut console) => Ok(end),
-        }
-    });
+    let who = format!("{}@{}", user(), host());
+    let mut current = runbook.clone();
+    let mut resolved = Arc::new(prepared.resolved.clone());
+    let mut earlier = earlier.map(|(e, _)| e);
+    // The runbooks this run has entered: a handover back to one of them is not followed.
+    let mut entered = vec![runbook.id.clone()];
+    let ended = loop {
+        let mut engine = Engine::new(&current, resolved, Backends, policy, &transcript, started);
+        engine.who = who.clone();
+        engine.earlier = earlier.take();
+        let ended = rt.block_on(async {
+            tokio::select! {
+                biased;
+                signal = signals.first() => Err(signal),
+                end = engine.run(&mut console) => Ok(end),
+            }
+        });
+        let mut end = match ended {
+            Ok(end) => end,
+            Err(signal) => break Err((signal, engine.interruption())),
+        };
+        end.see.retain(|see| {
+            let again = entered.contains(see);
+            if again {
+                console.say(&format!(
+                    "not entering runbook `{see}` again: this run entered it already (a cycle of handovers)"
+                ));
+            }
+            !again
+        });
+        let Some((next, how)) = follow(&args, policy, &prepared, &end, &mut console) else {
+            break Ok(end);
+        };
+        let next_resolved =
+            match resolve::resolve(&next, &args.target.set, |name| std::env::var(name).ok()) {
+                Ok(r) => r,
+                Err(e) => {
+                    console.say(&format!(
+                        "cannot continue into runbook `{}`: {e} ({})",
+                        next.id,
+                        e.help()
+                    ));
+                    break Ok(end);
+                }
+            };
+        transcript.add_secrets(&next_resolved.secrets);
+        console.add_secrets(&next_resolved.secrets);
+        transcript.record(Event::Handover {
+            from: current.id.clone(),
+            to: next.id.clone(),
+            by: who.clone(),
+            how: how.into(),
+        });
+        console.say(&format!("continuing into runbook `{}`", next.id));
+        entered.push(next.id.clone());
+        current = next;
+        resolved = Arc::new(next_resolved);
+    };
     // Dropping every task kills the process group of each shell action still running and
     // cancels every probe, before the interruption is recorded.
     rt.shutdown_timeout(SHUTDOWN);
     let code = match &ended {
         Ok(end) => finish(&mut console, end),
-        Err(signal) => {
-            let (during, undone) = engine.interruption();
-            console.interrupted(signal, &during, &undone);
+        Err((signal, (during, undone))) => {
+            console.interrupted(signal, during, undone);
             transcript.record(Event::Interrupted {
                 signal: signal.to_string(),
-                during,
-                undone,
+                during: during.clone(),
+                undone: undone.clone(),
             });
             exit::ABORTED
         }
@@ -354,6 +407,27 @@ fn earlier(path: &Path, prepared: &Prepared, force: bool) -> Result<(Earlier, bo
         return Err(exit::USAGE);
     }
     Ok((earlier, changed))
+}
+
+/// The runbook a matched `when` hands over to, when the run continues into it: with
+/// `--follow`, or when the operator chooses to at a terminal; and how it was decided.
+fn follow(
+    args: &RunArgs,
+    policy: Policy,
+    prepared: &Prepared,
+    end: &RunEnd,
+    console: &mut Console,
+) -> Option<(Runbook, &'static str)> {
+    let see = end.see.first()?;
+    let next = prepared.all.iter().find(|r| r.id == *see)?;
+    let how = if args.follow {
+        "--follow"
+    } else if policy.interactive && console.follow(see) == Choice::Go {
+        "menu"
+    } else {
+        return None;
+    };
+    Some((next.clone(), how))
 }
 
 fn command_line(prepared: &Prepared) -> Vec<String> {

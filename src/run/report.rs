@@ -158,6 +158,9 @@ fn summary(event: &Event, again: bool) -> Option<String> {
                 ""
             }
         ),
+        Event::Handover { from, to, by, how } => {
+            format!("**handed over** from `{from}` to runbook `{to}` ({by}, {how})")
+        }
         Event::Healthy => "no `when` matched: healthy, nothing to do".into(),
         Event::Unhandled { checks } => {
             let ids: Vec<String> = checks.iter().map(|c| format!("`{c}`")).collect();

@@ -98,6 +98,15 @@ pub enum Event {
     Unhandled {
         checks: Vec<String>,
     },
+    /// A matched `when` handed over (`see :other`) and the run continued into that runbook.
+    Handover {
+        from: String,
+        to: String,
+        /// Who ran lrb: `user@host`.
+        by: String,
+        /// `menu` (the operator chose to continue) or `--follow`.
+        how: String,
+    },
     /// A question put to the operator, or answered by a flag.
     Approval {
         mitigation: String,
@@ -168,7 +177,7 @@ pub enum Event {
 /// A transcript being written.
 pub struct Transcript {
     file: Mutex<File>,
-    secrets: Vec<String>,
+    secrets: Mutex<Vec<String>>,
     started: Instant,
     /// The first write that failed; the run goes on without a transcript.
     error: Mutex<Option<io::Error>>,
@@ -189,21 +198,28 @@ impl Transcript {
     }
 
     fn to(file: File, secrets: Vec<String>, started: Instant) -> io::Result<Self> {
+        let transcript = Transcript {
+            file: Mutex::new(file),
+            secrets: Mutex::new(Vec::new()),
+            started,
+            error: Mutex::new(None),
+        };
+        transcript.add_secrets(&secrets);
+        Ok(transcript)
+    }
+
+    /// Masks these too from now on: the secrets of a runbook a handover entered.
+    pub fn add_secrets(&self, secrets: &[String]) {
+        let mut all = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
         // JSON escapes some characters; mask the escaped form of each secret too.
-        let mut all = secrets.clone();
-        for s in &secrets {
+        for s in secrets {
+            all.push(s.clone());
             if let Ok(quoted) = serde_json::to_string(s) {
                 all.push(quoted[1..quoted.len() - 1].to_string());
             }
         }
         all.sort();
         all.dedup();
-        Ok(Transcript {
-            file: Mutex::new(file),
-            secrets: all,
-            started,
-            error: Mutex::new(None),
-        })
     }
 
     /// Appends one event and flushes it to disk.
@@ -216,7 +232,10 @@ impl Transcript {
             event,
         };
         let line = match serde_json::to_string(&record) {
-            Ok(line) => mask::mask(&line, &self.secrets),
+            Ok(line) => mask::mask(
+                &line,
+                &self.secrets.lock().unwrap_or_else(|p| p.into_inner()),
+            ),
             Err(e) => return self.fail(io::Error::other(e)),
         };
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());

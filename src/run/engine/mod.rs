@@ -201,7 +201,7 @@ impl<'a, E: Executor> Engine<'a, E> {
         for when in whens.iter().filter(|w| w.holds) {
             for see in &when.see {
                 op.note(&format!(
-                    "see runbook `{see}`: `{}` hands over to it (not run automatically)",
+                    "see runbook `{see}`: `{}` hands over to it",
                     when.condition
                 ));
                 end.see.push(see.clone());
