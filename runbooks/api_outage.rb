@@ -47,7 +47,7 @@ runbook :api_outage do
     host.run "df -h"
   end
 
-  check :port_3000, "something listens on port 3000" do
+  check :port_3000, "something listens on port 3000", info: true do
     host.run "lsof -i :3000"
   end
 

@@ -40,7 +40,7 @@ runbook :deployment_rollback do
     api.get "/health/ready", status: 200
   end
 
-  check :gh_cli, "the GitHub CLI is installed" do
+  check :gh_cli, "the GitHub CLI is installed", info: true do
     repo.run "command -v gh"
   end
 

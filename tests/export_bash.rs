@@ -510,6 +510,7 @@ fn nothing(_: &Restore) {}
 /// that follow the same convention out of the lab while it runs.
 #[test]
 fn live_the_script_and_lrb_run_agree_on_real_faults() {
+    let _lab = lab::exclusive();
     let lock_path = Path::new(&lab::var("LRB_LAB_DIR")).join("faults.lock");
     let lock = std::fs::File::create(&lock_path).unwrap();
     lock.lock().unwrap();
@@ -656,6 +657,7 @@ fn live_the_script_and_lrb_run_agree_on_real_faults() {
 /// so the destructive full rollback is not offered, and `confirm` sees the recovery.
 #[test]
 fn live_the_exported_rollback_deploys_the_last_good_release() {
+    let _lab = lab::exclusive();
     let lock_path = Path::new(&lab::var("LRB_LAB_DIR")).join("lab.lock");
     let lock = std::fs::File::create(&lock_path).unwrap();
     lock.lock_shared().unwrap();

@@ -191,9 +191,14 @@ impl Transcript {
     }
 }
 
+/// The person at the terminal answered: the record names them (`user@host`) and the way.
 fn assert_operator_answered(approval: &Value, answer: &str) {
     assert_eq!(approval["answer"], answer, "{approval}");
-    assert_eq!(approval["by"], "operator", "{approval}");
+    let by = approval["by"].as_str().unwrap_or_default();
+    let (user, host) = by.split_once('@').unwrap_or_default();
+    assert!(!user.is_empty() && !host.is_empty(), "{approval}");
+    let how = approval["how"].as_str().unwrap_or_default();
+    assert!(["menu", "typed name"].contains(&how), "{approval}");
 }
 
 /// Some line of `shown` holds every one of `parts`.
@@ -373,7 +378,8 @@ fn ctrl_c_during_a_slow_check_stops_the_run() {
     run.term.wait_for("running checks");
     let pressed = Instant::now();
     run.term.press(CTRL_C);
-    run.term.wait_for("interrupted during diagnosis: stopped");
+    run.term
+        .wait_for("interrupted by SIGINT during diagnosis: stopped");
     assert_eq!(run.term.exit_code(), 12, "{}", run.term.shown);
     let (_, after) = run.term.shown.split_once("stopped").unwrap();
     assert!(
@@ -421,5 +427,37 @@ fn progress_shows_while_checks_and_confirm_run() {
     assert_eq!(attempts[0]["passed"], false);
     assert_eq!(attempts.last().unwrap()["attempt"], attempt);
     assert_eq!(attempts.last().unwrap()["passed"], true);
+    transcript.assert_ends("recovered", 10);
+}
+
+#[test]
+fn at_a_terminal_a_handover_asks_whether_to_continue_into_the_other_runbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("marker");
+    let transcript = dir.path().join("transcript.jsonl");
+    let mut term = Terminal::run(&[
+        "tests/fixtures/run/handover.rb".into(),
+        "--runbook".into(),
+        "first".into(),
+        "--set".into(),
+        format!("marker={}", marker.display()),
+        "--transcript".into(),
+        transcript.display().to_string(),
+    ]);
+    term.wait_for_menu("continue into runbook `second` in this run?");
+    term.press(ENTER);
+    term.wait_for("continuing into runbook `second`");
+    term.wait_for_menu("run `Create the marker`?");
+    term.press(ENTER);
+    term.wait_for("not entering runbook `first` again");
+    term.wait_for("recovered in");
+    assert_eq!(term.exit_code(), 10, "{}", term.shown);
+    assert!(marker.exists(), "the mitigation of `second` did not run");
+    let transcript = Transcript::read(&transcript);
+    let handover = transcript
+        .events("handover")
+        .next()
+        .expect("a handover record");
+    assert_eq!(handover["how"], "menu", "{handover}");
     transcript.assert_ends("recovered", 10);
 }

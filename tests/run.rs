@@ -8,6 +8,7 @@ mod lab;
 
 use assert_cmd::Command;
 use lab::BadDeploy;
+use sha2::Digest;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
@@ -138,6 +139,7 @@ fn assert_no_password(where_: &str, text: &str) {
 
 #[test]
 fn every_seed_runbook_is_healthy_against_a_healthy_lab() {
+    let _lab = lab::exclusive();
     let _lab = LabLock::shared();
     let dir = tempfile::tempdir().unwrap();
     for name in [
@@ -197,6 +199,7 @@ fn recovers_a_stopped(container: &'static str, runbook: &str, mitigation: &str) 
 
 #[test]
 fn api_outage_refuses_without_yes_then_restarts_the_backend_with_it() {
+    let _lab = lab::exclusive();
     let _lab = LabLock::exclusive();
     let _restore = Restart("backend");
     lab::docker(&["stop", "backend"]);
@@ -227,6 +230,7 @@ fn api_outage_refuses_without_yes_then_restarts_the_backend_with_it() {
 
 #[test]
 fn queue_backlog_restarts_a_stopped_redis() {
+    let _lab = lab::exclusive();
     let _lab = LabLock::exclusive();
     recovers_a_stopped(
         "redis",
@@ -237,6 +241,7 @@ fn queue_backlog_restarts_a_stopped_redis() {
 
 #[test]
 fn database_connectivity_starts_postgres_masks_the_password_and_reports() {
+    let _lab = lab::exclusive();
     let _lab = LabLock::exclusive();
     let run = recovers_a_stopped(
         "postgres",
@@ -282,6 +287,7 @@ fn database_connectivity_starts_postgres_masks_the_password_and_reports() {
 
 #[test]
 fn plan_picks_the_rollback_and_the_scale_up_for_served_faults_and_changes_nothing() {
+    let _lab = lab::exclusive();
     let _lab = LabLock::exclusive();
     {
         let _fault =
@@ -318,6 +324,7 @@ fn plan_picks_the_rollback_and_the_scale_up_for_served_faults_and_changes_nothin
 
 #[test]
 fn deployment_rollback_rolls_a_bad_release_back_and_confirms_recovery() {
+    let _lab = lab::exclusive();
     let _lab = LabLock::shared();
     lab::assert_no_github_cli();
     let _deploy = BadDeploy::up();
@@ -366,6 +373,7 @@ fn deployment_rollback_rolls_a_bad_release_back_and_confirms_recovery() {
 
 #[test]
 fn a_destructive_mitigation_needs_allow_destructive_as_well_as_yes() {
+    let _lab = lab::exclusive();
     let _lab = LabLock::shared();
     let dir = tempfile::tempdir().unwrap();
     let marker = dir.path().join("wiped");
@@ -389,7 +397,7 @@ fn a_destructive_mitigation_needs_allow_destructive_as_well_as_yes() {
         "the destructive step ran without `--allow-destructive`"
     );
 
-    let (_, shown) = transcript_of(&dir, "allowed");
+    let (path, shown) = transcript_of(&dir, "allowed");
     let out = lrb(&[
         "run",
         "--yes",
@@ -403,10 +411,47 @@ fn a_destructive_mitigation_needs_allow_destructive_as_well_as_yes() {
     let all = text(&out);
     assert_eq!(code(&out), 10, "{all}");
     assert!(marker.exists());
+
+    // Who ran which version of what, and who approved how.
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let start = &records[0];
+    assert_eq!(start["event"], "start");
+    let bytes = std::fs::read(root().join(fixture)).unwrap();
+    let sha: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(start["file_sha256"], sha, "{start}");
+    assert_eq!(start["lrb_version"], env!("CARGO_PKG_VERSION"), "{start}");
+    let host = start["host"].as_str().unwrap();
+    let user = start["user"].as_str().unwrap();
+    assert!(!host.is_empty() && !user.is_empty(), "{start}");
+    let command: Vec<&str> = start["command_line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        command[1..4],
+        ["run", "--yes", "--allow-destructive"],
+        "{start}"
+    );
+    let approval = records
+        .iter()
+        .find(|r| r["event"] == "approval")
+        .expect("an approval record");
+    assert_eq!(approval["by"], format!("{user}@{host}"), "{approval}");
+    assert_eq!(approval["how"], "--yes --allow-destructive", "{approval}");
 }
 
 #[test]
 fn an_interrupted_run_keeps_a_masked_transcript() {
+    let _lab = lab::exclusive();
     let _lab = LabLock::shared();
     let dir = tempfile::tempdir().unwrap();
     let (path, shown) = transcript_of(&dir, "interrupted");
@@ -461,6 +506,7 @@ fn an_interrupted_run_keeps_a_masked_transcript() {
 
 #[test]
 fn a_server_that_never_answers_errors_within_the_timeout_and_secrets_stay_masked() {
+    let _lab = lab::exclusive();
     // Accepts connections and never answers.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -483,6 +529,7 @@ fn a_server_that_never_answers_errors_within_the_timeout_and_secrets_stay_masked
 
 #[test]
 fn a_missing_secret_is_an_invalid_environment_naming_the_variable() {
+    let _lab = lab::exclusive();
     let out = Command::cargo_bin("lrb")
         .unwrap()
         .current_dir(root())
@@ -494,4 +541,246 @@ fn a_missing_secret_is_an_invalid_environment_naming_the_variable() {
     assert_eq!(code(&out), 13, "{all}");
     assert!(all.contains("secret `LRB_TEST_DB_URL`"), "{all}");
     assert!(all.contains("Export `LRB_TEST_DB_URL`"), "{all}");
+}
+
+#[test]
+fn an_api_that_does_not_answer_is_unhandled_not_healthy_in_run_plan_report_and_script() {
+    let _lab = lab::exclusive();
+    // A port nothing listens on: bound, then closed.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let fixture = "tests/fixtures/run/unhandled.rb";
+    let lrb_with = |args: &[&str]| {
+        Command::cargo_bin("lrb")
+            .unwrap()
+            .current_dir(root())
+            .env("DOWN_URL", &url)
+            .env("NO_COLOR", "1")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let says_unhandled = |all: &str| {
+        assert!(
+            all.contains("unhandled: `api` did not pass and no `when` matched: escalate"),
+            "{all}"
+        );
+        // The `info:` check failed too, and is not named.
+        assert!(!all.contains("`notes` did not pass"), "{all}");
+        assert!(!all.contains("healthy"), "{all}");
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (path, shown) = transcript_of(&dir, "unhandled");
+    let out = lrb_with(&["run", fixture, "--transcript", &shown]);
+    let all = text(&out);
+    assert_eq!(code(&out), 14, "{all}");
+    says_unhandled(&all);
+    let transcript = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        transcript.contains(r#""event":"unhandled","checks":["api"]"#),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains(r#""outcome":"unhandled""#),
+        "{transcript}"
+    );
+
+    let out = lrb_with(&["plan", fixture]);
+    let all = text(&out);
+    assert_eq!(code(&out), 14, "{all}");
+    says_unhandled(&all);
+
+    let report = text(&lrb_with(&["report", &shown]));
+    assert!(report.contains("**unhandled** (exit code 14)"), "{report}");
+    assert!(
+        report.contains("**unhandled**: `api` did not pass"),
+        "{report}"
+    );
+
+    let script = dir.path().join("unhandled.sh");
+    let out = lrb_with(&[
+        "export",
+        "bash",
+        fixture,
+        "-o",
+        &script.display().to_string(),
+    ]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let out = std::process::Command::new("bash")
+        .arg(&script)
+        .env("DOWN_URL", &url)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let all = text(&out);
+    assert_eq!(code(&out), 14, "{all}");
+    says_unhandled(&all);
+}
+
+/// Runs `lrb` with the lab environment, stdin not a terminal, until its transcript at `path`
+/// holds `needle`; then sends SIGTERM and waits for the exit code.
+fn interrupted_when(args: &[&str], path: &Path, needle: &str) -> (i32, String) {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("lrb"))
+        .current_dir(root())
+        .envs(envs())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !std::fs::read_to_string(path).is_ok_and(|t| t.contains(needle)) {
+        assert!(Instant::now() < deadline, "the run never wrote {needle}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (code(&out), text(&out))
+}
+
+/// The records of the transcript after its last `resume`.
+fn since_resume(path: &Path) -> Vec<serde_json::Value> {
+    let all: Vec<serde_json::Value> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let at = all
+        .iter()
+        .rposition(|r| r["event"] == "resume")
+        .expect("a resume record");
+    all[at..].to_vec()
+}
+
+#[test]
+fn an_interrupted_run_resumes_from_its_transcript_without_repeating_the_restart() {
+    let _lab = lab::exclusive();
+    let _lab = LabLock::exclusive();
+    let _restore = Restart("backend");
+    let fixture = "tests/fixtures/run/resume.rb";
+    let dir = tempfile::tempdir().unwrap();
+    let (path, shown) = transcript_of(&dir, "resume");
+
+    // The fault, the restart approved, then SIGTERM during `confirm`'s wait.
+    lab::docker(&["stop", "backend"]);
+    let (stopped, all) = interrupted_when(
+        &["run", "--yes", fixture, "--transcript", &shown],
+        &path,
+        r#""event":"action""#,
+    );
+    assert_eq!(stopped, 12, "{all}");
+    assert!(all.contains("recovery not confirmed"), "{all}");
+    assert!(container_running("backend"), "{all}");
+
+    // Resumed: every check again, nothing proposed (the restart fixed it), confirmed.
+    let out = lrb(&["run", "--yes", fixture, "--resume", &shown]);
+    let all = text(&out);
+    assert_eq!(code(&out), 10, "{all}");
+    assert!(
+        all.contains("confirming the work of the earlier session"),
+        "{all}"
+    );
+    let resumed = since_resume(&path);
+    let events: Vec<&str> = resumed
+        .iter()
+        .map(|r| r["event"].as_str().unwrap())
+        .collect();
+    assert!(events.contains(&"check"), "{events:?}");
+    assert!(
+        !events.contains(&"approval") && !events.contains(&"action"),
+        "{events:?}"
+    );
+    assert_eq!(resumed.last().unwrap()["outcome"], "recovered");
+    let report = text(&lrb(&["report", &shown]));
+    assert!(report.contains("**resumed** by "), "{report}");
+    assert!(report.contains("**recovered** (exit code 10)"), "{report}");
+    // Time to recovery counts from the first start: past the first session's records.
+    let first_end = std::fs::read_to_string(&path).unwrap();
+    let ttr = resumed.last().unwrap()["time_to_recovery_ms"]
+        .as_u64()
+        .unwrap();
+    let first_elapsed = first_end
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|r| r["event"] == "interrupted")
+        .unwrap()["elapsed_ms"]
+        .as_u64()
+        .unwrap();
+    assert!(ttr > first_elapsed, "{ttr} <= {first_elapsed}");
+
+    // The fault comes back: the restart is proposed again, with what happened last time.
+    lab::docker(&["stop", "backend"]);
+    let out = lrb(&["run", "--yes", fixture, "--resume", &shown]);
+    let all = text(&out);
+    assert_eq!(code(&out), 10, "{all}");
+    assert!(
+        all.contains("`Restart backend` ran at ") && all.contains("the condition holds again"),
+        "{all}"
+    );
+    assert!(container_running("backend"), "{all}");
+
+    // A changed runbook is refused, unless `--force`, which is recorded.
+    let changed = dir.path().join("resume.rb");
+    let source = std::fs::read_to_string(root().join(fixture)).unwrap();
+    std::fs::write(&changed, format!("{source}# changed\n")).unwrap();
+    let changed = changed.display().to_string();
+    let out = lrb(&["run", "--yes", &changed, "--resume", &shown]);
+    let all = text(&out);
+    assert_eq!(code(&out), 2, "{all}");
+    assert!(all.contains("the runbook changed since the run"), "{all}");
+    assert!(all.contains("--force"), "{all}");
+    let out = lrb(&["run", "--yes", &changed, "--resume", &shown, "--force"]);
+    assert_eq!(code(&out), 10, "{}", text(&out));
+    assert_eq!(since_resume(&path)[0]["forced"], true);
+}
+
+#[test]
+fn follow_continues_into_the_runbook_a_when_hands_over_to_in_one_transcript_and_stops_a_cycle() {
+    let _lab = lab::exclusive();
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("marker");
+    let set = format!("marker={}", marker.display());
+    let (path, shown) = transcript_of(&dir, "handover");
+    let fixture = "tests/fixtures/run/handover.rb";
+    let args = ["run", "--yes", fixture, "--runbook", "first", "--set", &set];
+    // Without `--follow` (and no terminal) the handover is only named.
+    let out = lrb(&[&args[..], &["--transcript", &shown]].concat());
+    let all = text(&out);
+    assert_eq!(code(&out), 11, "{all}");
+    assert!(
+        all.contains("next: `lrb run` the runbook `second`"),
+        "{all}"
+    );
+    assert!(!marker.exists());
+
+    let out = lrb(&[&args[..], &["--follow", "--transcript", &shown]].concat());
+    let all = text(&out);
+    assert_eq!(code(&out), 10, "{all}");
+    assert!(all.contains("continuing into runbook `second`"), "{all}");
+    assert!(
+        all.contains("not entering runbook `first` again: this run entered it already"),
+        "{all}"
+    );
+    assert!(marker.exists());
+    let transcript = std::fs::read_to_string(&path).unwrap();
+    let events: Vec<serde_json::Value> = transcript
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let count = |name: &str| events.iter().filter(|e| e["event"] == name).count();
+    assert_eq!((count("start"), count("handover"), count("end")), (1, 1, 1));
+    let handover = events.iter().find(|e| e["event"] == "handover").unwrap();
+    assert_eq!(handover["from"], "first");
+    assert_eq!(handover["to"], "second");
+    assert_eq!(handover["how"], "--follow");
+    let report = text(&lrb(&["report", &shown]));
+    assert!(
+        report.contains("**handed over** from `first` to runbook `second`"),
+        "{report}"
+    );
+    assert!(report.contains("**recovered** (exit code 10)"), "{report}");
 }

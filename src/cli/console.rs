@@ -21,6 +21,19 @@ impl Console {
         Console { secrets, bar: None }
     }
 
+    /// Masks these too from now on: the secrets of a runbook a handover entered.
+    pub fn add_secrets(&mut self, secrets: &[String]) {
+        self.secrets.extend(secrets.iter().cloned());
+    }
+
+    /// A matched `when` hands over to `runbook`: continue into it in this run?
+    pub fn follow(&mut self, runbook: &str) -> Choice {
+        self.select(
+            &format!("continue into runbook `{runbook}` in this run?"),
+            &["continue", "stop here", "abort the run"],
+        )
+    }
+
     /// Prints a line (masked), above any progress bar.
     pub fn say(&self, text: &str) {
         let text = mask::mask(text, &self.secrets);
@@ -31,10 +44,13 @@ impl Console {
     }
 
     /// The run was interrupted: clears the spinner for good (no later line redraws it), then
-    /// says so.
-    pub fn interrupted(&mut self, during: &str) {
+    /// says so and what was left undone.
+    pub fn interrupted(&mut self, signal: &str, during: &str, undone: &[String]) {
         self.finish_bar();
-        self.say(&format!("interrupted during {during}: stopped"));
+        self.say(&format!("interrupted by {signal} during {during}: stopped"));
+        for line in undone {
+            self.say(&format!("  left undone: {line}"));
+        }
     }
 
     fn start_bar(&mut self, bar: ProgressBar) {

@@ -14,6 +14,7 @@ mod plan;
 mod report;
 mod rules;
 mod run;
+mod signals;
 
 use crate::load::{self, Session};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -33,10 +34,12 @@ pub mod exit {
     pub const RECOVERED: u8 = 10;
     /// `run`: mitigations ran but `confirm` did not pass in time.
     pub const NOT_RECOVERED: u8 = 11;
-    /// `run`: the operator aborted, a mitigation was refused, or the run was interrupted.
+    /// `run`: the operator aborted, a mitigation was refused, or a signal interrupted the run.
     pub const ABORTED: u8 = 12;
     /// The runbook has errors, or the environment lacks a secret, variable or parameter.
     pub const INVALID: u8 = 13;
+    /// `run`, `plan`: a check that is not `info:` did not pass and no `when` matched.
+    pub const UNHANDLED: u8 = 14;
 }
 
 #[derive(Debug, Parser)]
@@ -77,12 +80,12 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Run a runbook: diagnose, ask before each mitigation, then confirm recovery.
     #[command(
-        after_help = "Examples:\n  lrb run runbooks/api_outage.rb\n  lrb run runbooks/deployment_rollback.rb --set release=v1.4.2\n  lrb run --yes runbooks/queue_backlog.rb --transcript incident.jsonl\n\nExit codes: 0 healthy, 10 recovered, 11 not recovered, 12 aborted or refused, 13 invalid runbook or environment, 2 usage. See docs/cli.md."
+        after_help = "Examples:\n  lrb run runbooks/api_outage.rb\n  lrb run runbooks/deployment_rollback.rb --set release=v1.4.2\n  lrb run --yes runbooks/queue_backlog.rb --transcript incident.jsonl\n\nExit codes: 0 healthy, 10 recovered, 11 not recovered, 12 aborted, refused or interrupted, 13 invalid runbook or environment, 14 unhandled (a check failed, no `when` matched), 2 usage. See docs/cli.md."
     )]
     Run(run::RunArgs),
     /// Show what `run` would do: run the read-only checks, evaluate every `when`, change nothing.
     #[command(
-        after_help = "Examples:\n  lrb plan runbooks/api_outage.rb\n\nExit codes: 0 healthy (nothing would run), 1 mitigations would run, 13 invalid runbook or environment, 2 usage."
+        after_help = "Examples:\n  lrb plan runbooks/api_outage.rb\n\nExit codes: 0 healthy (nothing would run), 1 mitigations would run, 12 interrupted, 13 invalid runbook or environment, 14 unhandled (a check failed, no `when` matched), 2 usage."
     )]
     Plan(plan::PlanArgs),
     /// Render a run's transcript as a Markdown incident report.

@@ -3,11 +3,12 @@
 
 use super::console::{check_table, when_lines};
 use super::exit;
-use super::run::{RunbookArgs, prepare, runtime};
+use super::run::{RunbookArgs, SHUTDOWN, prepare, runtime_with_signals, unhandled_text};
 use crate::effect::Effect;
 use crate::run::describe::{describe, human_ms};
-use crate::run::engine::{Backends, decide, diagnose, writing_probes};
+use crate::run::engine::{Backends, CheckResult, decide, diagnose, unhandled, writing_probes};
 use crate::run::mask;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -38,14 +39,40 @@ pub fn run(args: PlanArgs) -> u8 {
         eprintln!("  help: Checks may only read; move the action into a `mitigate` block.");
         return exit::INVALID;
     }
-    let rt = match runtime() {
-        Ok(rt) => rt,
+    let (rt, mut signals) = match runtime_with_signals() {
+        Ok(both) => both,
         Err(code) => return code,
     };
     let resolved = Arc::new(prepared.resolved.clone());
     let started = Instant::now();
     let all: Vec<_> = runbook.checks.iter().collect();
-    let checks = rt.block_on(diagnose(&all, &resolved, &Backends, &mut |_| {}));
+    let mut finished = HashSet::new();
+    let mut done = |c: &CheckResult| {
+        finished.insert(c.id.clone());
+    };
+    let diagnosed = rt.block_on(async {
+        tokio::select! {
+            biased;
+            signal = signals.first() => Err(signal),
+            checks = diagnose(&all, &resolved, &Backends, &mut done) => Ok(checks),
+        }
+    });
+    // Cancels every probe still running and kills its shell's process group.
+    rt.shutdown_timeout(SHUTDOWN);
+    let checks = match diagnosed {
+        Ok(checks) => checks,
+        Err(signal) => {
+            let left: Vec<String> = (all.iter())
+                .filter(|c| !finished.contains(&c.id))
+                .map(|c| format!("`{}`", c.id))
+                .collect();
+            say(&format!(
+                "interrupted by {signal} during the checks: stopped\n  left undone: checks not finished: {}\nnothing was changed",
+                left.join(", ")
+            ));
+            return exit::ABORTED;
+        }
+    };
     say(&format!(
         "lrb plan `{}`: {} checks in {} (read-only)\n{}",
         runbook.id,
@@ -56,6 +83,11 @@ pub fn run(args: PlanArgs) -> u8 {
     let whens = decide(runbook, &checks);
     let matched = when_lines(&whens);
     if matched.is_empty() {
+        let failing = unhandled(&checks);
+        if !failing.is_empty() {
+            say(&unhandled_text(&failing));
+            return exit::UNHANDLED;
+        }
         say("no `when` matches: `lrb run` would do nothing (healthy)");
         return exit::OK;
     }

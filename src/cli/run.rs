@@ -1,17 +1,18 @@
 //! `lrb run`: diagnose, mitigate with approval, confirm; and what `plan` shares with it.
 
 use super::console::Console;
+use super::signals::Signals;
 use super::{exit, load_or_report};
 use crate::diagnostic;
 use crate::plan::Runbook;
-use crate::run::engine::{Backends, Engine, Finish, Policy, RunEnd};
-use crate::run::transcript::{Event, Transcript};
+use crate::run::engine::{Backends, Choice, Earlier, Engine, Finish, Policy, RunEnd};
+use crate::run::transcript::{self, Event, Transcript};
 use crate::run::{Resolved, mask, resolve};
 use sha2::{Digest, Sha256};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
@@ -24,8 +25,20 @@ pub struct RunArgs {
     #[arg(long)]
     pub allow_destructive: bool,
     /// Where to write the transcript [default: ./lrb-<runbook>-<UTC time>.jsonl].
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "resume")]
     pub transcript: Option<PathBuf>,
+    /// Continue the run this transcript records: every check runs again first, then only the
+    /// mitigations whose `when` holds now are proposed; appends to the same transcript.
+    #[arg(long, value_name = "TRANSCRIPT")]
+    pub resume: Option<PathBuf>,
+    /// When a matched `when` hands over (`see :other`), continue into that runbook in this
+    /// run without asking (at a terminal lrb asks).
+    #[arg(long)]
+    pub follow: bool,
+    /// With `--resume`, resume even though the runbook changed since the first session
+    /// (recorded in the transcript).
+    #[arg(long, requires = "resume")]
+    pub force: bool,
 }
 
 /// Which runbook to run, and its parameters: shared by `run` and `plan`.
@@ -55,6 +68,8 @@ pub(super) struct Prepared {
     pub runbook: Runbook,
     pub resolved: Resolved,
     pub file_sha256: String,
+    /// Every runbook of the plan, for the handovers (`see`) a run may follow.
+    pub all: Vec<Runbook>,
 }
 
 /// Loads and checks the file, picks the runbook and resolves it; prints why not and gives
@@ -118,12 +133,15 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
         );
         exit::INVALID
     })?;
-    let bytes = std::fs::read(file).unwrap_or_default();
-    let file_sha256 = Sha256::digest(&bytes)
+    // The bytes that were checked, not the file read again: it may have changed since.
+    let checked = alone.sources.iter().find(|(_, f)| same(&f.path));
+    let bytes = checked.map_or(&[][..], |(_, f)| f.text.as_bytes());
+    let file_sha256 = Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     Ok(Prepared {
+        all: plan.runbooks.clone(),
         runbook: runbook.clone(),
         resolved,
         file_sha256,
@@ -141,23 +159,64 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, u8> {
         })
 }
 
+/// How long the runtime waits for a task that does not stop when the run is interrupted.
+pub(super) const SHUTDOWN: Duration = Duration::from_secs(1);
+
+/// The runtime with the signal handlers installed in it, before anything runs.
+pub(super) fn runtime_with_signals() -> Result<(tokio::runtime::Runtime, Signals), u8> {
+    let rt = runtime()?;
+    let signals = {
+        let _inside = rt.enter();
+        Signals::install()
+    };
+    match signals {
+        Ok(signals) => Ok((rt, signals)),
+        Err(e) => {
+            eprintln!("error: cannot listen for signals: {e}");
+            Err(exit::USAGE)
+        }
+    }
+}
+
 pub fn run(args: RunArgs) -> u8 {
     let prepared = match prepare(&args.target) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let rt = match runtime() {
-        Ok(rt) => rt,
+    let (rt, mut signals) = match runtime_with_signals() {
+        Ok(both) => both,
         Err(code) => return code,
     };
     let runbook = &prepared.runbook;
     let secrets = prepared.resolved.secrets.clone();
-    let started = Instant::now();
-    let path = args.transcript.clone().unwrap_or_else(|| {
-        let now = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ");
-        PathBuf::from(format!("lrb-{}-{now}.jsonl", runbook.id))
-    });
-    let transcript = match Transcript::create(&path, secrets.clone(), started) {
+    let earlier = match &args.resume {
+        Some(path) => match earlier(path, &prepared, args.force) {
+            Ok(e) => Some(e),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    // A resumed run counts its time, and its time to recovery, from the first start.
+    let since_start = earlier
+        .as_ref()
+        .map(|(e, _)| e.since_start)
+        .unwrap_or_default();
+    let started = Instant::now()
+        .checked_sub(since_start)
+        .unwrap_or_else(Instant::now);
+    let path = args
+        .resume
+        .clone()
+        .or(args.transcript.clone())
+        .unwrap_or_else(|| {
+            let now = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ");
+            PathBuf::from(format!("lrb-{}-{now}.jsonl", runbook.id))
+        });
+    let opened = match earlier {
+        Some(_) => Transcript::append(&path, secrets.clone(), started),
+        None => Transcript::create(&path, secrets.clone(), started),
+    };
+    let transcript = match opened {
         Ok(t) => t,
         Err(e) => {
             eprintln!(
@@ -173,7 +232,27 @@ pub fn run(args: RunArgs) -> u8 {
         allow_destructive: args.allow_destructive,
     };
     let mut console = Console::new(secrets.clone());
-    transcript.record(start_event(&args, &prepared, policy));
+    match &earlier {
+        Some((e, forced)) => {
+            transcript.record(Event::Resume {
+                file_sha256: prepared.file_sha256.clone(),
+                forced: *forced,
+                gap_ms: e.gap.as_millis() as u64,
+                lrb_version: env!("CARGO_PKG_VERSION").to_string(),
+                user: user(),
+                host: host(),
+                command_line: command_line(&prepared),
+                interactive: policy.interactive,
+                yes: policy.yes,
+                allow_destructive: policy.allow_destructive,
+            });
+            console.say(&format!(
+                "resuming the run of `{}` that started at {} (last record {}): every check runs again first",
+                runbook.id, e.started_at, e.last_at
+            ));
+        }
+        None => transcript.record(start_event(&args, &prepared, policy)),
+    }
     console.say(&format!(
         "lrb run `{}`{}",
         runbook.id,
@@ -183,30 +262,79 @@ pub fn run(args: RunArgs) -> u8 {
             .map(|t| format!(": {t}"))
             .unwrap_or_default()
     ));
-    let resolved = Arc::new(prepared.resolved.clone());
-    let engine = Engine::new(runbook, resolved, Backends, policy, &transcript, started);
-    let ended = rt.block_on(async {
-        tokio::select! {
-            // Ctrl-C first: its handler is installed before the engine shows or starts
-            // anything, so an early Ctrl-C is not lost to the default (kill, no transcript).
-            biased;
-            _ = tokio::signal::ctrl_c() => None,
-            end = engine.run(&mut console) => Some(end),
-        }
-    });
+    let who = format!("{}@{}", user(), host());
+    let mut current = runbook.clone();
+    let mut resolved = Arc::new(prepared.resolved.clone());
+    let mut earlier = earlier.map(|(e, _)| e);
+    // The runbooks this run has entered: a handover back to one of them is not followed.
+    let mut entered = vec![runbook.id.clone()];
+    let ended = loop {
+        let mut engine = Engine::new(&current, resolved, Backends, policy, &transcript, started);
+        engine.who = who.clone();
+        engine.earlier = earlier.take();
+        let ended = rt.block_on(async {
+            tokio::select! {
+                biased;
+                signal = signals.first() => Err(signal),
+                end = engine.run(&mut console) => Ok(end),
+            }
+        });
+        let mut end = match ended {
+            Ok(end) => end,
+            Err(signal) => break Err((signal, engine.interruption())),
+        };
+        end.see.retain(|see| {
+            let again = entered.contains(see);
+            if again {
+                console.say(&format!(
+                    "not entering runbook `{see}` again: this run entered it already (a cycle of handovers)"
+                ));
+            }
+            !again
+        });
+        let Some((next, how)) = follow(&args, policy, &prepared, &end, &mut console) else {
+            break Ok(end);
+        };
+        let next_resolved =
+            match resolve::resolve(&next, &args.target.set, |name| std::env::var(name).ok()) {
+                Ok(r) => r,
+                Err(e) => {
+                    console.say(&format!(
+                        "cannot continue into runbook `{}`: {e} ({})",
+                        next.id,
+                        e.help()
+                    ));
+                    break Ok(end);
+                }
+            };
+        transcript.add_secrets(&next_resolved.secrets);
+        console.add_secrets(&next_resolved.secrets);
+        transcript.record(Event::Handover {
+            from: current.id.clone(),
+            to: next.id.clone(),
+            by: who.clone(),
+            how: how.into(),
+        });
+        console.say(&format!("continuing into runbook `{}`", next.id));
+        entered.push(next.id.clone());
+        current = next;
+        resolved = Arc::new(next_resolved);
+    };
+    // Dropping every task kills the process group of each shell action still running and
+    // cancels every probe, before the interruption is recorded.
+    rt.shutdown_timeout(SHUTDOWN);
     let code = match &ended {
-        Some(end) => finish(&mut console, end),
-        None => {
-            let during = engine.phase();
+        Ok(end) => finish(&mut console, end),
+        Err((signal, (during, undone))) => {
+            console.interrupted(signal, during, undone);
             transcript.record(Event::Interrupted {
+                signal: signal.to_string(),
                 during: during.clone(),
+                undone: undone.clone(),
             });
-            console.interrupted(&during);
             exit::ABORTED
         }
     };
-    // Dropping the runtime kills any shell child still running.
-    drop(rt);
     transcript.record(Event::End {
         outcome: ended
             .as_ref()
@@ -215,6 +343,7 @@ pub fn run(args: RunArgs) -> u8 {
         exit_code: code,
         time_to_recovery_ms: ended
             .as_ref()
+            .ok()
             .and_then(|e| e.time_to_recovery)
             .map(|d| d.as_millis() as u64),
         duration_ms: started.elapsed().as_millis() as u64,
@@ -252,10 +381,9 @@ fn start_event(args: &RunArgs, prepared: &Prepared, policy: Policy) -> Event {
         file: display(&args.target.file),
         file_sha256: prepared.file_sha256.clone(),
         lrb_version: env!("CARGO_PKG_VERSION").to_string(),
-        user: std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| "unknown".into()),
-        host: gethostname::gethostname().to_string_lossy().into_owned(),
+        user: user(),
+        host: host(),
+        command_line: command_line(prepared),
         params,
         interactive: policy.interactive,
         yes: policy.yes,
@@ -263,6 +391,66 @@ fn start_event(args: &RunArgs, prepared: &Prepared, policy: Policy) -> Event {
         followups: runbook.followups.clone(),
         checks: runbook.checks.iter().map(|c| c.id.clone()).collect(),
     }
+}
+
+/// What the transcript at `path` says the earlier sessions did, and whether `--force` was
+/// needed; the error printed and the exit code otherwise.
+fn earlier(path: &Path, prepared: &Prepared, force: bool) -> Result<(Earlier, bool), u8> {
+    let shown = path.display();
+    let records = transcript::read(path).map_err(|e| {
+        eprintln!("error: cannot resume: {e}");
+        exit::USAGE
+    })?;
+    let earlier = Earlier::read(&records, &prepared.runbook).map_err(|e| {
+        eprintln!("error: cannot resume `{shown}`: {e}");
+        exit::USAGE
+    })?;
+    let changed = earlier.file_sha256 != prepared.file_sha256;
+    if changed && !force {
+        eprintln!(
+            "error: the runbook changed since the run in `{shown}` started (sha256 {} then, {} now)\n  help: Resume with the runbook as it was, or pass `--force` to resume with this one (the transcript records it).",
+            earlier.file_sha256, prepared.file_sha256
+        );
+        return Err(exit::USAGE);
+    }
+    Ok((earlier, changed))
+}
+
+/// The runbook a matched `when` hands over to, when the run continues into it: with
+/// `--follow`, or when the operator chooses to at a terminal; and how it was decided.
+fn follow(
+    args: &RunArgs,
+    policy: Policy,
+    prepared: &Prepared,
+    end: &RunEnd,
+    console: &mut Console,
+) -> Option<(Runbook, &'static str)> {
+    let see = end.see.first()?;
+    let next = prepared.all.iter().find(|r| r.id == *see)?;
+    let how = if args.follow {
+        "--follow"
+    } else if policy.interactive && console.follow(see) == Choice::Go {
+        "menu"
+    } else {
+        return None;
+    };
+    Some((next.clone(), how))
+}
+
+fn command_line(prepared: &Prepared) -> Vec<String> {
+    std::env::args()
+        .map(|a| mask::mask(&a, &prepared.resolved.secrets))
+        .collect()
+}
+
+fn user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn host() -> String {
+    gethostname::gethostname().to_string_lossy().into_owned()
 }
 
 fn display(path: &Path) -> String {
@@ -284,6 +472,7 @@ fn finish(console: &mut Console, end: &RunEnd) -> u8 {
             "healthy: no `when` matched, nothing to do".to_string(),
             exit::OK,
         ),
+        Finish::Unhandled => (unhandled_text(&end.unhandled), exit::UNHANDLED),
         Finish::Recovered => (
             format!(
                 "recovered in {}",
@@ -314,4 +503,13 @@ fn finish(console: &mut Console, end: &RunEnd) -> u8 {
     }
     console.say(&text);
     code
+}
+
+/// The closing line of a run or plan that found checks failing and no `when` for them.
+pub(super) fn unhandled_text(checks: &[String]) -> String {
+    let ids: Vec<String> = checks.iter().map(|c| format!("`{c}`")).collect();
+    format!(
+        "unhandled: {} did not pass and no `when` matched: escalate, this runbook has no mitigation for it",
+        ids.join(", ")
+    )
 }

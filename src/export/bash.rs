@@ -37,6 +37,7 @@ pub const EXIT_RECOVERED: u8 = 10;
 pub const EXIT_NOT_RECOVERED: u8 = 11;
 pub const EXIT_ABORTED: u8 = 12;
 pub const EXIT_INVALID: u8 = 13;
+pub const EXIT_UNHANDLED: u8 = 14;
 
 /// Time a mitigation action may take when neither it nor its target says: `lrb run`'s.
 const DEFAULT_ACTION_TIMEOUT_MS: u64 = 120_000;
@@ -174,7 +175,8 @@ fn header(s: &mut String, rb: &Runbook, meta: &Meta, uses: &Uses) {
     let _ = writeln!(
         s,
         "# Exit codes: {EXIT_HEALTHY} healthy, {EXIT_RECOVERED} recovered, {EXIT_NOT_RECOVERED} not recovered, \
-         {EXIT_ABORTED} aborted or refused, {EXIT_INVALID} invalid setup, {EXIT_USAGE} bad usage."
+         {EXIT_ABORTED} aborted, refused or interrupted, {EXIT_INVALID} invalid setup, \
+         {EXIT_UNHANDLED} unhandled (a check failed and no `when` matched), {EXIT_USAGE} bad usage."
     );
     let _ = writeln!(
         s,
@@ -237,8 +239,9 @@ fn usage(
     }
     lines.push(String::new());
     lines.push(
-        "Exit codes: 0 healthy, 10 recovered, 11 not recovered, 12 aborted or refused, \
-         13 invalid setup (missing tool, variable or parameter), 2 bad usage."
+        "Exit codes: 0 healthy, 10 recovered, 11 not recovered, 12 aborted, refused or \
+         interrupted, 13 invalid setup (missing tool, variable or parameter), 14 unhandled (a \
+         check failed and no `when` matched), 2 bad usage."
             .into(),
     );
     s.push_str("lrb_usage() {\n  printf '%s\\n'");
@@ -480,7 +483,8 @@ fn tools(s: &mut String, uses: &Uses) -> Result<(), ExportError> {
     let _ = writeln!(
         s,
         "\nLRB_TMP=$(mktemp -d \"${{TMPDIR:-/tmp}}/lrb.XXXXXXXX\")\ntrap lrb_cleanup EXIT\n\
-         trap 'lrb_say \"interrupted\"; exit {EXIT_ABORTED}' INT TERM"
+         LRB_PHASE='the checks'\nLRB_MATCHED=0\n\
+         trap 'lrb_interrupted INT' INT\ntrap 'lrb_interrupted TERM' TERM\ntrap 'lrb_interrupted HUP' HUP"
     );
     Ok(())
 }
@@ -613,7 +617,13 @@ fn branches(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
     s.push_str("}\n");
     let _ = writeln!(
         s,
-        "\nlrb_say {}\nlrb_checks {}\nlrb_evaluate\nif [[ \" ${{LRB_HOLDS[*]}} \" != *\" 1 \"* ]]; then\n  lrb_say 'healthy: no `when` matched, nothing to do'\n  exit {EXIT_HEALTHY}\nfi",
+        "\nlrb_say {}\nlrb_checks {}\nlrb_evaluate\nif [[ \" ${{LRB_HOLDS[*]}} \" != *\" 1 \"* ]]; then\n  \
+         lrb_judged=({})\n  lrb_unhandled=()\n  for lrb_id in \"${{lrb_judged[@]}}\"; do\n    \
+         [[ ${{LRB_STATUS[$lrb_id]}} == passed ]] || lrb_unhandled+=(\"\\`$lrb_id\\`\")\n  done\n  \
+         if ((${{#lrb_unhandled[@]}})); then\n    \
+         lrb_say \"unhandled: ${{lrb_unhandled[*]}} did not pass and no \\`when\\` matched: escalate, this runbook has no mitigation for it\"\n    \
+         exit {EXIT_UNHANDLED}\n  fi\n  \
+         lrb_say 'healthy: no `when` matched, nothing to do'\n  exit {EXIT_HEALTHY}\nfi\nLRB_MATCHED=1",
         quote(&format!(
             "runbook `{}`{}: running {} check{}",
             rb.id,
@@ -624,7 +634,13 @@ fn branches(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
             rb.checks.len(),
             if rb.checks.len() == 1 { "" } else { "s" }
         ))?,
-        all_checks(rb)?
+        all_checks(rb)?,
+        rb.checks
+            .iter()
+            .filter(|c| !c.info)
+            .map(|c| quote(&c.id))
+            .collect::<Result<Vec<_>, _>>()?
+            .join(" ")
     );
     for (i, branch) in rb.branches.iter().enumerate() {
         let _ = writeln!(
@@ -773,7 +789,7 @@ fn confirm(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
 fn finish(s: &mut String) -> Result<(), ExportError> {
     let _ = writeln!(
         s,
-        "\nLRB_CONFIRMED=0\nLRB_CONFIRM_TEXT='did not pass'\nif lrb_confirm; then\n  LRB_CONFIRMED=1\n  LRB_CONFIRM_TEXT=passed\nfi\n\
+        "\nLRB_PHASE=confirm\nLRB_CONFIRMED=0\nLRB_CONFIRM_TEXT='did not pass'\nif lrb_confirm; then\n  LRB_CONFIRMED=1\n  LRB_CONFIRM_TEXT=passed\nfi\n\
          if ((LRB_REFUSED > 0)); then\n  lrb_say \"refused: not every mitigation ran, and the confirmation $LRB_CONFIRM_TEXT\"\n  exit {EXIT_ABORTED}\nfi\n\
          if ((LRB_CONFIRMED)); then\n  lrb_say 'recovered'\n  exit {EXIT_RECOVERED}\nfi\nlrb_say 'not recovered: the confirmation did not pass in time'\nexit {EXIT_NOT_RECOVERED}"
     );

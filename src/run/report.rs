@@ -143,13 +143,39 @@ fn summary(event: &Event, again: bool) -> Option<String> {
             (false, true) => format!("`{condition}` no longer holds"),
             (false, false) => return None,
         },
+        Event::Resume {
+            gap_ms,
+            forced,
+            user,
+            host,
+            ..
+        } => format!(
+            "**resumed** by {user}@{host} after a gap of {}{}: every check runs again",
+            human_ms(*gap_ms),
+            if *forced {
+                " (the runbook changed since the first session: `--force`)"
+            } else {
+                ""
+            }
+        ),
+        Event::Handover { from, to, by, how } => {
+            format!("**handed over** from `{from}` to runbook `{to}` ({by}, {how})")
+        }
         Event::Healthy => "no `when` matched: healthy, nothing to do".into(),
+        Event::Unhandled { checks } => {
+            let ids: Vec<String> = checks.iter().map(|c| format!("`{c}`")).collect();
+            format!(
+                "**unhandled**: {} did not pass and no `when` matched: escalate",
+                ids.join(", ")
+            )
+        }
         Event::Approval {
             mitigation,
             question,
             answer,
             by,
-        } => format!("`{mitigation}`: {question} → **{answer}** ({by})"),
+            how,
+        } => format!("`{mitigation}`: {question} → **{answer}** ({by}, {how})"),
         Event::Refusal { mitigation, reason } => format!("refused `{mitigation}`: {reason}"),
         Event::Action { mitigation, result } => format!(
             "`{mitigation}`: {} {} — {}",
@@ -170,7 +196,22 @@ fn summary(event: &Event, again: bool) -> Option<String> {
             "confirm attempt {attempt} of {of}: {}",
             if *passed { "passed" } else { "not yet" }
         ),
-        Event::Interrupted { during } => format!("**interrupted** during {during}"),
+        Event::Interrupted {
+            signal,
+            during,
+            undone,
+        } => {
+            let by = if signal.is_empty() {
+                String::new()
+            } else {
+                format!(" ({signal})")
+            };
+            let left: String = undone
+                .iter()
+                .map(|u| format!("; left undone: {u}"))
+                .collect();
+            format!("**interrupted** during {during}{by}{left}")
+        }
         Event::End {
             outcome, exit_code, ..
         } => format!("ended: **{outcome}** (exit code {exit_code})"),
@@ -301,10 +342,11 @@ fn actions(out: &mut String, records: &[Record]) {
                 question,
                 answer,
                 by,
+                how,
             } => {
                 let _ = writeln!(
                     out,
-                    "- {}: `{mitigation}`: {} → **{answer}** ({by})",
+                    "- {}: `{mitigation}`: {} → **{answer}** ({by}, {how})",
                     r.at,
                     cell(question)
                 );
@@ -451,6 +493,7 @@ mod tests {
             lrb_version: "0".into(),
             user: "oncall".into(),
             host: "host".into(),
+            command_line: Vec::new(),
             params: BTreeMap::new(),
             interactive: false,
             yes: true,

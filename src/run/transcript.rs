@@ -50,6 +50,9 @@ pub enum Event {
         lrb_version: String,
         user: String,
         host: String,
+        /// The command line, secrets masked.
+        #[serde(default)]
+        command_line: Vec<String>,
         /// Parameter values; secret ones masked.
         params: BTreeMap<String, String>,
         interactive: bool,
@@ -91,13 +94,30 @@ pub enum Event {
         see: Vec<String>,
     },
     Healthy,
+    /// No `when` matched, but these checks (not `info:`) did not pass.
+    Unhandled {
+        checks: Vec<String>,
+    },
+    /// A matched `when` handed over (`see :other`) and the run continued into that runbook.
+    Handover {
+        from: String,
+        to: String,
+        /// Who ran lrb: `user@host`.
+        by: String,
+        /// `menu` (the operator chose to continue) or `--follow`.
+        how: String,
+    },
     /// A question put to the operator, or answered by a flag.
     Approval {
         mitigation: String,
         question: String,
         answer: String,
-        /// `operator`, or the flag that answered (`--yes`).
+        /// Who ran lrb: `user@host`.
         by: String,
+        /// How: `menu` (a choice at the terminal), `typed name`, `--yes`,
+        /// `--yes --allow-destructive`, or `no terminal`.
+        #[serde(default)]
+        how: String,
     },
     Refusal {
         mitigation: String,
@@ -119,8 +139,31 @@ pub enum Event {
         passed: bool,
         results: Vec<ActionResult>,
     },
+    /// `lrb run --resume`: a new session of the same run, appended to its transcript.
+    Resume {
+        /// SHA-256 of the runbook bytes checked now.
+        file_sha256: String,
+        /// The runbook changed since the first session and `--force` resumed it anyway.
+        forced: bool,
+        /// From the last record of the earlier session to this one.
+        gap_ms: u64,
+        lrb_version: String,
+        user: String,
+        host: String,
+        /// The command line, secrets masked.
+        command_line: Vec<String>,
+        interactive: bool,
+        yes: bool,
+        allow_destructive: bool,
+    },
+    /// A signal (`SIGINT`, `SIGTERM`, `SIGHUP`) stopped the run.
     Interrupted {
+        #[serde(default)]
+        signal: String,
         during: String,
+        /// What the run had not done: checks not finished, steps not run, `confirm`.
+        #[serde(default)]
+        undone: Vec<String>,
     },
     End {
         outcome: String,
@@ -134,7 +177,7 @@ pub enum Event {
 /// A transcript being written.
 pub struct Transcript {
     file: Mutex<File>,
-    secrets: Vec<String>,
+    secrets: Mutex<Vec<String>>,
     started: Instant,
     /// The first write that failed; the run goes on without a transcript.
     error: Mutex<Option<io::Error>>,
@@ -145,21 +188,38 @@ impl Transcript {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
+        Self::to(File::create(path)?, secrets, started)
+    }
+
+    /// Appends to an existing transcript (`--resume`); `started` is the first session's start.
+    pub fn append(path: &Path, secrets: Vec<String>, started: Instant) -> io::Result<Self> {
+        let file = std::fs::OpenOptions::new().append(true).open(path)?;
+        Self::to(file, secrets, started)
+    }
+
+    fn to(file: File, secrets: Vec<String>, started: Instant) -> io::Result<Self> {
+        let transcript = Transcript {
+            file: Mutex::new(file),
+            secrets: Mutex::new(Vec::new()),
+            started,
+            error: Mutex::new(None),
+        };
+        transcript.add_secrets(&secrets);
+        Ok(transcript)
+    }
+
+    /// Masks these too from now on: the secrets of a runbook a handover entered.
+    pub fn add_secrets(&self, secrets: &[String]) {
+        let mut all = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
         // JSON escapes some characters; mask the escaped form of each secret too.
-        let mut all = secrets.clone();
-        for s in &secrets {
+        for s in secrets {
+            all.push(s.clone());
             if let Ok(quoted) = serde_json::to_string(s) {
                 all.push(quoted[1..quoted.len() - 1].to_string());
             }
         }
         all.sort();
         all.dedup();
-        Ok(Transcript {
-            file: Mutex::new(File::create(path)?),
-            secrets: all,
-            started,
-            error: Mutex::new(None),
-        })
     }
 
     /// Appends one event and flushes it to disk.
@@ -172,7 +232,10 @@ impl Transcript {
             event,
         };
         let line = match serde_json::to_string(&record) {
-            Ok(line) => mask::mask(&line, &self.secrets),
+            Ok(line) => mask::mask(
+                &line,
+                &self.secrets.lock().unwrap_or_else(|p| p.into_inner()),
+            ),
             Err(e) => return self.fail(io::Error::other(e)),
         };
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());

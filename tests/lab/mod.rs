@@ -9,6 +9,13 @@ use std::time::{Duration, Instant};
 pub const BAD_RATE: &str = r#"{"error_rate":12.5}"#;
 pub const GOOD_RATE: &str = r#"{"error_rate":0.1}"#;
 
+/// Tests of one binary that read or change the shared lab's containers take turns: one test's
+/// fault must not be another's diagnosis.
+pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    static LAB: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LAB.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// A lab address or setting from `scripts/lab.sh env`.
 pub fn var(var: &str) -> String {
     std::env::var(var).unwrap_or_else(|_| {

@@ -59,14 +59,18 @@ lrb_opts() {
 
 # Runs a command under a time limit (seconds, 0 = none): LRB_OUT gets stdout, LRB_ERR the
 # last line of stderr, LRB_RC the exit code (124 when the time ran out).
+# The command runs in the background and the shell `wait`s for it: a signal's trap runs at
+# once instead of after the command ends.
 lrb_exec() {
-  local secs=$1 errfile="$LRB_TMP/stderr.$BASHPID"
+  local secs=$1 outfile="$LRB_TMP/stdout.$BASHPID" errfile="$LRB_TMP/stderr.$BASHPID"
   shift
   LRB_RC=0
-  LRB_OUT=$(timeout "$secs" "$@" 2>"$errfile" </dev/null) || LRB_RC=$?
+  timeout "$secs" "$@" >"$outfile" 2>"$errfile" </dev/null &
+  wait "$!" || LRB_RC=$?
+  LRB_OUT=$(<"$outfile")
   LRB_ERR=$(<"$errfile")
   LRB_ERR=${LRB_ERR##*$'\n'}
-  rm -f "$errfile"
+  rm -f "$outfile" "$errfile"
 }
 
 # Sets the outcome of the action that just ran: status (passed, failed or error) and detail.
@@ -353,6 +357,7 @@ lrb_offer() {
     lrb_approve "$2" "$3" "$4" || rc=$?
   fi
   if ((rc == 0)); then
+    LRB_PHASE="mitigation \`$2\`"
     LRB_RAN=$((LRB_RAN + 1))
     LRB_FRESH=' '
     if "lrb_mitigation_$1"; then
@@ -442,8 +447,52 @@ lrb_not_yet() {
   fi
 }
 
+# In the background, as in lrb_exec, so a signal does not wait for the sleep to end.
 lrb_sleep_ms() {
-  sleep "$(printf '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))")"
+  sleep "$(printf '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))")" &
+  wait "$!"
+}
+
+# Fills LRB_TREE with the pids of every descendant of process $1, read from /proc.
+lrb_tree() {
+  local -A kids=()
+  local stat pid rest ppid
+  for stat in /proc/[0-9]*/stat; do
+    read -r pid rest 2>/dev/null <"$stat" || continue
+    # The fields after the command name, which may hold spaces and parentheses.
+    rest=${rest##*) }
+    read -r _ ppid _ <<<"$rest"
+    kids[$ppid]+=" $pid"
+  done
+  LRB_TREE=()
+  local todo=("$1") at child
+  while ((${#todo[@]})); do
+    at=${todo[-1]}
+    unset 'todo[-1]'
+    for child in ${kids[$at]-}; do
+      LRB_TREE+=("$child")
+      todo+=("$child")
+    done
+  done
+}
+
+# SIGINT, SIGTERM or SIGHUP ($1): kills every process the script started (with the process
+# group each `timeout` leads), says what was left undone and exits. A second signal during
+# this ends the script at once.
+lrb_interrupted() {
+  trap - INT TERM HUP
+  local pid
+  lrb_tree "$$"
+  for pid in "${LRB_TREE[@]}"; do
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  LRB_JOBS=()
+  lrb_say "interrupted by SIG$1 during $LRB_PHASE: stopped"
+  if ((LRB_MATCHED)); then
+    lrb_say '  left undone: recovery not confirmed'
+  fi
+  exit 12
 }
 
 lrb_cleanup() {
