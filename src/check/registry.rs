@@ -127,6 +127,9 @@ rules! {
     NO_RUNBOOK = "LRB306" "no-runbook" Error
         "a file that defines no runbook"
         "Add `runbook :name do ... end`, or leave the file out; targets and parameters are not shared between files.";
+    UNFINISHED_CHECK = "LRB307" "unfinished-check" Error
+        "a check still to be written: a `todo` where its probe goes"
+        "Replace the `todo` with a read action that fails when the incident is on, such as `host.run \"systemctl is-active app\"`.";
     UNACKNOWLEDGED_DESTRUCTIVE = "LRB401" "unacknowledged-destructive" Error
         "a mitigation holds a destructive action but does not acknowledge it"
         "Add `destructive: \"what is lost\"` to the `mitigate` line, so the operator must type its name to run it.";
@@ -167,7 +170,7 @@ impl Rule {
     pub fn suppressible(&self) -> bool {
         // An empty block or a file without a runbook cannot run at all: not a judgement call.
         (self.code.starts_with("LRB3") || self.code.starts_with("LRB4"))
-            && !matches!(self.code, "LRB304" | "LRB306")
+            && !matches!(self.code, "LRB304" | "LRB306" | "LRB307")
     }
 }
 

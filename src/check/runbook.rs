@@ -345,6 +345,17 @@ impl FileChecker<'_> {
         for stmt in &c.body.stmts {
             match stmt {
                 Stmt::Action(a) => probes.extend(self.action(a, scope, used)),
+                Stmt::Todo(t) => {
+                    let what = self.text_value(&t.text, "`todo`").unwrap_or_default();
+                    let d = self
+                        .diag(
+                            &registry::UNFINISHED_CHECK,
+                            t.span,
+                            format!("check `{}` is still to be written: {what}", c.id.name),
+                        )
+                        .label("a probe goes here");
+                    self.report(d);
+                }
                 other => self.misplaced(other, Context::Check),
             }
         }

@@ -53,7 +53,7 @@ impl Context {
                 "confirm",
                 "followup",
             ],
-            Context::Check => &["action"],
+            Context::Check => &["action", "todo"],
             Context::When => &["mitigate", "see"],
             Context::Mitigate => &["action", "step", "wait"],
             Context::Confirm => &["action", "step", "wait"],

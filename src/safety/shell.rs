@@ -933,7 +933,7 @@ fn getopt(args: &[&str], short_val: &str, long_val: &[&str], stop_at_positional:
 
 /// Index of the first word after options whose values are listed in `with_value`
 /// (both `-n x` and `--namespace=x` forms).
-fn first_positional(args: &[&str], with_value: &[&str]) -> Option<usize> {
+pub(super) fn first_positional(args: &[&str], with_value: &[&str]) -> Option<usize> {
     let mut i = 0;
     while i < args.len() {
         let a = args[i];
@@ -948,15 +948,15 @@ fn first_positional(args: &[&str], with_value: &[&str]) -> Option<usize> {
     None
 }
 
-fn read(what: &str) -> Option<Classification> {
+pub(super) fn read(what: &str) -> Option<Classification> {
     Some(class(Read, format!("`{what}` only reads")))
 }
 
-fn write(what: &str, does: &str) -> Option<Classification> {
+pub(super) fn write(what: &str, does: &str) -> Option<Classification> {
     Some(class(Write, format!("`{what}` {does}")))
 }
 
-fn destroy(what: &str, does: &str) -> Option<Classification> {
+pub(super) fn destroy(what: &str, does: &str) -> Option<Classification> {
     Some(class(Destructive, format!("`{what}` {does}")))
 }
 
@@ -1380,6 +1380,13 @@ fn classify_argv(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
         "git" => classify_git(args),
         "kubectl" | "oc" => classify_kubectl(argv, ctx),
         "helm" => classify_helm(args),
+        "ceph" => super::cloud::ceph(args),
+        "rbd" => super::cloud::rbd(args),
+        "etcdctl" => super::cloud::etcdctl(args),
+        "crictl" => super::cloud::crictl(args),
+        "aws" => super::cloud::aws(args),
+        "gcloud" => super::cloud::gcloud(args),
+        "az" => super::cloud::az(args),
         "terraform" | "tofu" => classify_terraform(args),
         "gh" => classify_gh(args),
         "curl" => classify_curl(args),
