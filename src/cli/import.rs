@@ -95,9 +95,12 @@ fn write_all(dir: &Path, imported: &[Imported]) -> Result<Vec<PathBuf>, String> 
     for (i, path) in imported.iter().zip(&paths) {
         let from = staging.path().join(format!("{}.rb", i.id));
         // `hard_link` refuses to replace a file that appeared meanwhile, unlike `rename`.
-        if let Err(e) =
-            std::fs::hard_link(&from, path).or_else(|_| std::fs::copy(&from, path).map(|_| ()))
-        {
+        let linked = std::fs::hard_link(&from, path).or_else(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Err(e.to_string()),
+            // A file system without hard links: copy, still refusing to overwrite.
+            _ => super::create_new(path, &i.source),
+        });
+        if let Err(e) = linked {
             for m in &moved {
                 let _ = std::fs::remove_file(m);
             }

@@ -143,10 +143,22 @@ pub fn runbook(d: &Draft, id: &str, ids: &HashMap<String, String>) -> (String, B
         body.push('\n');
     }
     for (name, description) in &params.declared {
+        // A password or token written into a command is masked wherever the value shows.
+        let secret = [
+            "password",
+            "passwd",
+            "token",
+            "secret",
+            "api_key",
+            "private_key",
+        ]
+        .iter()
+        .any(|w| name.contains(w));
         let _ = writeln!(
             body,
-            "  param :{name}, description: {}",
-            quote(&shorten(description))
+            "  param :{name}, description: {}{}",
+            quote(&shorten(description)),
+            if secret { ", secret: true" } else { "" }
         );
     }
     body.push_str(&checks);
