@@ -113,7 +113,11 @@ impl SourceMap {
 }
 
 /// Decodes file bytes; invalid UTF-8 yields the lossy text and the offset of the first bad byte.
-pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
+/// A UTF-8 byte order mark, which some editors write, is skipped: offsets count from after it.
+pub fn decode(mut bytes: Vec<u8>) -> (String, Option<usize>) {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     match String::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(err) => {

@@ -2,6 +2,7 @@
 //! panics on user input, never stops at the first error.
 
 mod action;
+mod address;
 mod flow;
 pub mod registry;
 mod rules;

@@ -109,6 +109,12 @@ rules! {
     INVALID_VALUE = "LRB205" "invalid-value" Error
         "a value outside the allowed set"
         "Use one of the allowed values.";
+    INVALID_ADDRESS = "LRB206" "invalid-address" Error
+        "a target address (written, or an `env()` default) that its kind cannot use"
+        "Give an address of the target's kind, such as `http://127.0.0.1:3000` for `http`.";
+    INVALID_WINDOW = "LRB207" "invalid-window" Error
+        "a `confirm` window that cannot work: `within: 0s`, `every: 0s`, or `every` longer than `within`"
+        "Give `within:` room for several tries and an `every:` shorter than it, such as `within: 5m, every: 10s`.";
     UNREACHABLE_MITIGATION = "LRB301" "unreachable-mitigation" Warning
         "a mitigation that no `when` can ever select"
         "Put the mitigation inside a `when` whose condition can be true.";

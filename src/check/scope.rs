@@ -275,6 +275,28 @@ impl<'a> FileChecker<'a> {
         if let Some(plan::Address::Literal { value }) = &address {
             self.literal_credential(value, e.span);
         }
+        let written = match &address {
+            Some(plan::Address::Literal { value }) => Some(value),
+            Some(plan::Address::Env {
+                default: Some(value),
+                ..
+            }) => Some(value),
+            _ => None,
+        };
+        if let Some(problem) = written.and_then(|v| super::address::problem(kind, v)) {
+            let d = self
+                .diag(
+                    &registry::INVALID_ADDRESS,
+                    e.span,
+                    format!(
+                        "this is no address for a target of kind `{}`: {problem}",
+                        kind.name()
+                    ),
+                )
+                .label("not an address of this kind")
+                .help(format!("Give {}.", kind.address_doc()));
+            self.report(d);
+        }
         if address.is_none() && e.kind != ExprKind::Invalid {
             let d = self
                 .diag(

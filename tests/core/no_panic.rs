@@ -33,6 +33,21 @@ fn fixtures_never_panic() {
     assert!(n >= 45);
 }
 
+/// A byte order mark some editors write is skipped, not a syntax error.
+#[test]
+fn a_runbook_behind_a_byte_order_mark_checks_clean() {
+    let files: Vec<_> = runbooks()
+        .into_iter()
+        .map(|p| {
+            let mut bytes = b"\xEF\xBB\xBF".to_vec();
+            bytes.extend(read(&p));
+            (p, bytes)
+        })
+        .collect();
+    let session = lrb::load::from_bytes(files);
+    assert_eq!(session.checked.diagnostics, []);
+}
+
 /// Checked together, since they hand over to each other with `see`.
 #[test]
 fn runbooks_check_into_a_plan() {
