@@ -51,6 +51,8 @@ lrb_exec() {
   local secs=$1 errfile="$LRB_TMP/stderr.$BASHPID"
   shift
   LRB_RC=0
+  # The backend pieces read LRB_OUT; a script of HTTP checks alone has none of them.
+  # shellcheck disable=SC2034
   LRB_OUT=$(timeout "$secs" "$@" 2>"$errfile" </dev/null) || LRB_RC=$?
   LRB_ERR=$(<"$errfile")
   LRB_ERR=${LRB_ERR##*$'\n'}
