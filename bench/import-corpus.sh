@@ -120,6 +120,8 @@ DESTROY = re.compile(r'''(
 
 def label(lang, text):
     flat = PLACE.sub('x', text)
+    if lang == 'sql':
+        flat = re.sub(r'--[^\n]*', '', flat)
     if DESTROY.search(flat):
         return 'destructive'
     if '\n' in flat.strip() or '$(' in flat or '`' in flat or re.search(r'(^|[^>2])>\s*[^&\s]', flat):

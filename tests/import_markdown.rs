@@ -283,6 +283,16 @@ fn any_bytes_import_into_a_file_that_parses() {
 }
 
 #[test]
+fn a_page_with_nothing_in_it_is_nothing_to_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("blank.md");
+    std::fs::write(&page, "\n\n<!-- only a comment -->\n").unwrap();
+    let out = import(&[], &page);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
 fn imported_runbooks_are_already_formatted() {
     let text = std::fs::read_to_string(fixture("import/VMDiskAlmostFull.md")).unwrap();
     for imported in lrb::import::markdown::import(&text, "page") {

@@ -19,6 +19,7 @@ pub use code::Lang;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
     pub id: String,
+    pub title: String,
     /// A complete file: its targets, then the runbook.
     pub source: String,
     /// The runbook alone.
@@ -29,7 +30,8 @@ pub struct Imported {
 /// Every runbook of a Markdown document; `fallback_title` names a page with no title.
 pub fn import(markdown: &str, fallback_title: &str) -> Vec<Imported> {
     let (front, body) = blocks::front_matter(markdown);
-    let drafts = outline::drafts(&blocks::blocks(body), &front, fallback_title);
+    let mut drafts = outline::drafts(&blocks::blocks(body), &front, fallback_title);
+    drafts.retain(|d| !d.is_empty());
     let mut taken = HashSet::new();
     let ids: Vec<String> = drafts
         .iter()
@@ -48,6 +50,7 @@ pub fn import(markdown: &str, fallback_title: &str) -> Vec<Imported> {
             let source = file(&d.title, &write::header(&targets), &body);
             Imported {
                 id,
+                title: d.title.clone(),
                 source,
                 body,
                 targets,
@@ -64,7 +67,7 @@ pub fn combined(imported: &[Imported]) -> String {
         .collect();
     let bodies: Vec<&str> = imported.iter().map(|i| i.body.as_str()).collect();
     let title = match imported {
-        [one] => one.id.clone(),
+        [one] => one.title.clone(),
         _ => format!("{} runbooks", imported.len()),
     };
     file(&title, &write::header(&targets), &bodies.join("\n"))

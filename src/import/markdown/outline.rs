@@ -60,6 +60,16 @@ pub struct Draft {
 }
 
 impl Draft {
+    /// Nothing read into it: no prose, no command.
+    pub fn is_empty(&self) -> bool {
+        self.description.is_none()
+            && self.symptoms.is_empty()
+            && self.checks.is_empty()
+            && self.mitigations.is_empty()
+            && self.confirm.is_empty()
+            && self.followups.is_empty()
+    }
+
     pub fn commands(&self) -> impl Iterator<Item = &Found> {
         let entries = self
             .mitigations
@@ -415,6 +425,10 @@ fn prose(
         At::Part(Part::Diagnosis, _) => {}
         At::Part(Part::Followup, _) => d.followups.push(text.to_string()),
         At::Part(Part::Confirm, _) => d.confirm.push(Entry::Step(text.to_string())),
+        // A free-form page's first paragraph introduces it.
+        At::Procedure(_) if d.description.is_none() && !item && d.mitigations.is_empty() => {
+            d.description = Some(text.to_string());
+        }
         At::Part(Part::Mitigation, _) | At::Procedure(_) => {
             let manual = matches!(at, At::Part(Part::Mitigation, _));
             if let (true, Some(lead)) = (item, lead) {
