@@ -26,10 +26,11 @@ trap 'rm -rf "$out"' EXIT
 find "$corpus" -name '*.md' ! -name SOURCES.md | sort | while read -r md; do
   rel="${md#"$corpus"/}"
   dest="$out/${rel//\//__}.rb"
-  if ! "$lrb" import markdown "$md" >"$dest" 2>"$dest.err"; then
+  if "$lrb" import markdown "$md" >"$dest" 2>"$dest.err"; then
+    "$lrb" check --format json "$dest" >"$dest.json" 2>/dev/null || true
+  else
     echo "IMPORT-FAILED" >"$dest.status"
   fi
-  "$lrb" check --format json "$dest" >"$dest.json" 2>/dev/null || true
 done
 
 python3 - "$corpus" "$out" "$classify" <<'PY'
