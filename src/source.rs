@@ -47,18 +47,27 @@ pub struct SourceFile {
     /// The text; invalid UTF-8 is replaced so diagnostics can still show it.
     pub text: Arc<str>,
     line_starts: Vec<usize>,
+    /// Per line: whether it is ASCII, so a column is its byte offset (a file with one long line
+    /// and many diagnostics must not cost a scan per diagnostic).
+    ascii_lines: Vec<bool>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
-        let line_starts = std::iter::once(0)
+        let line_starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let ascii_lines = line_starts
+            .iter()
+            .zip(line_starts.iter().skip(1).chain([&text.len()]))
+            .map(|(&a, &b)| text.as_bytes()[a..b].is_ascii())
             .collect();
         SourceFile {
             path: path.into(),
             text,
             line_starts,
+            ascii_lines,
         }
     }
 
@@ -71,10 +80,14 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self.text[start..]
-            .char_indices()
-            .take_while(|(i, _)| start + i < offset)
-            .count();
+        let col = if self.ascii_lines[line] {
+            offset - start
+        } else {
+            self.text[start..]
+                .char_indices()
+                .take_while(|(i, _)| start + i < offset)
+                .count()
+        };
         (line + 1, col + 1)
     }
 
@@ -113,7 +126,11 @@ impl SourceMap {
 }
 
 /// Decodes file bytes; invalid UTF-8 yields the lossy text and the offset of the first bad byte.
-pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
+/// A UTF-8 byte order mark, which some editors write, is skipped: offsets count from after it.
+pub fn decode(mut bytes: Vec<u8>) -> (String, Option<usize>) {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     match String::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(err) => {

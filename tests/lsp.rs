@@ -252,7 +252,8 @@ fn hostile_documents_get_diagnostics_and_the_server_goes_on() {
         (
             "ands.rb",
             format!(
-                "runbook :x do\n  when failed(:c){} do\n  end\nend\n",
+                // 100,000 terms, and the runbook's `end` missing.
+                "runbook :x do\n  when failed(:c){} do\n  end\n",
                 " and failed(:c)".repeat(100_000)
             ),
         ),

@@ -60,7 +60,7 @@ fn each_rule(what: &str, mut f: impl FnMut(&'static Rule) -> Vec<String>) {
 
 #[test]
 fn codes_and_names_are_unique_and_well_formed() {
-    assert_eq!(registry::ALL.len(), 45, "the registry lists 45 rules");
+    assert_eq!(registry::ALL.len(), 48, "the registry lists 48 rules");
     let mut codes = HashSet::new();
     let mut names = HashSet::new();
     each_rule("registry", |r| {
@@ -302,7 +302,7 @@ fn a_finding_does_not_cascade_into_others() {
         ("LRB002", &["LRB002"]),
         ("LRB009", &["LRB009", "LRB009"]),
         ("LRB108", &["LRB108"]),
-        ("LRB104", &["LRB104", "LRB104"]),
+        ("LRB104", &["LRB104"]),
         ("LRB202", &["LRB202"]),
         ("LRB203", &["LRB203"]),
     ];

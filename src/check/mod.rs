@@ -2,6 +2,7 @@
 //! panics on user input, never stops at the first error.
 
 mod action;
+mod address;
 mod coerce;
 mod flow;
 pub mod registry;

@@ -109,6 +109,12 @@ rules! {
     INVALID_VALUE = "LRB205" "invalid-value" Error
         "a value outside the allowed set"
         "Use one of the allowed values.";
+    INVALID_ADDRESS = "LRB206" "invalid-address" Error
+        "a target address (written, or an `env()` default) that its kind cannot use"
+        "Give an address of the target's kind, such as `http://127.0.0.1:3000` for `http`.";
+    INVALID_WINDOW = "LRB207" "invalid-window" Error
+        "a `confirm` window that cannot work: `within: 0s`, `every: 0s`, or `every` longer than `within`"
+        "Give `within:` room for several tries and an `every:` shorter than it, such as `within: 5m, every: 10s`.";
     UNREACHABLE_MITIGATION = "LRB301" "unreachable-mitigation" Warning
         "a mitigation that no `when` can ever select"
         "Put the mitigation inside a `when` whose condition can be true.";
@@ -127,6 +133,9 @@ rules! {
     NO_RUNBOOK = "LRB306" "no-runbook" Error
         "a file that defines no runbook"
         "Add `runbook :name do ... end`, or leave the file out; targets and parameters are not shared between files.";
+    UNFINISHED_CHECK = "LRB307" "unfinished-check" Error
+        "a check still to be written: a `todo` where its probe goes"
+        "Replace the `todo` with a read action that fails when the incident is on, such as `host.run \"systemctl is-active app\"`.";
     UNACKNOWLEDGED_DESTRUCTIVE = "LRB401" "unacknowledged-destructive" Error
         "a mitigation holds a destructive action but does not acknowledge it"
         "Add `destructive: \"what is lost\"` to the `mitigate` line, so the operator must type its name to run it.";
@@ -176,7 +185,7 @@ impl Rule {
     pub fn suppressible(&self) -> bool {
         // An empty block or a file without a runbook cannot run at all: not a judgement call.
         (self.code.starts_with("LRB3") || self.code.starts_with("LRB4"))
-            && !matches!(self.code, "LRB304" | "LRB306" | "LRB411")
+            && !matches!(self.code, "LRB304" | "LRB306" | "LRB307" | "LRB411")
     }
 }
 

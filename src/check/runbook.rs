@@ -28,6 +28,7 @@ type Checks = BTreeMap<String, (ValueType, Span)>;
 impl FileChecker<'_> {
     pub(super) fn runbook(&mut self, rb: &ast::Runbook, file_scope: &Scope) -> plan::Runbook {
         let stmts = &rb.body.stmts;
+        self.unknown_checks.clear();
         let mut scope = file_scope.clone();
         let outer_params = self.known_params.clone();
         let outer_secrets = self.secret_params.clone();
@@ -345,6 +346,17 @@ impl FileChecker<'_> {
         for stmt in &c.body.stmts {
             match stmt {
                 Stmt::Action(a) => probes.extend(self.action(a, scope, used)),
+                Stmt::Todo(t) => {
+                    let what = self.text_value(&t.text, "`todo`").unwrap_or_default();
+                    let d = self
+                        .diag(
+                            &registry::UNFINISHED_CHECK,
+                            t.span,
+                            format!("check `{}` is still to be written: {what}", c.id.name),
+                        )
+                        .label("a probe goes here");
+                    self.report(d);
+                }
                 other => self.misplaced(other, Context::Check),
             }
         }
@@ -495,14 +507,56 @@ impl FileChecker<'_> {
                 .help("Add read actions that pass once the service has recovered, such as `api.get \"/health\", status: 200`.");
             self.report(d);
         }
+        let within_ms = duration(&options, "within").unwrap_or(plan::DEFAULT_CONFIRM_WITHIN_MS);
+        let every_ms = duration(&options, "every").unwrap_or(plan::DEFAULT_CONFIRM_EVERY_MS);
+        self.confirm_window(c, within_ms, every_ms);
         Some(plan::Confirm {
-            within_ms: duration(&options, "within").unwrap_or(plan::DEFAULT_CONFIRM_WITHIN_MS),
-            every_ms: duration(&options, "every").unwrap_or(plan::DEFAULT_CONFIRM_EVERY_MS),
+            within_ms,
+            every_ms,
             // A bound written wrongly is reported as such, not also as missing.
             bounded: c.options.iter().any(|k| k.key.name == "within"),
             probes,
             span: c.span,
         })
+    }
+
+    /// `within: 0s` never tries; `every: 0s` spins; an `every` longer than `within` tries once.
+    fn confirm_window(&mut self, c: &ast::Confirm, within_ms: u64, every_ms: u64) {
+        let span_of = |name: &str| {
+            c.options
+                .iter()
+                .find(|k| k.key.name == name)
+                .map(|k| Span::new(k.key.span.start, k.value.span.end))
+        };
+        let problem = if within_ms == 0 {
+            Some((
+                "within",
+                "`within: 0s` leaves no time to confirm anything".to_string(),
+            ))
+        } else if every_ms == 0 {
+            Some(("every", "`every: 0s` retries without pause".to_string()))
+        } else if every_ms > within_ms {
+            Some((
+                "every",
+                format!(
+                    "`every:` ({}) is longer than `within:` ({}), so the probes run once",
+                    shown_ms(every_ms),
+                    shown_ms(within_ms)
+                ),
+            ))
+        } else {
+            None
+        };
+        let Some((option, message)) = problem else {
+            return;
+        };
+        let span = span_of(option)
+            .or_else(|| span_of("within"))
+            .unwrap_or(Span::new(c.span.start, c.body.open.end));
+        let d = self
+            .diag(&registry::INVALID_WINDOW, span, message)
+            .label("this window");
+        self.report(d);
     }
 
     /// The body of `mitigate` or `confirm`: actions, manual steps and waits.
@@ -581,6 +635,9 @@ impl FileChecker<'_> {
     fn check_exists(&mut self, check: &ast::Ident, checks: &Checks) -> Option<ValueType> {
         if let Some((ty, _)) = checks.get(&check.name) {
             return Some(*ty);
+        }
+        if !self.unknown_checks.insert(check.name.clone()) {
+            return None;
         }
         let help = match did_you_mean(&check.name, checks.keys().map(String::as_str)) {
             Some(s) => format!("Did you mean `:{s}`?"),
@@ -772,4 +829,16 @@ fn check_head(rb: &ast::Runbook, id: &str) -> Option<Span> {
         Stmt::Check(c) if c.id.name == id => Some(Span::new(c.span.start, c.body.open.end)),
         _ => None,
     })
+}
+
+/// `90000` ms as `1m30s`.
+fn shown_ms(ms: u64) -> String {
+    let (m, s, rest) = (ms / 60_000, ms / 1000 % 60, ms % 1000);
+    match (m, s, rest) {
+        (0, 0, r) => format!("{r}ms"),
+        (0, s, 0) => format!("{s}s"),
+        (m, 0, 0) => format!("{m}m"),
+        (m, s, 0) => format!("{m}m{s}s"),
+        _ => format!("{ms}ms"),
+    }
 }

@@ -53,7 +53,7 @@ impl Context {
                 "confirm",
                 "followup",
             ],
-            Context::Check => &["action"],
+            Context::Check => &["action", "todo"],
             Context::When => &["mitigate", "see"],
             Context::Mitigate => &["action", "step", "wait"],
             Context::Confirm => &["action", "step", "wait"],
@@ -94,6 +94,9 @@ pub(super) struct FileChecker<'a> {
     /// Targets whose declaration was already reported as wrong: uses of them are not reported
     /// again as unknown.
     pub broken_targets: Vec<String>,
+    /// Unknown check names already reported in the runbook being checked: a name used many
+    /// times is one mistake, reported at its first use.
+    pub unknown_checks: std::collections::HashSet<String>,
 }
 
 impl<'a> FileChecker<'a> {
@@ -105,6 +108,7 @@ impl<'a> FileChecker<'a> {
             known_params: Vec::new(),
             secret_params: Vec::new(),
             broken_targets: Vec::new(),
+            unknown_checks: std::collections::HashSet::new(),
         }
     }
 
@@ -274,6 +278,28 @@ impl<'a> FileChecker<'a> {
         };
         if let Some(plan::Address::Literal { value }) = &address {
             self.literal_credential(value, e.span);
+        }
+        let written = match &address {
+            Some(plan::Address::Literal { value }) => Some(value),
+            Some(plan::Address::Env {
+                default: Some(value),
+                ..
+            }) => Some(value),
+            _ => None,
+        };
+        if let Some(problem) = written.and_then(|v| super::address::problem(kind, v)) {
+            let d = self
+                .diag(
+                    &registry::INVALID_ADDRESS,
+                    e.span,
+                    format!(
+                        "this is no address for a target of kind `{}`: {problem}",
+                        kind.name()
+                    ),
+                )
+                .label("not an address of this kind")
+                .help(format!("Give {}.", kind.address_doc()));
+            self.report(d);
         }
         if address.is_none() && e.kind != ExprKind::Invalid {
             let d = self

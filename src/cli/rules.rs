@@ -13,9 +13,10 @@ macro_rules! pages {
 pub static PAGES: &[(&str, &str)] = pages!(
     "LRB001", "LRB002", "LRB003", "LRB004", "LRB005", "LRB006", "LRB007", "LRB008", "LRB009",
     "LRB010", "LRB101", "LRB102", "LRB103", "LRB104", "LRB105", "LRB106", "LRB107", "LRB108",
-    "LRB109", "LRB110", "LRB201", "LRB202", "LRB203", "LRB204", "LRB205", "LRB301", "LRB302",
-    "LRB303", "LRB304", "LRB305", "LRB306", "LRB401", "LRB402", "LRB403", "LRB404", "LRB405",
-    "LRB406", "LRB407", "LRB408", "LRB409", "LRB410", "LRB411", "LRB501", "LRB502", "LRB503",
+    "LRB109", "LRB110", "LRB201", "LRB202", "LRB203", "LRB204", "LRB205", "LRB206", "LRB207",
+    "LRB301", "LRB302", "LRB303", "LRB304", "LRB305", "LRB306", "LRB307", "LRB401", "LRB402",
+    "LRB403", "LRB404", "LRB405", "LRB406", "LRB407", "LRB408", "LRB409", "LRB410", "LRB411",
+    "LRB501", "LRB502", "LRB503",
 );
 
 pub fn page(rule: &Rule) -> Option<&'static str> {

@@ -3,6 +3,7 @@
 //! Pure functions, no I/O. Each returns `None` when it cannot tell what the input does:
 //! callers must treat that as "unclassified", never as safe.
 
+mod cloud;
 pub(crate) mod redis;
 pub(crate) mod shell;
 mod sql;

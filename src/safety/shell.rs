@@ -999,11 +999,31 @@ fn classify_command(
         }
     }
     let argv = strip_wrappers(&cmd.words)?;
+    if let Some(c) = truncation(cmd, argv) {
+        acc = Some(worst(acc, c));
+    }
     if argv.is_empty() {
         // Assignments, `exec > log`, a lone `done`: nothing runs beyond what was counted.
         return Some(acc.unwrap_or_else(|| class(Read, "no command runs")));
     }
     Some(worst(acc, classify_argv(argv, &ctx)?))
+}
+
+/// `> file`, `: > file`, `true > file`: a redirection with nothing written empties the file.
+fn truncation(cmd: &Command, argv: &[Word]) -> Option<Classification> {
+    let silent = cmd.words.is_empty()
+        || matches!(argv, [w] if !w.dynamic && matches!(w.text.as_str(), ":" | "true"));
+    if !silent {
+        return None;
+    }
+    let r = cmd
+        .redirects
+        .iter()
+        .find(|r| r.kind == RedirKind::Out && redirect_effect(&r.target.text, false).is_some())?;
+    Some(class(
+        Destructive,
+        format!("`> {}` alone empties the file", r.target.text),
+    ))
 }
 
 fn redirect_effect(target: &str, append: bool) -> Option<Classification> {
@@ -1226,7 +1246,7 @@ fn getopt(args: &[&str], short_val: &str, long_val: &[&str], stop_at_positional:
 
 /// Index of the first word after options whose values are listed in `with_value`
 /// (both `-n x` and `--namespace=x` forms).
-fn first_positional(args: &[&str], with_value: &[&str]) -> Option<usize> {
+pub(super) fn first_positional(args: &[&str], with_value: &[&str]) -> Option<usize> {
     let mut i = 0;
     while i < args.len() {
         let a = args[i];
@@ -1241,15 +1261,15 @@ fn first_positional(args: &[&str], with_value: &[&str]) -> Option<usize> {
     None
 }
 
-fn read(what: &str) -> Option<Classification> {
+pub(super) fn read(what: &str) -> Option<Classification> {
     Some(class(Read, format!("`{what}` only reads")))
 }
 
-fn write(what: &str, does: &str) -> Option<Classification> {
+pub(super) fn write(what: &str, does: &str) -> Option<Classification> {
     Some(class(Write, format!("`{what}` {does}")))
 }
 
-fn destroy(what: &str, does: &str) -> Option<Classification> {
+pub(super) fn destroy(what: &str, does: &str) -> Option<Classification> {
     Some(class(Destructive, format!("`{what}` {does}")))
 }
 
@@ -1673,6 +1693,13 @@ fn classify_argv(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
         "git" => classify_git(args),
         "kubectl" | "oc" => classify_kubectl(argv, ctx),
         "helm" => classify_helm(args),
+        "ceph" => super::cloud::ceph(args),
+        "rbd" => super::cloud::rbd(args),
+        "etcdctl" => super::cloud::etcdctl(args),
+        "crictl" => super::cloud::crictl(args),
+        "aws" => super::cloud::aws(args),
+        "gcloud" => super::cloud::gcloud(args),
+        "az" => super::cloud::az(args),
         "terraform" | "tofu" => classify_terraform(args),
         "gh" => classify_gh(args),
         "curl" => classify_curl(args),
@@ -2591,6 +2618,47 @@ fn classify_kubectl(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
         "exec" => {
             let dash = rest.iter().position(|a| *a == "--")?;
             classify_inner(&rest[dash + 1..], ctx)
+        }
+        _ if basename(all[0]) == "oc" => classify_oc(sub, rest, ctx),
+        _ => None,
+    }
+}
+
+/// The verbs `oc` adds to kubectl's.
+fn classify_oc(sub: &str, rest: &[&str], ctx: &Ctx) -> Option<Classification> {
+    let shown = format!("oc {sub}");
+    match sub {
+        "whoami" | "status" | "projects" | "observe" => read(&shown),
+        "project" => match first_positional(rest, &[]) {
+            Some(_) => write(&shown, "switches the current project"),
+            None => read(&shown),
+        },
+        "new-project" | "new-app" | "process" | "extract" | "tag" | "import-image"
+        | "start-build" | "login" | "logout" => write(&shown, "changes the cluster or local files"),
+        "rsh" => {
+            let i = first_positional(rest, &["-c", "--container", "--shell", "-n", "--namespace"])?;
+            let command = &rest[i + 1..];
+            if command.is_empty() {
+                None // an interactive shell runs anything
+            } else {
+                classify_inner(command, ctx)
+            }
+        }
+        "adm" => {
+            let i = first_positional(rest, &[])?;
+            let verb = rest[i];
+            let args = &rest[i + 1..];
+            let shown = format!("oc adm {verb}");
+            match verb {
+                "top" | "node-logs" | "who-can" | "verify-image-signature" => read(&shown),
+                "upgrade" if args.is_empty() => read(&shown),
+                "drain" => destroy(&shown, "evicts every pod from a node"),
+                "prune" => destroy(&shown, "deletes old images, builds or deployments"),
+                "cordon" | "uncordon" | "taint" | "certificate" | "upgrade" | "policy"
+                | "groups" | "must-gather" | "inspect" | "new-project" | "pod-network"
+                | "release" => write(&shown, "changes the cluster or writes local files"),
+                _ => None,
+            }
         }
         _ => None,
     }

@@ -176,6 +176,19 @@ impl Visitor for Walker {
     }
 
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<()> {
+        if !select.from.is_empty()
+            && bounds_nothing(select.selection.as_ref())
+            && select.projection.iter().any(|p| {
+                p.to_string()
+                    .to_ascii_lowercase()
+                    .contains("pg_terminate_backend")
+            })
+        {
+            self.add(class(
+                Effect::Destructive,
+                "`pg_terminate_backend` over every row, with no `WHERE`, kills every session",
+            ));
+        }
         if let Some(into) = &select.into {
             self.add(class(
                 Effect::Write,
@@ -270,7 +283,7 @@ fn own_effect(statement: &Statement) -> Option<Classification> {
     if let Some((desc, what)) = unbounded(statement) {
         return Some(class(
             Destructive,
-            format!("`{desc}` without `WHERE` {what}"),
+            format!("`{desc}` is bounded by no `WHERE`: it {what}"),
         ));
     }
     let c = match statement {
@@ -384,17 +397,71 @@ fn delete_tables(d: &sqlparser::ast::Delete) -> String {
     names.join(", ")
 }
 
-/// `(description, consequence)` for a `DELETE`/`UPDATE` that has no `WHERE`.
+/// `(description, consequence)` for a `DELETE`/`UPDATE` with no `WHERE`, or one that always
+/// holds (`WHERE true`, `WHERE 1 = 1`): both touch every row.
 fn unbounded(statement: &Statement) -> Option<(String, &'static str)> {
     match statement {
-        Statement::Delete(d) if d.selection.is_none() => Some((
-            format!("DELETE FROM {}", delete_tables(d)),
+        Statement::Delete(d) if bounds_nothing(d.selection.as_ref()) => Some((
+            format!(
+                "DELETE FROM {}{}",
+                delete_tables(d),
+                shown_where(d.selection.as_ref())
+            ),
             "removes every row",
         )),
-        Statement::Update(u) if u.selection.is_none() => {
-            Some((format!("UPDATE {}", u.table.relation), "rewrites every row"))
-        }
+        Statement::Update(u) if bounds_nothing(u.selection.as_ref()) => Some((
+            format!(
+                "UPDATE {}{}",
+                u.table.relation,
+                shown_where(u.selection.as_ref())
+            ),
+            "rewrites every row",
+        )),
         _ => None,
+    }
+}
+
+fn shown_where(selection: Option<&Expr>) -> String {
+    selection.map_or(String::new(), |e| format!(" WHERE {e}"))
+}
+
+/// No `WHERE`, or one that holds for every row.
+fn bounds_nothing(selection: Option<&Expr>) -> bool {
+    selection.is_none_or(always_true)
+}
+
+/// `true`, `1`, `1 = 1`, `'a' = 'a'`, `x = x`, `NOT false`, `... OR true`. The parser bounds
+/// how deeply expressions nest, so this recursion is bounded too.
+fn always_true(e: &Expr) -> bool {
+    use sqlparser::ast::{BinaryOperator, UnaryOperator, Value};
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::Boolean(b) => *b,
+            Value::Number(n, _) => n.parse::<f64>().is_ok_and(|n| n != 0.0),
+            _ => false,
+        },
+        Expr::Nested(inner) => always_true(inner),
+        Expr::UnaryOp {
+            op: UnaryOperator::Not,
+            expr,
+        } => always_false(expr),
+        Expr::IsTrue(inner) | Expr::IsNotFalse(inner) => always_true(inner),
+        Expr::BinaryOp { left, op, right } => match op {
+            BinaryOperator::Or => always_true(left) || always_true(right),
+            BinaryOperator::And => always_true(left) && always_true(right),
+            BinaryOperator::Eq | BinaryOperator::GtEq | BinaryOperator::LtEq => left == right,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn always_false(e: &Expr) -> bool {
+    use sqlparser::ast::Value;
+    match e {
+        Expr::Value(v) => matches!(v.value, Value::Boolean(false)),
+        Expr::Nested(inner) => always_false(inner),
+        _ => false,
     }
 }
 
@@ -444,7 +511,7 @@ mod tests {
         let c = classify_sql("SELECT 1; DELETE FROM jobs").unwrap();
         assert_eq!(
             c.reason,
-            "`DELETE FROM jobs` without `WHERE` removes every row"
+            "`DELETE FROM jobs` is bounded by no `WHERE`: it removes every row"
         );
     }
 

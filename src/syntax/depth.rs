@@ -10,9 +10,7 @@ use std::ops::ControlFlow;
 pub(super) const MAX_DEPTH: usize = 64;
 
 /// The byte offset where nesting first exceeds [`MAX_DEPTH`], counting `(`, `[` and `do`
-/// against `)`, `]` and `end` in code (not in strings, comments or heredoc bodies). Each
-/// `and` and `or` of a condition counts as a level too, up to the `do` that ends the
-/// condition: a chain of them lowers to a tree one level deeper per operator.
+/// against `)`, `]` and `end` in code (not in strings, comments or heredoc bodies).
 pub(super) fn too_deep(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let word_at = |i: usize, w: &[u8]| {
@@ -21,21 +19,15 @@ pub(super) fn too_deep(text: &str) -> Option<usize> {
             && bytes.get(i + w.len()).is_none_or(|b| !is_word(*b))
     };
     let mut depth: usize = 0;
-    let mut operators: usize = 0;
     super::scan::code(text, |i, b| {
         match b {
             b'(' | b'[' => depth += 1,
             b')' | b']' => depth = depth.saturating_sub(1),
-            b'd' if word_at(i, b"do") => {
-                depth += 1;
-                operators = 0;
-            }
+            b'd' if word_at(i, b"do") => depth += 1,
             b'e' if word_at(i, b"end") => depth = depth.saturating_sub(1),
-            b'a' if word_at(i, b"and") => operators += 1,
-            b'o' if word_at(i, b"or") => operators += 1,
             _ => {}
         }
-        if depth + operators > MAX_DEPTH {
+        if depth > MAX_DEPTH {
             ControlFlow::Break(i)
         } else {
             ControlFlow::Continue(())

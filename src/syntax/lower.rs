@@ -471,21 +471,19 @@ impl Lower {
     // ---- conditions ----
 
     fn cond(&mut self, pair: Pair<Rule>) -> Cond {
-        let mut terms = kids(pair).filter(|p| p.as_rule() != Rule::op_or);
-        let first = self.cond_and(terms.next().expect("cond has a term"));
-        terms.fold(first, |acc, p| {
-            let rhs = self.cond_and(p);
-            Cond::Or(Box::new(acc), Box::new(rhs))
-        })
+        let terms: Vec<Cond> = kids(pair)
+            .filter(|p| p.as_rule() != Rule::op_or)
+            .map(|p| self.cond_and(p))
+            .collect();
+        chain(terms, Cond::Or)
     }
 
     fn cond_and(&mut self, pair: Pair<Rule>) -> Cond {
-        let mut terms = kids(pair).filter(|p| p.as_rule() != Rule::op_and);
-        let first = self.cond_not(terms.next().expect("cond_and has a term"));
-        terms.fold(first, |acc, p| {
-            let rhs = self.cond_not(p);
-            Cond::And(Box::new(acc), Box::new(rhs))
-        })
+        let terms: Vec<Cond> = kids(pair)
+            .filter(|p| p.as_rule() != Rule::op_and)
+            .map(|p| self.cond_not(p))
+            .collect();
+        chain(terms, Cond::And)
     }
 
     fn cond_not(&mut self, pair: Pair<Rule>) -> Cond {
@@ -812,4 +810,36 @@ fn dedent(lines: Vec<Vec<StrPart>>) -> Vec<StrPart> {
         push_text(&mut out, "\n");
     }
     out
+}
+
+/// Terms written in a row with one operator, `a and b and c`, folded to the left as the
+/// operator associates. A very long row is folded into a balanced tree instead, so every
+/// walk over the condition (checking, evaluating, formatting, dropping) recurses about
+/// log2(n) deep, not n. `lrb fmt` prints a balanced tree as a row with parenthesised groups,
+/// each at most `SHORT_ROW` plus a few terms long, which parses back to the same tree.
+fn chain(terms: Vec<Cond>, join: fn(Box<Cond>, Box<Cond>) -> Cond) -> Cond {
+    const LONG_ROW: usize = 64;
+    if terms.len() <= LONG_ROW {
+        left_fold(terms, join)
+    } else {
+        balanced(terms, join)
+    }
+}
+
+fn left_fold(terms: Vec<Cond>, join: fn(Box<Cond>, Box<Cond>) -> Cond) -> Cond {
+    let mut terms = terms.into_iter();
+    let first = terms.next().expect("a row has a term");
+    terms.fold(first, |acc, t| join(Box::new(acc), Box::new(t)))
+}
+
+fn balanced(mut terms: Vec<Cond>, join: fn(Box<Cond>, Box<Cond>) -> Cond) -> Cond {
+    const SHORT_ROW: usize = 32;
+    if terms.len() <= SHORT_ROW {
+        return left_fold(terms, join);
+    }
+    let right = terms.split_off(terms.len() / 2);
+    join(
+        Box::new(balanced(terms, join)),
+        Box::new(balanced(right, join)),
+    )
 }

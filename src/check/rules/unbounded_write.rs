@@ -28,9 +28,9 @@ pub(super) fn check(ctx: &mut Ctx) {
                 &registry::UNBOUNDED_WRITE,
                 ctx.file,
                 step.span,
-                format!("`{statement}` has no `WHERE` and changes every row"),
+                format!("`{statement}` is bounded by no `WHERE` and changes every row"),
             )
-            .label("no `WHERE` clause");
+            .label("no `WHERE` that limits it");
             if acknowledged.contains(&step.span) {
                 d.severity = Severity::Warning;
                 d = d.help("The mitigation acknowledges data loss, so this is a warning: make sure every row is meant, or add a `WHERE` clause that selects only the rows to change.");

@@ -67,6 +67,8 @@ lrb_exec() {
   LRB_RC=0
   timeout "$secs" "$@" >"$outfile" 2>"$errfile" </dev/null &
   wait "$!" || LRB_RC=$?
+  # The backend pieces read LRB_OUT; a script of HTTP checks alone has none of them.
+  # shellcheck disable=SC2034
   LRB_OUT=$(<"$outfile")
   LRB_ERR=$(<"$errfile")
   LRB_ERR=${LRB_ERR##*$'\n'}
