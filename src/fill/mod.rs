@@ -315,6 +315,29 @@ pub fn admissions(action: &Action) -> Vec<Admission> {
     }
 }
 
+/// The template as one text with hole `i` as the private-use character `HOLE_BASE + i`, for
+/// the lexers that find where each hole sits; and the holes' parameters, in order. Text that
+/// happens to hold such a character gets U+FFFD instead, so it cannot pose as a hole.
+pub(crate) fn marked(template: &Template) -> (String, Vec<String>) {
+    use crate::safety::shell::{HOLE_BASE, hole_of};
+    let mut text = String::new();
+    let mut params = Vec::new();
+    for part in &template.parts {
+        match part {
+            Part::Text(t) => text.extend(t.chars().map(|c| match hole_of(c) {
+                Some(_) => char::REPLACEMENT_CHARACTER,
+                None => c,
+            })),
+            Part::Param(name) => {
+                let i = u32::try_from(params.len()).unwrap_or(u32::MAX);
+                text.push(char::from_u32(HOLE_BASE + i).unwrap_or(char::REPLACEMENT_CHARACTER));
+                params.push(name.clone());
+            }
+        }
+    }
+    (text, params)
+}
+
 /// A hole the checker cannot place where any value would be data: a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unfillable {

@@ -4,7 +4,7 @@
 
 use super::Unfillable;
 use crate::action::{Part, Template};
-use crate::safety::shell::{HOLE_BASE, hole_of};
+use crate::safety::shell::hole_of;
 use serde::Serialize;
 
 /// A Redis command as its words.
@@ -19,17 +19,7 @@ pub struct RedisCommand {
 /// Splits `template` into words like a shell would (quotes group, backslashes escape); a
 /// hole stays inside the word it is written in.
 pub fn analyze(template: &Template) -> Result<RedisCommand, Unfillable> {
-    let mut marked = String::new();
-    let mut params = Vec::new();
-    for part in &template.parts {
-        match part {
-            Part::Text(t) => marked.extend(t.chars().filter(|c| hole_of(*c).is_none())),
-            Part::Param(name) => {
-                marked.push(char::from_u32(HOLE_BASE + params.len() as u32).unwrap_or('?'));
-                params.push(name.clone());
-            }
-        }
-    }
+    let (marked, params) = super::marked(template);
     let split = match shlex::split(&marked).filter(|w| !w.is_empty()) {
         Some(split) => split,
         // Without a hole, unbalanced quotes are the author's text: one word that Redis (and

@@ -3,9 +3,9 @@
 //! parses it. [`ShellLine::line`] is what both `lrb run` and the exported script run.
 
 use super::{Rule, Unfillable};
-use crate::action::{Part, Template};
+use crate::action::Template;
 use crate::effect::{Classification, Effect};
-use crate::safety::shell::{HOLE_BASE, Quoting, Role, sites};
+use crate::safety::shell::{Quoting, Role, sites};
 use serde::Serialize;
 
 /// A shell command line whose holes have been placed.
@@ -40,23 +40,7 @@ pub fn variable(name: &str) -> String {
 
 /// Places every hole of `template`.
 pub fn analyze(template: &Template) -> Result<ShellLine, Unfillable> {
-    let mut marked = String::new();
-    let mut params = Vec::new();
-    for part in &template.parts {
-        match part {
-            Part::Text(t) => marked.extend(t.chars().map(|c| {
-                if crate::safety::shell::hole_of(c).is_some() {
-                    char::REPLACEMENT_CHARACTER
-                } else {
-                    c
-                }
-            })),
-            Part::Param(name) => {
-                marked.push(marker(params.len()));
-                params.push(name.clone());
-            }
-        }
-    }
+    let (marked, params) = super::marked(template);
     if params.is_empty() {
         return Ok(ShellLine {
             template: template.clone(),
@@ -132,10 +116,6 @@ pub fn analyze(template: &Template) -> Result<ShellLine, Unfillable> {
         holes,
         marked,
     })
-}
-
-fn marker(i: usize) -> char {
-    char::from_u32(HOLE_BASE + i as u32).unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
 /// The bash text that expands `var` once, as data, where a hole is quoted as `quoting`.
@@ -276,6 +256,7 @@ impl ShellLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::action::Part;
     use crate::safety::classify_shell;
 
     fn template(src: &str) -> Template {

@@ -10,8 +10,8 @@
 //! text may be code (a function body) or has escapes of its own.
 
 use super::{Rule, Unfillable};
-use crate::action::{Part, Template};
-use crate::safety::shell::{HOLE_BASE, hole_of};
+use crate::action::Template;
+use crate::safety::shell::hole_of;
 use serde::Serialize;
 
 /// SQL whose holes have been placed.
@@ -185,23 +185,8 @@ fn tokens(chars: &[char]) -> Result<Vec<(Kind, usize, usize)>, &'static str> {
 
 /// Places every hole of `template`.
 pub fn analyze(template: &Template) -> Result<SqlText, Unfillable> {
-    let mut chars = Vec::new();
-    let mut params = Vec::new();
-    for part in &template.parts {
-        match part {
-            Part::Text(t) => chars.extend(t.chars().map(|c| {
-                if hole_of(c).is_some() {
-                    char::REPLACEMENT_CHARACTER
-                } else {
-                    c
-                }
-            })),
-            Part::Param(name) => {
-                chars.push(char::from_u32(HOLE_BASE + params.len() as u32).unwrap_or('?'));
-                params.push(name.clone());
-            }
-        }
-    }
+    let (marked, params) = super::marked(template);
+    let chars: Vec<char> = marked.chars().collect();
     let text = |from: usize, to: usize| chars[from..to].iter().collect::<String>();
     if params.is_empty() {
         return Ok(SqlText {
@@ -360,6 +345,7 @@ impl SqlText {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::action::Part;
 
     fn sql(parts: &[(&str, bool)]) -> SqlText {
         analyze(&Template {

@@ -140,12 +140,12 @@ async fn container(
         Some(h) => format!("container `{name}` is {status} ({h})"),
         None => format!("container `{name}` is {status}"),
     };
-    let want_state = state_name(expected_state.unwrap_or(ContainerState::Running));
+    let want_state = expected_state.unwrap_or(ContainerState::Running).name();
     let problem = if status != want_state {
         Some(format!("{shown}, expected {want_state}"))
     } else {
         expected_health
-            .map(health_name)
+            .map(Health::name)
             .and_then(|want| match &health {
                 Some(h) if h == want => None,
                 Some(_) => Some(format!("{shown}, expected {want}")),
@@ -153,25 +153,6 @@ async fn container(
             })
     };
     Ok(Finding::judged(problem, shown).value(Some(Value::Text(status))))
-}
-
-fn state_name(state: ContainerState) -> &'static str {
-    match state {
-        ContainerState::Running => "running",
-        ContainerState::Exited => "exited",
-        ContainerState::Paused => "paused",
-        ContainerState::Restarting => "restarting",
-        ContainerState::Created => "created",
-        ContainerState::Dead => "dead",
-    }
-}
-
-fn health_name(health: Health) -> &'static str {
-    match health {
-        Health::Healthy => "healthy",
-        Health::Unhealthy => "unhealthy",
-        Health::Starting => "starting",
-    }
 }
 
 /// One stats sample. CPU needs the engine's second reading (about a second later), so the
