@@ -28,7 +28,12 @@ impl<E: Executor> Engine<'_, E> {
                     }
                 }
                 Action::Wait(w) => self.wait("confirm", Duration::from_millis(w.ms), op).await,
-                _ => probes.push(step),
+                Action::Http(_)
+                | Action::Postgres(_)
+                | Action::Redis(_)
+                | Action::Docker(_)
+                | Action::Compose(_)
+                | Action::Shell(_) => probes.push(step),
             }
         }
         let within = Duration::from_millis(confirm.within_ms);
