@@ -45,7 +45,7 @@ pub fn path(template: &Template) -> UrlPath {
 impl UrlPath {
     /// The path as sent, each hole percent-encoded.
     pub fn render(&self, value: impl Fn(&str) -> String) -> String {
-        super::fill(&self.template, |p| encode(&value(p)))
+        self.template.render(|p| encode(&value(p)))
     }
 
     /// Each path hole's parameter with the rule its value must meet.
@@ -131,10 +131,10 @@ fn regex_lite_number(value: &str) -> bool {
 impl Body {
     pub fn render(&self, value: impl Fn(&str) -> String) -> String {
         if !self.json {
-            return super::fill(&self.template, value);
+            return self.template.render(value);
         }
         let mut holes = self.json_in_string.iter();
-        super::fill(&self.template, |p| {
+        self.template.render(|p| {
             let v = value(p);
             if *holes.next().unwrap_or(&false) {
                 json_string(&v)

@@ -123,18 +123,6 @@ pub struct Refused {
     pub rule: Rule,
 }
 
-/// The template with every hole filled by `value` (already escaped for its place).
-pub fn fill(template: &Template, mut value: impl FnMut(&str) -> String) -> String {
-    template
-        .parts
-        .iter()
-        .map(|p| match p {
-            Part::Text(t) => t.clone(),
-            Part::Param(name) => value(name),
-        })
-        .collect()
-}
-
 /// A value as an operator may see it on one line: control characters shown as escapes, so a
 /// value can neither break a prompt's layout nor send terminal escape sequences.
 pub fn shown(value: &str) -> String {

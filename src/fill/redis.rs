@@ -71,7 +71,7 @@ impl RedisCommand {
 
     /// The arguments sent, each hole filled with `value(param)` as it is.
     pub fn argv(&self, value: impl Fn(&str) -> String) -> Vec<String> {
-        self.words.iter().map(|w| super::fill(w, &value)).collect()
+        self.words.iter().map(|w| w.render(&value)).collect()
     }
 
     /// Marks holes whose value decides the command: the command word itself, or any word the
@@ -91,7 +91,7 @@ impl RedisCommand {
                 } else {
                     PROBES.iter().find_map(|p| {
                         let mut argv = sample.clone();
-                        argv[i] = super::fill(word, |n| {
+                        argv[i] = word.render(|n| {
                             if n == param {
                                 p.to_string()
                             } else {
