@@ -561,10 +561,21 @@ cmd_env() {
   done
 }
 
+# `up` and `down` change shared state: a second one waits for the first instead of racing it
+# (two concurrent builds of the same image context corrupt each other).
+lock() {
+  mkdir -p "$LAB_DIR"
+  exec 9>"$LAB_DIR/.lock"
+  flock 9
+}
+
 case "${1:-up}" in
-  up) cmd_up ;;
+  up)
+    lock
+    cmd_up
+    ;;
   down)
-    mkdir -p "$LAB_DIR"
+    lock
     cmd_down
     ;;
   status) cmd_status ;;
