@@ -32,9 +32,8 @@ fn bench(c: &mut Criterion) {
     let session =
         lrb::load::load(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("runbooks")]).unwrap();
     let plan = session.checked.plan.as_ref().unwrap();
-    let notes = lrb::export::notes::Notes::from_session(&session);
     c.bench_function("export markdown: the four runbooks", |b| {
-        b.iter(|| std::hint::black_box(lrb::export::markdown::render(plan, &notes, "Runbooks")))
+        b.iter(|| std::hint::black_box(lrb::export::markdown::render(plan, "Runbooks")))
     });
 }
 

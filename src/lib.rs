@@ -22,7 +22,6 @@ pub mod fmt;
 pub mod import;
 pub mod load;
 pub mod lsp;
-pub mod output;
 pub mod plan;
 pub mod run;
 pub mod safety;

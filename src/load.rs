@@ -1,8 +1,8 @@
 //! Reading runbook files: paths to sources, ASTs and the checked plan.
 
 use crate::ast;
-use crate::check::{self, Checked, registry};
-use crate::diagnostic::{self, Diagnostic};
+use crate::check::{self, Checked};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{self, FileId, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -114,8 +114,9 @@ pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
                 None => crate::syntax::parse(&file.text, id),
             };
             if ast.is_none() && diagnostics.is_empty() {
+                // A file that did not parse must carry an error, so that there is no plan.
                 diagnostics.push(Diagnostic::new(
-                    &registry::SYNTAX_ERROR,
+                    Code::SyntaxError,
                     id,
                     Span::default(),
                     "the file could not be parsed",
@@ -147,43 +148,7 @@ pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
             })
         })
         .collect();
-    let mut checked = check::check(&inputs);
-    // A block missing its `end` swallows the statements after it, so where they stand says
-    // nothing: report the missing `end` alone.
-    let unclosed: Vec<FileId> = diagnostics
-        .iter()
-        .filter(|d| d.rule == &registry::MISSING_END)
-        .map(|d| d.file)
-        .collect();
-    checked
-        .diagnostics
-        .retain(|d| !(d.rule == &registry::MISPLACED_STATEMENT && unclosed.contains(&d.file)));
-    // A file that did not parse has no plan, whatever the others hold.
-    let failed_parse = asts.iter().any(Option::is_none);
-    checked.diagnostics.extend(diagnostics);
-    for input in &inputs {
-        let has_runbook = input
-            .ast
-            .body
-            .iter()
-            .any(|s| matches!(s, ast::Stmt::Runbook(_)));
-        // Only for a file with no other finding: a broken `runbook` line is reported already.
-        if !has_runbook && !checked.diagnostics.iter().any(|d| d.file == input.file) {
-            checked.diagnostics.push(
-                Diagnostic::new(
-                    &registry::NO_RUNBOOK,
-                    input.file,
-                    Span::default(),
-                    "this file defines no runbook",
-                )
-                .label("expected `runbook :name do ... end`"),
-            );
-        }
-    }
-    diagnostic::sort(&mut checked.diagnostics);
-    if failed_parse || checked.diagnostics.iter().any(Diagnostic::is_error) {
-        checked.plan = None;
-    }
+    let checked = check::check(&inputs, diagnostics);
     Session {
         sources,
         asts,
@@ -197,7 +162,7 @@ fn invalid_utf8(id: FileId, file: &SourceFile, at: usize) -> Diagnostic {
         .nth(1)
         .map_or(file.text.len(), |(i, _)| at + i);
     Diagnostic::new(
-        &registry::INVALID_UTF8,
+        Code::InvalidUtf8,
         id,
         Span::new(at, end),
         "the file is not valid UTF-8",

@@ -113,6 +113,8 @@ pub struct Target {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step {
     pub action: Action,
+    /// The comment just above it, shown by exporters.
+    pub note: Option<String>,
     pub span: Span,
 }
 
@@ -126,6 +128,8 @@ pub struct Check {
     pub value_type: ValueType,
     /// Shown to the operator; no condition needs it.
     pub info: bool,
+    /// The comment just above it, shown by exporters.
+    pub note: Option<String>,
     pub span: Span,
 }
 
@@ -218,6 +222,8 @@ pub struct Branch {
     pub mitigations: Vec<Mitigation>,
     /// Runbooks to hand over to (`see`).
     pub see: Vec<String>,
+    /// The comment just above it, shown by exporters.
+    pub note: Option<String>,
     pub span: Span,
 }
 

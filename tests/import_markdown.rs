@@ -42,7 +42,7 @@ fn print_and_check(name: &str) -> (String, Vec<String>) {
         .diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .map(|d| d.rule.code.to_string())
+        .map(|d| d.rule().code.to_string())
         .collect();
     (text, codes)
 }
@@ -94,7 +94,7 @@ fn the_seed_imports_into_one_file_per_runbook_in_a_new_directory() {
         .diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .map(|d| d.rule.code)
+        .map(|d| d.rule().code)
         .collect();
     assert!(codes.iter().all(|c| DECISIONS.contains(c)), "{codes:?}");
     assert!(
@@ -270,7 +270,7 @@ fn any_bytes_import_into_a_file_that_parses() {
                 .checked
                 .diagnostics
                 .iter()
-                .map(|d| d.rule.code)
+                .map(|d| d.rule().code)
                 .filter(|c| c.starts_with("LRB0") || c.starts_with("LRB1"))
                 .collect();
             assert!(

@@ -3,8 +3,8 @@
 //! beside it) and checked for the fields GitHub code scanning reads.
 
 use assert_cmd::cargo::cargo_bin_cmd;
-use lrb::check::registry;
 use lrb::diagnostic::Diagnostic;
+use lrb::diagnostic::{Code, registry};
 use lrb::source::{FileId, SourceFile, SourceMap, Span};
 use serde_json::Value;
 use std::path::Path;
@@ -165,13 +165,13 @@ fn github_annotations_escape_properties_and_data() {
     let id = sources.add(SourceFile::new("odd, dir/a:b.rb", "line one\nline two\n"));
     assert_eq!(id, FileId(0));
     let d = Diagnostic::new(
-        &registry::UNUSED_CHECK,
+        Code::UnusedCheck,
         id,
         Span::new(9, 13),
         "100% sure: one, two\nthree",
     )
     .help("Fix it.");
-    let out = lrb::output::github(&[d], &sources);
+    let out = lrb::diagnostic::github::annotations(&[d], &sources);
     assert_eq!(
         out,
         "::warning file=odd%2C dir/a%3Ab.rb,line=2,col=1,endLine=2,endColumn=5,title=LRB303 unused-check::100%25 sure: one, two%0Athree — Fix it.\n"

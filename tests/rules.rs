@@ -7,7 +7,7 @@ mod common;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use common::{check, codes, describe, root};
-use lrb::check::registry::{self, Rule};
+use lrb::diagnostic::registry::{self, Rule};
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -48,8 +48,8 @@ fn examples(page: &str, kind: &str) -> Vec<String> {
 }
 
 /// Runs `f` on every rule and fails once, listing every rule that failed.
-fn each_rule(what: &str, mut f: impl FnMut(&'static Rule) -> Vec<String>) {
-    let failures: Vec<String> = registry::ALL.iter().flat_map(|r| f(r)).collect();
+fn each_rule(what: &str, f: impl FnMut(&'static Rule) -> Vec<String>) {
+    let failures: Vec<String> = registry::ALL.iter().flat_map(f).collect();
     assert!(
         failures.is_empty(),
         "{what}: {} problems:\n  {}",
@@ -141,7 +141,7 @@ fn pages_follow_the_template() {
                 r.code, r.severity
             ));
         }
-        let silence = if r.suppressible() {
+        let silence = if r.suppressible {
             format!("Can be silenced with `# lrb:allow({}) reason`", r.code)
         } else {
             "Cannot be silenced".to_string()
@@ -282,7 +282,7 @@ fn the_index_lists_every_rule_with_its_level_and_whether_it_can_be_silenced() {
             r.code,
             r.name,
             r.severity,
-            if r.suppressible() { "yes" } else { "no" },
+            if r.suppressible { "yes" } else { "no" },
             r.summary
         );
         match index.lines().filter(|l| *l == row).count() {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 fuzz_target!(|data: &[u8]| {
     let session = lrb::load::from_bytes(vec![(PathBuf::from("fuzz.rb"), data.to_vec())]);
     let diagnostics = &session.checked.diagnostics;
-    lrb::diagnostic::render_human(diagnostics, &session.sources, false);
+    lrb::diagnostic::human::render(diagnostics, &session.sources, false);
     for d in diagnostics {
         d.to_json(&session.sources);
     }

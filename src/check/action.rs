@@ -1,10 +1,10 @@
 //! Typing one action call against the catalogue.
 
-use super::registry;
 use super::scope::{FileChecker, Scope};
 use crate::action::RawEffect;
 use crate::action::catalogue::{self, ArgValue, ArgValues, RawLanguage, TargetKind};
 use crate::ast;
+use crate::diagnostic::Code;
 use crate::diagnostic::did_you_mean;
 use crate::effect::Classification;
 use crate::fill;
@@ -45,7 +45,7 @@ impl FileChecker<'_> {
             };
             let d = self
                 .diag(
-                    &registry::UNKNOWN_VERB,
+                    Code::UnknownVerb,
                     call.verb.span,
                     format!(
                         "`{}` is a `{}` target, which has no verb `{}`",
@@ -72,7 +72,7 @@ impl FileChecker<'_> {
             };
             let d = self
                 .diag(
-                    &registry::TOO_MANY_ARGUMENTS,
+                    Code::TooManyArguments,
                     extra[0].span.to(extra[extra.len() - 1].span),
                     format!("{what} takes {takes}"),
                 )
@@ -90,7 +90,7 @@ impl FileChecker<'_> {
                 None if arg_spec.required => {
                     let d = self
                         .diag(
-                            &registry::MISSING_ARGUMENT,
+                            Code::MissingArgument,
                             call.span,
                             format!("{what} needs its {} ({})", arg_spec.name, arg_spec.doc),
                         )
@@ -134,7 +134,7 @@ impl FileChecker<'_> {
                 }
                 Err(u) => {
                     let d = self
-                        .diag(&registry::UNPLACEABLE_PARAMETER, positional[i].span, u.why)
+                        .diag(Code::UnplaceableParameter, positional[i].span, u.why)
                         .label(format!("`#{{{}}}`", u.param))
                         .help(u.help);
                     self.report(d);
@@ -149,7 +149,7 @@ impl FileChecker<'_> {
             for (param, why) in fill::deciding(&action) {
                 let d = self
                     .diag(
-                        &registry::PARAMETER_DECIDES_EFFECT,
+                        Code::ParameterDecidesEffect,
                         arg.span,
                         format!(
                             "the value of parameter `{param}` can change what {what} does: {why}"
@@ -161,6 +161,7 @@ impl FileChecker<'_> {
         }
         Some(plan::Step {
             action,
+            note: self.note(call.span),
             span: call.span,
         })
     }
@@ -183,7 +184,7 @@ impl FileChecker<'_> {
         };
         let d = self
             .diag(
-                &registry::EFFECT_BELOW_ANALYSIS,
+                Code::EffectBelowAnalysis,
                 kw.value.span,
                 format!(
                     "`effect: :{declared}` is lower than what lrb found: {}",
@@ -199,7 +200,7 @@ impl FileChecker<'_> {
     fn error_count(&self) -> usize {
         self.diagnostics
             .iter()
-            .filter(|d| d.is_error() && !d.rule.suppressible())
+            .filter(|d| d.is_error() && !d.rule().suppressible)
             .count()
     }
 
@@ -222,7 +223,7 @@ impl FileChecker<'_> {
         };
         let d = self
             .diag(
-                &registry::UNKNOWN_TARGET,
+                Code::UnknownTarget,
                 call.target.span,
                 format!("unknown target `{}`", call.target.name),
             )

@@ -5,7 +5,7 @@ mod action;
 mod address;
 mod coerce;
 mod flow;
-pub mod registry;
+mod notes;
 mod rules;
 mod runbook;
 mod scope;
@@ -13,7 +13,7 @@ pub use scope::Context;
 mod suppress;
 
 use crate::ast;
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Code, Diagnostic};
 use crate::plan::Plan;
 use crate::source::FileId;
 use rayon::prelude::*;
@@ -36,9 +36,40 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks files together, so `see` can name a runbook in any of them.
-pub fn check(inputs: &[Input]) -> Checked {
-    let (plan, diagnostics) = lower(inputs);
+/// Checks files together, so `see` can name a runbook in any of them. `syntax` holds the
+/// parser's findings for every file, also those that did not parse (which have no [`Input`]);
+/// the result has a plan only when no file has an error.
+pub fn check(inputs: &[Input], syntax: Vec<Diagnostic>) -> Checked {
+    let (plan, mut diagnostics) = lower(inputs);
+    // A block missing its `end` swallows the statements after it, so where they stand says
+    // nothing: report the missing `end` alone.
+    let unclosed: Vec<FileId> = syntax
+        .iter()
+        .filter(|d| d.code == Code::MissingEnd)
+        .map(|d| d.file)
+        .collect();
+    diagnostics.retain(|d| !(d.code == Code::MisplacedStatement && unclosed.contains(&d.file)));
+    diagnostics.extend(syntax);
+    for input in inputs {
+        let has_runbook = input
+            .ast
+            .body
+            .iter()
+            .any(|s| matches!(s, ast::Stmt::Runbook(_)));
+        // Only for a file with no other finding: a broken `runbook` line is reported already.
+        if !has_runbook && !diagnostics.iter().any(|d| d.file == input.file) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::NoRunbook,
+                    input.file,
+                    crate::source::Span::default(),
+                    "this file defines no runbook",
+                )
+                .label("expected `runbook :name do ... end`"),
+            );
+        }
+    }
+    diagnostic::sort(&mut diagnostics);
     let ok = !diagnostics.iter().any(Diagnostic::is_error);
     Checked {
         plan: ok.then_some(plan),
@@ -86,7 +117,7 @@ fn runbook_index<'a>(
             match index.get(&rb.name.name) {
                 Some((file, path, span)) => {
                     let mut d = Diagnostic::new(
-                        &registry::DUPLICATE_DEFINITION,
+                        Code::DuplicateDefinition,
                         input.file,
                         rb.name.span,
                         format!("runbook `{}` is defined twice", rb.name.name),

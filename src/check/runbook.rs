@@ -1,11 +1,11 @@
 //! Checking and lowering one runbook.
 
 use super::flow;
-use super::registry;
 use super::scope::{Context, FileChecker, Scope, duration, param_names, secret_names, text};
 use crate::action::ValueType;
 use crate::action::catalogue::{ArgSpec, ArgType, ArgValue};
 use crate::ast::{self, ExprKind, Stmt};
+use crate::diagnostic::Code;
 use crate::diagnostic::did_you_mean;
 use crate::plan;
 use crate::source::Span;
@@ -64,7 +64,7 @@ impl FileChecker<'_> {
                 if let Some((_, first)) = checks.get(&check.id) {
                     let d = self
                         .diag(
-                            &registry::DUPLICATE_DEFINITION,
+                            Code::DuplicateDefinition,
                             c.id.span,
                             format!("check `{}` is defined twice", c.id.name),
                         )
@@ -93,7 +93,7 @@ impl FileChecker<'_> {
                     if let Some(first) = confirm_span {
                         let d = self
                             .diag(
-                                &registry::DUPLICATE_DEFINITION,
+                                Code::DuplicateDefinition,
                                 c.body.open,
                                 "a runbook has one `confirm` block",
                             )
@@ -126,7 +126,7 @@ impl FileChecker<'_> {
         for m in stray_mitigations {
             let d = self
                 .diag(
-                    &registry::UNREACHABLE_MITIGATION,
+                    Code::UnreachableMitigation,
                     Span::new(m.span.start, m.body.open.end),
                     "this mitigation is outside any `when`, so nothing can select it",
                 )
@@ -163,7 +163,7 @@ impl FileChecker<'_> {
         if let Some(kw) = m.args.keywords.first() {
             let d = self
                 .diag(
-                    &registry::UNKNOWN_ARGUMENT,
+                    Code::UnknownArgument,
                     kw.key.span,
                     format!("`{key}` takes no keyword arguments"),
                 )
@@ -175,7 +175,7 @@ impl FileChecker<'_> {
         if args.is_empty() {
             let d = self
                 .diag(
-                    &registry::MISSING_ARGUMENT,
+                    Code::MissingArgument,
                     m.span,
                     format!("`{key}` needs a value"),
                 )
@@ -203,7 +203,7 @@ impl FileChecker<'_> {
                         other => {
                             let d = self
                                 .diag(
-                                    &registry::WRONG_ARGUMENT_TYPE,
+                                    Code::WrongArgumentType,
                                     a.span,
                                     format!("a tag must be a symbol, not {}", other.describe()),
                                 )
@@ -230,7 +230,7 @@ impl FileChecker<'_> {
                         };
                         let mut d = self
                             .diag(
-                                &registry::INVALID_VALUE,
+                                Code::InvalidValue,
                                 args[0].span,
                                 format!("severity must be one of `:critical`, `:high`, `:medium`, `:low`, `:info`, not {shown}"),
                             )
@@ -267,7 +267,7 @@ impl FileChecker<'_> {
         if args.len() > 1 {
             let d = self
                 .diag(
-                    &registry::TOO_MANY_ARGUMENTS,
+                    Code::TooManyArguments,
                     args[1].span.to(args[args.len() - 1].span),
                     format!("`{key}` takes one value"),
                 )
@@ -282,7 +282,7 @@ impl FileChecker<'_> {
         if slot.is_some() {
             let d = self
                 .diag(
-                    &registry::DUPLICATE_DEFINITION,
+                    Code::DuplicateDefinition,
                     span,
                     format!("`{key}` is given twice"),
                 )
@@ -312,7 +312,7 @@ impl FileChecker<'_> {
         for name in secrets {
             let d = self
                 .diag(
-                    &registry::SECRET_PRINTED,
+                    Code::SecretPrinted,
                     e.span,
                     format!("secret parameter `{name}` is interpolated into {what}, which is shown to people"),
                 )
@@ -350,7 +350,7 @@ impl FileChecker<'_> {
                     let what = self.text_value(&t.text, "`todo`").unwrap_or_default();
                     let d = self
                         .diag(
-                            &registry::UNFINISHED_CHECK,
+                            Code::UnfinishedCheck,
                             t.span,
                             format!("check `{}` is still to be written: {what}", c.id.name),
                         )
@@ -363,7 +363,7 @@ impl FileChecker<'_> {
         if c.body.stmts.is_empty() {
             let d = self
                 .diag(
-                    &registry::EMPTY_BLOCK,
+                    Code::EmptyBlock,
                     Span::new(c.span.start, c.body.open.end),
                     format!("check `{}` has no probe", c.id.name),
                 )
@@ -390,6 +390,7 @@ impl FileChecker<'_> {
             value_type,
             probes,
             info: matches!(options.0.get("info"), Some(ArgValue::Bool(true))),
+            note: self.note(c.span),
             span: c.span,
         })
     }
@@ -420,7 +421,7 @@ impl FileChecker<'_> {
                         };
                         let d = self
                             .diag(
-                                &registry::UNKNOWN_RUNBOOK,
+                                Code::UnknownRunbook,
                                 s.runbook.span,
                                 format!("unknown runbook `{}`", s.runbook.name),
                             )
@@ -436,7 +437,7 @@ impl FileChecker<'_> {
         if !flow::satisfiable(&condition) {
             let d = self
                 .diag(
-                    &registry::UNREACHABLE_MITIGATION,
+                    Code::UnreachableMitigation,
                     w.cond.span(),
                     "this condition can never be true, so its block never runs",
                 )
@@ -448,6 +449,7 @@ impl FileChecker<'_> {
             condition,
             mitigations,
             see,
+            note: self.note(w.span),
             span: w.span,
         })
     }
@@ -465,7 +467,7 @@ impl FileChecker<'_> {
         if m.body.stmts.is_empty() {
             let d = self
                 .diag(
-                    &registry::EMPTY_BLOCK,
+                    Code::EmptyBlock,
                     Span::new(m.span.start, m.body.open.end),
                     format!("{what} has no steps"),
                 )
@@ -499,7 +501,7 @@ impl FileChecker<'_> {
         if c.body.stmts.is_empty() {
             let d = self
                 .diag(
-                    &registry::EMPTY_BLOCK,
+                    Code::EmptyBlock,
                     Span::new(c.span.start, c.body.open.end),
                     "`confirm` has no probes",
                 )
@@ -554,7 +556,7 @@ impl FileChecker<'_> {
             .or_else(|| span_of("within"))
             .unwrap_or(Span::new(c.span.start, c.body.open.end));
         let d = self
-            .diag(&registry::INVALID_WINDOW, span, message)
+            .diag(Code::InvalidWindow, span, message)
             .label("this window");
         self.report(d);
     }
@@ -578,6 +580,7 @@ impl FileChecker<'_> {
                             action: crate::action::Action::Manual(crate::action::ManualStep {
                                 text,
                             }),
+                            note: self.note(s.span),
                             span: s.span,
                         });
                     }
@@ -588,6 +591,7 @@ impl FileChecker<'_> {
                     {
                         out.push(plan::Step {
                             action: crate::action::Action::Wait(crate::action::WaitStep { ms }),
+                            note: self.note(w.span),
                             span: w.span,
                         });
                     }
@@ -655,7 +659,7 @@ impl FileChecker<'_> {
         };
         let d = self
             .diag(
-                &registry::UNKNOWN_CHECK,
+                Code::UnknownCheck,
                 check.span,
                 format!("unknown check `{}`", check.name),
             )
@@ -677,7 +681,7 @@ impl FileChecker<'_> {
         if ty == ValueType::None {
             let d = self
                 .diag(
-                    &registry::CHECK_WITHOUT_VALUE,
+                    Code::CheckWithoutValue,
                     check.span,
                     format!("check `{}` yields no value to compare", check.name),
                 )
@@ -710,7 +714,7 @@ impl FileChecker<'_> {
                 };
                 let d = self
                     .diag(
-                        &registry::COMPARISON_TYPE_MISMATCH,
+                        Code::ComparisonTypeMismatch,
                         value.span,
                         format!(
                             "check `{}` yields {}, but is compared with {}",
@@ -731,7 +735,7 @@ impl FileChecker<'_> {
         {
             let d = self
                 .diag(
-                    &registry::COMPARISON_TYPE_MISMATCH,
+                    Code::ComparisonTypeMismatch,
                     value.span,
                     format!(
                         "text can only be compared with `==` or `!=`, not `{}`",
@@ -762,7 +766,7 @@ impl FileChecker<'_> {
         if !has_title {
             let d = self
                 .diag(
-                    &registry::MISSING_TITLE,
+                    Code::MissingTitle,
                     head,
                     format!("runbook `{}` has no title", rb.name.name),
                 )
@@ -772,7 +776,7 @@ impl FileChecker<'_> {
         if out.mitigations().next().is_some() && out.confirm.is_none() {
             let d = self
                 .diag(
-                    &registry::MISSING_CONFIRM,
+                    Code::MissingConfirm,
                     head,
                     format!(
                         "runbook `{}` mitigates but never confirms recovery",
@@ -796,7 +800,7 @@ impl FileChecker<'_> {
         {
             let d = self
                 .diag(
-                    &registry::UNUSED_CHECK,
+                    Code::UnusedCheck,
                     check_head(rb, &check.id).unwrap_or(check.span),
                     format!("check `{}` is not used by any `when`", check.id),
                 )

@@ -1,10 +1,9 @@
 //! File-level checking: declarations, placement of statements, option lists.
 
 use super::Input;
-use super::registry;
 use crate::action::catalogue::{self, ArgSpec, ArgValue, ArgValues, TargetKind};
 use crate::ast::{self, Expr, ExprKind, Ident, KwArg, Stmt};
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::plan;
 use crate::source::{FileId, Span};
 use std::collections::HashMap;
@@ -116,13 +115,13 @@ impl<'a> FileChecker<'a> {
         self.diagnostics.push(d);
     }
 
-    pub fn diag(
-        &self,
-        rule: &'static registry::Rule,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        Diagnostic::new(rule, self.input.file, span, message)
+    /// The comment just above `span`, if any: see [`super::notes`].
+    pub fn note(&self, span: Span) -> Option<String> {
+        super::notes::above(self.input.text, &self.input.ast.comments, span)
+    }
+
+    pub fn diag(&self, code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(code, self.input.file, span, message)
     }
 
     /// Checks the whole file and lowers its runbooks.
@@ -173,7 +172,7 @@ impl<'a> FileChecker<'a> {
         if let Some((first, _)) = into.get(&name.name) {
             let d = self
                 .diag(
-                    &registry::DUPLICATE_DEFINITION,
+                    Code::DuplicateDefinition,
                     name.span,
                     format!("{what} `{}` is declared twice", name.name),
                 )
@@ -190,7 +189,7 @@ impl<'a> FileChecker<'a> {
             let kinds = TargetKind::ALL.map(TargetKind::name);
             let mut d = self
                 .diag(
-                    &registry::UNKNOWN_TARGET_KIND,
+                    Code::UnknownTargetKind,
                     t.kind.span,
                     format!("unknown target kind `{}`", t.kind.name),
                 )
@@ -260,7 +259,7 @@ impl<'a> FileChecker<'a> {
                         };
                         let d = self
                             .diag(
-                                &registry::WRONG_ARGUMENT_TYPE,
+                                Code::WrongArgumentType,
                                 e.span,
                                 format!(
                                     "`{}` takes the variable's name as a plain string",
@@ -290,7 +289,7 @@ impl<'a> FileChecker<'a> {
         if let Some(problem) = written.and_then(|v| super::address::problem(kind, v)) {
             let d = self
                 .diag(
-                    &registry::INVALID_ADDRESS,
+                    Code::InvalidAddress,
                     e.span,
                     format!(
                         "this is no address for a target of kind `{}`: {problem}",
@@ -304,7 +303,7 @@ impl<'a> FileChecker<'a> {
         if address.is_none() && e.kind != ExprKind::Invalid {
             let d = self
                 .diag(
-                    &registry::WRONG_ARGUMENT_TYPE,
+                    Code::WrongArgumentType,
                     e.span,
                     format!("a target's address must be a plain string, `env(...)` or `secret(...)`, not {}", e.kind.describe()),
                 )
@@ -373,7 +372,7 @@ impl<'a> FileChecker<'a> {
                 };
                 let d = self
                     .diag(
-                        &registry::UNKNOWN_ARGUMENT,
+                        Code::UnknownArgument,
                         kw.key.span,
                         format!("unknown argument `{}` for {what}", kw.key.name),
                     )
@@ -385,7 +384,7 @@ impl<'a> FileChecker<'a> {
             if let Some(first) = seen.insert(spec.name, kw.key.span) {
                 let d = self
                     .diag(
-                        &registry::DUPLICATE_ARGUMENT,
+                        Code::DuplicateArgument,
                         kw.key.span,
                         format!("argument `{}` is given twice", spec.name),
                     )
@@ -403,7 +402,7 @@ impl<'a> FileChecker<'a> {
                 let span = given.last().map_or(Span::default(), |k| k.value.span);
                 let d = self
                     .diag(
-                        &registry::MISSING_ARGUMENT,
+                        Code::MissingArgument,
                         span,
                         format!("{what} needs `{}:`", spec.name),
                     )
@@ -431,7 +430,7 @@ impl<'a> FileChecker<'a> {
             Err(reason) => {
                 let d = self
                     .diag(
-                        &registry::WRONG_ARGUMENT_TYPE,
+                        Code::WrongArgumentType,
                         e.span,
                         format!("wrong type for `{}` of {what}: {reason}", spec.name),
                     )
@@ -447,7 +446,7 @@ impl<'a> FileChecker<'a> {
         if let Some(what) = super::rules::find_credential(text) {
             let d = self
                 .diag(
-                    &registry::LITERAL_CREDENTIAL,
+                    Code::LiteralCredential,
                     span,
                     format!("this text holds {what}"),
                 )
@@ -484,7 +483,7 @@ impl<'a> FileChecker<'a> {
         };
         let d = self
             .diag(
-                &registry::UNKNOWN_PARAMETER,
+                Code::UnknownParameter,
                 span,
                 format!("unknown parameter `{name}`"),
             )
@@ -505,7 +504,7 @@ impl<'a> FileChecker<'a> {
         let home = Context::home(stmt.keyword());
         let d = self
             .diag(
-                &registry::MISPLACED_STATEMENT,
+                Code::MisplacedStatement,
                 head_span(stmt),
                 format!("{keyword} cannot appear in {}", ctx.name()),
             )
@@ -522,7 +521,7 @@ impl<'a> FileChecker<'a> {
         {
             let d = self
                 .diag(
-                    &registry::MALFORMED_STATEMENT,
+                    Code::MalformedStatement,
                     Span::new(
                         u.span.start,
                         u.body.as_ref().map_or(u.span.end, |b| b.open.end),
@@ -558,7 +557,7 @@ impl<'a> FileChecker<'a> {
             None => format!("{} allows {}.", capitalize(ctx.name()), allowed.join(", ")),
         };
         let d = self
-            .diag(&registry::UNKNOWN_STATEMENT, word.span, message)
+            .diag(Code::UnknownStatement, word.span, message)
             .label("unknown")
             .help(help);
         self.report(d);

@@ -2,14 +2,14 @@
 //! statement (with its whole block), or on the statement it trails. A reason is required, and
 //! an allow that silences nothing is itself reported.
 
-use super::registry::{self, Rule};
 use crate::ast::{self, Stmt};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, registry};
 use crate::source::{FileId, Span};
 
 struct Allow {
     span: Span,
-    rules: Vec<&'static Rule>,
+    codes: Vec<Code>,
     scope: Option<Span>,
     used: bool,
 }
@@ -32,7 +32,7 @@ pub(super) fn apply(file: FileId, text: &str, ast: &ast::File, diagnostics: &mut
     }
     diagnostics.retain(|d| {
         let covering = allows.iter_mut().find(|a| {
-            a.rules.contains(&d.rule)
+            a.codes.contains(&d.code)
                 && a.scope.is_some_and(|s| {
                     s.start <= d.span.start && d.span.start < s.end.max(s.start + 1)
                 })
@@ -46,10 +46,10 @@ pub(super) fn apply(file: FileId, text: &str, ast: &ast::File, diagnostics: &mut
         }
     });
     for a in allows.iter().filter(|a| !a.used) {
-        let codes: Vec<&str> = a.rules.iter().map(|r| r.code).collect();
+        let codes: Vec<&str> = a.codes.iter().map(|c| c.rule().code).collect();
         diagnostics.push(
             Diagnostic::new(
-                &registry::UNUSED_ALLOW,
+                Code::UnusedAllow,
                 file,
                 a.span,
                 format!("`lrb:allow({})` silences nothing", codes.join(", ")),
@@ -73,26 +73,21 @@ fn parse(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Allow> {
     let malformed = |message: &str| {
-        Diagnostic::new(
-            &registry::UNKNOWN_ALLOW,
-            file,
-            comment.span,
-            message.to_string(),
-        )
-        .label("malformed allow comment")
-        .help("Write `# lrb:allow(LRB401) why this is acceptable`.")
+        Diagnostic::new(Code::UnknownAllow, file, comment.span, message.to_string())
+            .label("malformed allow comment")
+            .help("Write `# lrb:allow(LRB401) why this is acceptable`.")
     };
     let Some((inside, reason)) = rest.strip_prefix('(').and_then(|r| r.split_once(')')) else {
         diagnostics.push(malformed("an allow comment needs its codes in parentheses"));
         return None;
     };
-    let mut rules = Vec::new();
+    let mut codes = Vec::new();
     for key in inside.split(',').map(str::trim).filter(|k| !k.is_empty()) {
         match registry::find(key) {
-            Some(rule) if rule.suppressible() => rules.push(rule),
+            Some(rule) if rule.suppressible => codes.push(rule.id),
             Some(rule) => diagnostics.push(
                 Diagnostic::new(
-                    &registry::UNKNOWN_ALLOW,
+                    Code::UnknownAllow,
                     file,
                     comment.span,
                     format!("`{}` ({}) cannot be silenced", rule.code, rule.name),
@@ -102,7 +97,7 @@ fn parse(
             ),
             None => diagnostics.push(
                 Diagnostic::new(
-                    &registry::UNKNOWN_ALLOW,
+                    Code::UnknownAllow,
                     file,
                     comment.span,
                     format!("unknown code `{key}` in an allow comment"),
@@ -117,7 +112,7 @@ fn parse(
     if reason.trim().is_empty() {
         diagnostics.push(
             Diagnostic::new(
-                &registry::ALLOW_WITHOUT_REASON,
+                Code::AllowWithoutReason,
                 file,
                 comment.span,
                 "an allow comment must say why",
@@ -126,12 +121,12 @@ fn parse(
         );
         return None;
     }
-    if rules.is_empty() {
+    if codes.is_empty() {
         return None;
     }
     Some(Allow {
         span: comment.span,
-        rules,
+        codes,
         scope: scope(text, comment.span, stmts),
         used: false,
     })

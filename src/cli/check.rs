@@ -2,7 +2,6 @@
 
 use super::{exit, load_or_report};
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::output;
 use clap::ValueEnum;
 use std::io::Write;
 use std::path::PathBuf;
@@ -46,7 +45,7 @@ pub fn run(args: CheckArgs, color: bool) -> u8 {
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         Format::Human => {
-            let text = diagnostic::render_human(diagnostics, &session.sources, color);
+            let text = diagnostic::human::render(diagnostics, &session.sources, color);
             write!(out, "{text}").and_then(|_| {
                 writeln!(
                     out,
@@ -75,8 +74,16 @@ pub fn run(args: CheckArgs, color: bool) -> u8 {
             });
             writeln!(out, "{doc:#}")
         }
-        Format::Sarif => writeln!(out, "{:#}", output::sarif(diagnostics, &session.sources)),
-        Format::Github => write!(out, "{}", output::github(diagnostics, &session.sources)),
+        Format::Sarif => writeln!(
+            out,
+            "{:#}",
+            diagnostic::sarif::log(diagnostics, &session.sources)
+        ),
+        Format::Github => write!(
+            out,
+            "{}",
+            diagnostic::github::annotations(diagnostics, &session.sources)
+        ),
     };
     let failing =
         |d: &Diagnostic| d.severity == Severity::Error || (args.deny == Some(Deny::Warnings));

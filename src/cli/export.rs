@@ -3,7 +3,7 @@
 
 use super::{exit, load_or_report, plan_or_report};
 use crate::diagnostic;
-use crate::export::{self, ExportError, Meta, markdown, notes::Notes};
+use crate::export::{self, ExportError, Meta, markdown};
 use crate::load::Session;
 use crate::plan::Runbook;
 use std::io::Write;
@@ -76,7 +76,7 @@ fn run_markdown(args: MarkdownArgs, color: bool) -> u8 {
         Ok(plan) => plan,
         Err(code) => return code,
     };
-    let doc = markdown::render(plan, &Notes::from_session(&session), &args.title);
+    let doc = markdown::render(plan, &args.title);
     super::write_output(args.output.as_deref(), &doc)
 }
 
@@ -97,7 +97,7 @@ fn export_with(
     let Some(plan) = session.checked.plan.as_ref() else {
         eprint!(
             "{}",
-            diagnostic::render_human(&alone.checked.diagnostics, &alone.sources, color)
+            diagnostic::human::render(&alone.checked.diagnostics, &alone.sources, color)
         );
         eprintln!(
             "error: {} in the runbooks: fix them (see `lrb check`) before exporting",

@@ -87,7 +87,7 @@ fn one(path: &Path, check: bool, color: bool) -> Result<Outcome, String> {
             sources.add(SourceFile::new(path, text.as_str()));
             eprint!(
                 "{}",
-                diagnostic::render_human(&diagnostics, &sources, color)
+                diagnostic::human::render(&diagnostics, &sources, color)
             );
             eprintln!(
                 "error: `{}` does not parse, so it was left as it is\n  help: Fix the errors above (`lrb check` shows them too), then run `lrb fmt` again.",

@@ -198,7 +198,7 @@ pub(crate) fn plan_or_report(session: &Session, color: bool) -> Result<&crate::p
                 .collect();
             eprint!(
                 "{}",
-                crate::diagnostic::render_human(&errors, &session.sources, color)
+                crate::diagnostic::human::render(&errors, &session.sources, color)
             );
             eprintln!(
                 "error: the runbooks have {}, so nothing was written\n  help: Fix them (`lrb check` lists them), then run this command again.",

@@ -1,7 +1,7 @@
 //! `lrb rules` and `lrb explain CODE`: the rule registry and each rule's page.
 
 use super::exit;
-use crate::check::registry::{self, Rule};
+use crate::diagnostic::registry::{self, Rule};
 
 /// Each rule's page, `docs/rules/CODE.md`, compiled in so `explain` works anywhere.
 macro_rules! pages {
@@ -26,7 +26,7 @@ pub fn page(rule: &Rule) -> Option<&'static str> {
 pub fn list() -> u8 {
     println!("{:<8} {:<28} {:<8} WHAT IT FINDS", "CODE", "NAME", "LEVEL");
     for rule in registry::ALL {
-        let allow = if rule.suppressible() {
+        let allow = if rule.suppressible {
             ""
         } else {
             " (cannot be silenced)"

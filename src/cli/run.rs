@@ -83,7 +83,7 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
     let Some(plan) = session.checked.plan.as_ref() else {
         eprint!(
             "{}",
-            diagnostic::render_human(&alone.checked.diagnostics, &alone.sources, false)
+            diagnostic::human::render(&alone.checked.diagnostics, &alone.sources, false)
         );
         eprintln!(
             "error: `{}` has errors, so it cannot run\n  help: Fix the errors above; `lrb check {}` shows them.",

@@ -2,13 +2,12 @@
 //! from the Plan so it never drifts from the executable runbook.
 
 use super::human::{self, Human};
-use super::notes::Notes;
 use crate::action::Action;
 use crate::action::catalogue::TargetKind;
 use crate::plan::{Plan, Runbook, Step};
 use std::fmt::Write;
 
-pub fn render(plan: &Plan, notes: &Notes, title: &str) -> String {
+pub fn render(plan: &Plan, title: &str) -> String {
     let mut out = format!("# {title}\n\n## Table of Contents\n");
     for (i, rb) in plan.runbooks.iter().enumerate() {
         let heading = section_heading(i, rb);
@@ -16,7 +15,7 @@ pub fn render(plan: &Plan, notes: &Notes, title: &str) -> String {
     }
     for (i, rb) in plan.runbooks.iter().enumerate() {
         out.push_str("\n---\n\n");
-        runbook(&mut out, plan, notes, i, rb);
+        runbook(&mut out, plan, i, rb);
     }
     out
 }
@@ -47,7 +46,7 @@ pub(crate) fn slug(heading: &str) -> String {
         .collect()
 }
 
-fn runbook(out: &mut String, plan: &Plan, notes: &Notes, i: usize, rb: &Runbook) {
+fn runbook(out: &mut String, plan: &Plan, i: usize, rb: &Runbook) {
     let _ = writeln!(out, "## {}\n", section_heading(i, rb));
     let mut facts = vec![format!("Runbook `{}`", rb.id)];
     facts.extend(rb.severity.as_ref().map(|s| format!("severity **{s}**")));
@@ -90,7 +89,7 @@ fn runbook(out: &mut String, plan: &Plan, notes: &Notes, i: usize, rb: &Runbook)
         if n > 0 {
             out.push('\n');
         }
-        if let Some(note) = notes.above(&rb.source, check.span) {
+        if let Some(note) = &check.note {
             let _ = writeln!(out, "# {note}");
         }
         let _ = writeln!(
@@ -99,11 +98,11 @@ fn runbook(out: &mut String, plan: &Plan, notes: &Notes, i: usize, rb: &Runbook)
             check.description.as_deref().unwrap_or(&check.id)
         );
         for step in &check.probes {
-            step_lines(out, notes, rb, step, false);
+            step_lines(out, rb, step, false);
         }
     }
     out.push_str("```\n\n### Mitigation Steps\n");
-    mitigations(out, plan, notes, rb);
+    mitigations(out, plan, rb);
     out.push_str("\n### Recovery Confirmation\n");
     if let Some(confirm) = &rb.confirm {
         let _ = writeln!(
@@ -113,7 +112,7 @@ fn runbook(out: &mut String, plan: &Plan, notes: &Notes, i: usize, rb: &Runbook)
             duration(confirm.within_ms)
         );
         for step in &confirm.probes {
-            let _ = writeln!(out, "- {}", expectation(notes, rb, step));
+            let _ = writeln!(out, "- {}", expectation(rb, step));
         }
     }
     out.push_str("\n### Post-Incident\n");
@@ -122,7 +121,7 @@ fn runbook(out: &mut String, plan: &Plan, notes: &Notes, i: usize, rb: &Runbook)
     }
 }
 
-fn mitigations(out: &mut String, plan: &Plan, notes: &Notes, rb: &Runbook) {
+fn mitigations(out: &mut String, plan: &Plan, rb: &Runbook) {
     let mut n = 0;
     for branch in &rb.branches {
         let when = format!("**When** `{}`", branch.condition);
@@ -142,20 +141,21 @@ fn mitigations(out: &mut String, plan: &Plan, notes: &Notes, rb: &Runbook) {
                 .all(|s| matches!(s.action, Action::Manual(_)));
             if manual_only {
                 for s in &m.steps {
-                    step_lines(out, notes, rb, s, true);
+                    step_lines(out, rb, s, true);
                 }
             } else {
                 out.push_str("```bash\n");
                 for s in &m.steps {
-                    step_lines(out, notes, rb, s, false);
+                    step_lines(out, rb, s, false);
                 }
                 out.push_str("```\n");
             }
         }
         for see in &branch.see {
             n += 1;
-            let heading = notes
-                .above(&rb.source, branch.span)
+            let heading = branch
+                .note
+                .clone()
                 .unwrap_or_else(|| format!("Hand over to `{see}`"));
             let target = plan.runbooks.iter().position(|r| &r.id == see);
             let link = match target {
@@ -172,8 +172,8 @@ fn mitigations(out: &mut String, plan: &Plan, notes: &Notes, rb: &Runbook) {
 }
 
 /// One step: its note as a comment, then the command (or, in a list, the manual instruction).
-fn step_lines(out: &mut String, notes: &Notes, rb: &Runbook, step: &Step, list: bool) {
-    let note = notes.above(&rb.source, step.span);
+fn step_lines(out: &mut String, rb: &Runbook, step: &Step, list: bool) {
+    let note = &step.note;
     match human::command(&step.action, rb) {
         Human::Manual(text) if list => {
             let _ = writeln!(out, "- {text}");
@@ -194,9 +194,9 @@ fn step_lines(out: &mut String, notes: &Notes, rb: &Runbook, step: &Step, list: 
 }
 
 /// A recovery item: the author's note, a manual step's text, or what the probe expects.
-fn expectation(notes: &Notes, rb: &Runbook, step: &Step) -> String {
-    if let Some(note) = notes.above(&rb.source, step.span) {
-        return note;
+fn expectation(rb: &Runbook, step: &Step) -> String {
+    if let Some(note) = &step.note {
+        return note.clone();
     }
     match (&step.action, human::command(&step.action, rb)) {
         (_, Human::Manual(text)) => text,

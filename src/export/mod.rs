@@ -5,7 +5,6 @@ pub mod bash;
 pub mod graph;
 pub mod human;
 pub mod markdown;
-pub mod notes;
 
 use sha2::{Digest, Sha256};
 

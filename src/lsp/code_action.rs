@@ -5,8 +5,7 @@
 use super::analysis::{self, Analysis};
 use super::position::LineIndex;
 use crate::ast::{ExprKind, Stmt, StrStyle};
-use crate::check::registry;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use lsp_types::{CodeAction, CodeActionKind, Range, TextEdit, Uri, WorkspaceEdit};
 use std::collections::HashMap;
@@ -44,7 +43,7 @@ pub fn actions(analysis: &Analysis, uri: &Uri, range: Range) -> Vec<CodeAction> 
         if let Some(new) = suggestion(d, text) {
             out.push(fix(format!("Change to `{new}`"), d.span, new));
         }
-        if d.rule == &registry::PROBE_WITHOUT_TIMEOUT
+        if d.code == Code::ProbeWithoutTimeout
             && let Some(at) = args_end(analysis, file, d.span)
         {
             out.push(fix(
@@ -53,18 +52,18 @@ pub fn actions(analysis: &Analysis, uri: &Uri, range: Range) -> Vec<CodeAction> 
                 ", timeout: 30s".into(),
             ));
         }
-        if d.rule.suppressible() {
+        if d.rule().suppressible {
             let line = text[..d.span.start].rfind('\n').map_or(0, |i| i + 1);
             let indent: String = text[line..]
                 .chars()
                 .take_while(|c| *c == ' ' || *c == '\t')
                 .collect();
             let mut allow = fix(
-                format!("Allow {} here (with a reason)", d.rule.code),
+                format!("Allow {} here (with a reason)", d.rule().code),
                 Span::new(line, line),
                 format!(
                     "{indent}# lrb:allow({}) {REASON_PLACEHOLDER}\n",
-                    d.rule.code
+                    d.rule().code
                 ),
             );
             allow.is_preferred = Some(false);

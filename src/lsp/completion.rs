@@ -5,7 +5,8 @@
 
 use super::documents::Member;
 use crate::action::catalogue::{self, TargetKind};
-use crate::check::{Context, registry};
+use crate::check::Context;
+use crate::diagnostic::registry;
 use lsp_types::{CompletionItem, CompletionItemKind};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -116,7 +117,7 @@ pub fn complete(set: &[Member], current: usize, offset: usize) -> Vec<Completion
     if ALLOW.is_match(before) {
         return registry::ALL
             .iter()
-            .filter(|r| r.suppressible())
+            .filter(|r| r.suppressible)
             .map(|r| {
                 item(
                     r.code,

@@ -6,7 +6,7 @@ use super::analysis::Analysis;
 use super::documents::Documents;
 use super::position::LineIndex;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::output::rule_page_url;
+
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use lsp_server::{Message, Notification};
 use lsp_types::notification::{LogMessage, Notification as _, PublishDiagnostics};
@@ -52,8 +52,8 @@ pub fn to_lsp_one(d: &Diagnostic, index: &LineIndex, uri: &Uri) -> lsp_types::Di
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
         }),
-        code: Some(NumberOrString::String(d.rule.code.to_string())),
-        code_description: Uri::from_str(&rule_page_url(d.rule))
+        code: Some(NumberOrString::String(d.rule().code.to_string())),
+        code_description: Uri::from_str(&d.rule().page_url())
             .ok()
             .map(|href| CodeDescription { href }),
         source: Some("lrb".to_string()),

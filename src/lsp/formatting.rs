@@ -23,7 +23,8 @@ pub fn format(text: &str) -> Result<Vec<TextEdit>, String> {
                     crate::source::SourceFile::new("", text).line_col(d.span.start);
                 format!(
                     "not formatted: the text does not parse ({} at {line}:{column}: {})",
-                    d.rule.code, d.message
+                    d.rule().code,
+                    d.message
                 )
             }
             None => "not formatted: the text does not parse".to_string(),

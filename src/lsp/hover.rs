@@ -7,7 +7,7 @@ use super::position::LineIndex;
 use crate::action::catalogue::{self, TargetKind};
 use crate::action::{Action, RawEffect};
 use crate::ast::{self, Stmt};
-use crate::check::registry;
+use crate::diagnostic::registry;
 use crate::plan::{self, Address, Plan};
 use crate::source::{FileId, Span};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position, Uri};
@@ -258,7 +258,7 @@ fn rule(text: &str, offset: usize) -> Option<(String, Span)> {
     if !r.code.eq_ignore_ascii_case(&text[start..end]) {
         return None;
     }
-    let allow = if r.suppressible() {
+    let allow = if r.suppressible {
         "Can be silenced with `# lrb:allow(CODE) reason`."
     } else {
         "Cannot be silenced."

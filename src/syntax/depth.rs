@@ -1,8 +1,7 @@
 //! A guard against input nested so deep that the recursive-descent parser would exhaust its
 //! stack: real runbooks nest a few levels; a fuzzer or a broken generator can nest thousands.
 
-use crate::check::registry;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use std::ops::ControlFlow;
 
@@ -42,7 +41,7 @@ fn is_word(b: u8) -> bool {
 pub(super) fn diagnostic(at: usize, text: &str, file: FileId) -> Diagnostic {
     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
     Diagnostic::new(
-        &registry::TOO_DEEP,
+        Code::TooDeep,
         file,
         Span::new(at, end),
         format!("nesting deeper than {MAX_DEPTH} levels"),

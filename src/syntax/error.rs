@@ -1,8 +1,7 @@
 //! Turns a pest error into a diagnostic a person can act on.
 
 use super::Rule;
-use crate::check::registry;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use std::ops::ControlFlow;
 
@@ -41,11 +40,11 @@ pub(super) fn from_pest(err: &pest::error::Error<Rule>, text: &str, file: FileId
     } else if let Some((_, close)) = unclosed {
         format!("Close the bracket with `{close}` where what it holds ends.")
     } else if expected.is_empty() {
-        registry::SYNTAX_ERROR.help.to_string()
+        Code::SyntaxError.rule().help.to_string()
     } else {
         format!("Write {expected} here; `docs/language.md` shows every construct.")
     };
-    let d = Diagnostic::new(&registry::SYNTAX_ERROR, file, span, message)
+    let d = Diagnostic::new(Code::SyntaxError, file, span, message)
         .label(if expected.is_empty() {
             "not valid here".to_string()
         } else {

@@ -2,8 +2,7 @@
 
 use super::Rule;
 use crate::ast::*;
-use crate::check::registry;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::iterators::Pair;
 
@@ -115,7 +114,7 @@ impl Lower {
         let span = args.positional.first().map_or(at, |e| e.span);
         self.report(
             Diagnostic::new(
-                &registry::MALFORMED_STATEMENT,
+                Code::MalformedStatement,
                 self.file,
                 span,
                 format!("`{keyword}` needs {what} as a symbol first"),
@@ -135,7 +134,7 @@ impl Lower {
         if let Some(extra) = args.positional.first() {
             self.report(
                 Diagnostic::new(
-                    &registry::MALFORMED_STATEMENT,
+                    Code::MalformedStatement,
                     self.file,
                     extra.span,
                     "a target's address must follow its kind",
@@ -148,7 +147,7 @@ impl Lower {
         if args.keywords.is_empty() {
             self.report(
                 Diagnostic::new(
-                    &registry::MALFORMED_STATEMENT,
+                    Code::MalformedStatement,
                     self.file,
                     whole,
                     format!("target `{}` has no kind and address", name.name),
@@ -238,7 +237,7 @@ impl Lower {
         if args.positional.is_empty() {
             self.report(
                 Diagnostic::new(
-                    &registry::MALFORMED_STATEMENT,
+                    Code::MalformedStatement,
                     self.file,
                     kw,
                     "`mitigate` needs a name",
@@ -283,7 +282,7 @@ impl Lower {
         if args.positional.is_empty() {
             self.report(
                 Diagnostic::new(
-                    &registry::MALFORMED_STATEMENT,
+                    Code::MalformedStatement,
                     self.file,
                     kw,
                     format!("`{keyword}` needs its text"),
@@ -384,7 +383,7 @@ impl Lower {
                 .fold(extra.span, |s, e| s.to(e.span));
             self.report(
                 Diagnostic::new(
-                    &registry::TOO_MANY_ARGUMENTS,
+                    Code::TooManyArguments,
                     self.file,
                     all,
                     format!("`{keyword}` takes no more positional arguments"),
@@ -399,7 +398,7 @@ impl Lower {
         for kw in &args.keywords {
             self.report(
                 Diagnostic::new(
-                    &registry::UNKNOWN_ARGUMENT,
+                    Code::UnknownArgument,
                     self.file,
                     kw.key.span,
                     format!("`{keyword}` takes no argument `{}`", kw.key.name),
@@ -426,7 +425,7 @@ impl Lower {
             _ => {
                 let d = match self.missing_end_inside(text, open) {
                     Some((inner_open, took)) => Diagnostic::new(
-                        &registry::MISSING_END,
+                        Code::MissingEnd,
                         self.file,
                         inner_open,
                         "this `do` has no `end` of its own",
@@ -439,7 +438,7 @@ impl Lower {
                     .related(open, "so this outer block runs to the end of the file")
                     .help("Add `end` after this block's last statement."),
                     None => Diagnostic::new(
-                        &registry::MISSING_END,
+                        Code::MissingEnd,
                         self.file,
                         open,
                         "this `do` is never closed with `end`",
@@ -600,7 +599,7 @@ impl Lower {
             Rule::unterminated_string => {
                 self.report(
                     Diagnostic::new(
-                        &registry::UNTERMINATED_STRING,
+                        Code::UnterminatedString,
                         self.file,
                         at,
                         "unterminated string",
@@ -614,7 +613,7 @@ impl Lower {
                 None => {
                     self.report(
                         Diagnostic::new(
-                            &registry::INVALID_LITERAL,
+                            Code::InvalidLiteral,
                             self.file,
                             at,
                             format!("the duration `{text}` is too long"),
@@ -657,7 +656,7 @@ impl Lower {
             format!("invalid duration `{text}`: unknown unit `{digits}`")
         };
         self.report(
-            Diagnostic::new(&registry::INVALID_LITERAL, self.file, at, message)
+            Diagnostic::new(Code::InvalidLiteral, self.file, at, message)
                 .label("not a number, duration or percentage"),
         );
         ExprKind::Invalid
@@ -713,7 +712,7 @@ impl Lower {
                             Rule::heredoc_close => {}
                             Rule::heredoc_eof => self.report(
                                 Diagnostic::new(
-                                    &registry::UNTERMINATED_HEREDOC,
+                                    Code::UnterminatedHeredoc,
                                     self.file,
                                     open_span,
                                     format!("heredoc `{tag}` is never closed"),

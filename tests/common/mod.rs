@@ -17,7 +17,7 @@ pub fn codes(session: &Session) -> Vec<&'static str> {
         .checked
         .diagnostics
         .iter()
-        .map(|d| d.rule.code)
+        .map(|d| d.rule().code)
         .collect()
 }
 
@@ -29,7 +29,7 @@ pub fn describe(session: &Session) -> String {
         .iter()
         .map(|d| {
             let (line, col) = session.sources.get(d.file).line_col(d.span.start);
-            format!("{} {line}:{col} {}", d.rule.code, d.message)
+            format!("{} {line}:{col} {}", d.rule().code, d.message)
         })
         .collect();
     if found.is_empty() {

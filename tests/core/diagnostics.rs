@@ -3,7 +3,7 @@
 
 use super::{check_file, fixtures};
 use assert_cmd::Command;
-use lrb::check::registry;
+use lrb::diagnostic::registry;
 use std::collections::BTreeSet;
 
 #[test]
@@ -16,7 +16,7 @@ fn each_fixture_renders_as_a_user_sees_it() {
             session.checked.plan.is_none() || !session.has_errors(),
             "{path:?} has errors but still a plan"
         );
-        let text = lrb::diagnostic::render_human(diagnostics, &session.sources, false);
+        let text = lrb::diagnostic::human::render(diagnostics, &session.sources, false);
         assert!(!text.contains('\u{1b}'), "{path:?}: colour in plain output");
         insta::assert_snapshot!(text);
     });
@@ -61,7 +61,7 @@ fn fixtures_cover_every_rule() {
                 .checked
                 .diagnostics
                 .into_iter()
-                .map(|d| d.rule.code)
+                .map(|d| d.rule().code)
         })
         .collect();
     // The safety and suppression families (LRB4xx, LRB5xx) have their own fixtures under

@@ -50,7 +50,7 @@ fn check_file(path: &Path) -> Session {
 fn exercise(bytes: &[u8]) -> Session {
     let session = check_bytes("input.rb", bytes.to_vec());
     let diagnostics = &session.checked.diagnostics;
-    lrb::diagnostic::render_human(diagnostics, &session.sources, false);
+    lrb::diagnostic::human::render(diagnostics, &session.sources, false);
     for d in diagnostics {
         d.to_json(&session.sources);
     }

@@ -134,7 +134,7 @@ fn hostile_nesting_never_overflows_the_stack() {
                     .checked
                     .diagnostics
                     .iter()
-                    .map(|d| d.rule.code)
+                    .map(|d| d.rule().code)
                     .collect();
                 if what == "200,000 nots" {
                     assert!(

@@ -3,8 +3,7 @@
 //! but an observation that hangs stalls the whole mitigation.
 
 use super::Ctx;
-use crate::check::registry;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::effect::Effect;
 
 pub(super) fn check(ctx: &mut Ctx) {
@@ -23,7 +22,7 @@ pub(super) fn check(ctx: &mut Ctx) {
             }
             ctx.out.push(
                 Diagnostic::new(
-                    &registry::PROBE_WITHOUT_TIMEOUT,
+                    Code::ProbeWithoutTimeout,
                     ctx.file,
                     step.span,
                     format!("this read in mitigation `{}` can wait forever", m.name),

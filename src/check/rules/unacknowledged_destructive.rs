@@ -1,8 +1,7 @@
 //! LRB401: a destructive action inside a mitigation that does not say `destructive: "why"`.
 
 use super::{Ctx, effect_reason};
-use crate::check::registry;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::effect::Effect;
 
 pub(super) fn check(ctx: &mut Ctx) {
@@ -18,7 +17,7 @@ pub(super) fn check(ctx: &mut Ctx) {
         {
             ctx.out.push(
                 Diagnostic::new(
-                    &registry::UNACKNOWLEDGED_DESTRUCTIVE,
+                    Code::UnacknowledgedDestructive,
                     ctx.file,
                     step.span,
                     format!(

@@ -2,8 +2,7 @@
 //! before lrb calls it failed.
 
 use super::Ctx;
-use crate::check::registry;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::DEFAULT_CONFIRM_WITHIN_MS;
 use crate::source::Span;
 
@@ -14,7 +13,7 @@ pub(super) fn check(ctx: &mut Ctx) {
     let head = Span::new(confirm.span.start, confirm.span.start + "confirm".len());
     ctx.out.push(
         Diagnostic::new(
-            &registry::UNBOUNDED_CONFIRM,
+            Code::UnboundedConfirm,
             ctx.file,
             head,
             format!(

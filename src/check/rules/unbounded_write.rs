@@ -4,8 +4,7 @@
 
 use super::Ctx;
 use crate::action::{Action, PostgresOp};
-use crate::check::registry;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::safety;
 use crate::source::Span;
 
@@ -25,7 +24,7 @@ pub(super) fn check(ctx: &mut Ctx) {
         };
         for statement in safety::sql_unbounded_writes(&sql.render(|_| "param".to_string())) {
             let mut d = Diagnostic::new(
-                &registry::UNBOUNDED_WRITE,
+                Code::UnboundedWrite,
                 ctx.file,
                 step.span,
                 format!("`{statement}` is bounded by no `WHERE` and changes every row"),

@@ -3,8 +3,7 @@
 
 use super::{Ctx, read_only_steps};
 use crate::action::RawEffect;
-use crate::check::registry;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 pub(super) fn check(ctx: &mut Ctx) {
     for (step, block) in read_only_steps(ctx.runbook) {
@@ -16,7 +15,7 @@ pub(super) fn check(ctx: &mut Ctx) {
         }
         ctx.out.push(
             Diagnostic::new(
-                &registry::UNCLASSIFIED_IN_READ_BLOCK,
+                Code::UnclassifiedInReadBlock,
                 ctx.file,
                 step.span,
                 format!("lrb cannot tell whether this command in {block} only reads"),

@@ -3,8 +3,7 @@
 
 use super::{Ctx, effect_reason, read_only_steps};
 use crate::action::RawEffect;
-use crate::check::registry;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::effect::Effect;
 
 pub(super) fn check(ctx: &mut Ctx) {
@@ -18,7 +17,7 @@ pub(super) fn check(ctx: &mut Ctx) {
         }
         ctx.out.push(
             Diagnostic::new(
-                &registry::WRITE_IN_READ_BLOCK,
+                Code::WriteInReadBlock,
                 ctx.file,
                 step.span,
                 format!("{block} runs a `{}` action", step.action.effect()),

@@ -1,18 +1,11 @@
-//! Machine formats for findings: SARIF 2.1.0 (GitHub code scanning) and GitHub workflow
-//! annotations.
+//! SARIF 2.1.0, for GitHub code scanning and other SARIF readers: every rule, one result per
+//! diagnostic.
 
-use crate::check::registry::{self, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::registry::{self, Rule};
+use super::{Diagnostic, Severity, repo_path};
 use crate::source::SourceMap;
 use serde_sarif::sarif;
 use std::path::Path;
-
-const INFO_URI: &str = "https://github.com/lrb-runbooks/lrb";
-
-/// The rule's page in the repository, `docs/rules/CODE.md`.
-pub fn rule_page_url(rule: &Rule) -> String {
-    format!("{INFO_URI}/blob/main/docs/rules/{}.md", rule.code)
-}
 
 fn level(severity: Severity) -> sarif::ResultLevel {
     match severity {
@@ -45,7 +38,7 @@ fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
                 ))
                 .build(),
         )
-        .help_uri(rule_page_url(rule))
+        .help_uri(rule.page_url())
         .default_configuration(
             sarif::ReportingConfiguration::builder()
                 .level(level)
@@ -55,8 +48,8 @@ fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
 }
 
 /// A SARIF 2.1.0 log with every rule and one result per diagnostic.
-pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Value {
-    let rules: Vec<_> = registry::ALL.iter().map(|r| descriptor(r)).collect();
+pub fn log(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Value {
+    let rules: Vec<_> = registry::ALL.iter().map(descriptor).collect();
     let results: Vec<_> = diagnostics
         .iter()
         .map(|d| {
@@ -85,13 +78,9 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Val
                         .build(),
                 )
                 .build();
-            let rule_index = registry::ALL
-                .iter()
-                .position(|r| std::ptr::eq(*r, d.rule))
-                .unwrap_or(0);
             sarif::Result::builder()
-                .rule_id(d.rule.code)
-                .rule_index(rule_index as i64)
+                .rule_id(d.rule().code)
+                .rule_index(d.code as i64)
                 .level(level(d.severity))
                 .message(
                     sarif::Message::builder()
@@ -108,7 +97,7 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Val
                 .name("lrb")
                 .version(env!("CARGO_PKG_VERSION"))
                 .semantic_version(env!("CARGO_PKG_VERSION"))
-                .information_uri(INFO_URI)
+                .information_uri(registry::INFO_URI)
                 .rules(rules)
                 .build(),
         )
@@ -122,18 +111,6 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::Val
     serde_json::to_value(log).unwrap_or_default()
 }
 
-/// A path relative to the working directory (the checkout, in CI) when it is inside it, with
-/// forward slashes, as code scanning and annotations match paths against the repository.
-fn repo_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let shown = match path.strip_prefix(&cwd) {
-        Ok(inside) if path.is_absolute() => inside,
-        _ => path,
-    };
-    let shown = shown.to_string_lossy().replace('\\', "/");
-    shown.trim_start_matches("./").to_string()
-}
-
 /// The SARIF URI: the relative path, or a `file://` URI for a file outside the working
 /// directory, rather than an absolute path that code scanning would read as relative.
 fn uri(path: &Path) -> String {
@@ -142,36 +119,4 @@ fn uri(path: &Path) -> String {
         Some(rest) => format!("file:///{rest}"),
         None => shown,
     }
-}
-
-/// `::error file=...,line=...,col=...::message` lines for GitHub Actions.
-pub fn github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
-    let mut out = String::new();
-    for d in diagnostics {
-        let file = sources.get(d.file);
-        let (line, col) = file.line_col(d.span.start);
-        let (end_line, end_col) = file.line_col(d.span.end);
-        let kind = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        out.push_str(&format!(
-            "::{kind} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}\n",
-            escape_property(&repo_path(&file.path)),
-            escape_property(&format!("{} {}", d.rule.code, d.rule.name)),
-            escape_data(&format!("{} — {}", d.message, d.help)),
-        ));
-    }
-    out
-}
-
-// Escaping as GitHub's toolkit does for workflow commands.
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
