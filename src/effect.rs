@@ -40,4 +40,7 @@ pub struct Classification {
     pub effect: Effect,
     /// Why, in a few words a user can act on, e.g. "`DELETE` without `WHERE` removes every row".
     pub reason: String,
+    /// SQL only: the `DELETE`/`UPDATE` statements that change every row, as short descriptions
+    /// like `DELETE FROM jobs`, found in the same parse (`LRB404` reads them).
+    pub unbounded_writes: Vec<String>,
 }

@@ -32,7 +32,7 @@ pub struct Runbook {
     pub source: PathBuf,
     pub span: Span,
     pub title: Option<String>,
-    pub severity: Option<String>,
+    pub severity: Option<IncidentSeverity>,
     pub owner: Option<String>,
     pub description: Option<String>,
     pub symptoms: Vec<String>,
@@ -107,6 +107,47 @@ pub struct Target {
     pub timeout_ms: Option<u64>,
     /// Compose project name (`project:`), when given.
     pub project: Option<String>,
+}
+
+/// How bad the incident a runbook handles is: `severity :high`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IncidentSeverity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl IncidentSeverity {
+    pub const ALL: [IncidentSeverity; 5] = [
+        IncidentSeverity::Critical,
+        IncidentSeverity::High,
+        IncidentSeverity::Medium,
+        IncidentSeverity::Low,
+        IncidentSeverity::Info,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            IncidentSeverity::Critical => "critical",
+            IncidentSeverity::High => "high",
+            IncidentSeverity::Medium => "medium",
+            IncidentSeverity::Low => "low",
+            IncidentSeverity::Info => "info",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<IncidentSeverity> {
+        IncidentSeverity::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+impl std::fmt::Display for IncidentSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// An action with the place it was written.

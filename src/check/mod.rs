@@ -4,7 +4,9 @@
 mod action;
 mod address;
 mod coerce;
+mod condition;
 mod flow;
+mod metadata;
 mod notes;
 mod rules;
 mod runbook;

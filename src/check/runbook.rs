@@ -1,17 +1,17 @@
-//! Checking and lowering one runbook.
+//! Checking and lowering one runbook: its checks, `when`s, mitigations, `confirm` and
+//! follow-ups. Metadata and conditions have files of their own.
 
+use super::condition::Checks;
 use super::flow;
 use super::scope::{Context, FileChecker, Scope, duration, param_names, secret_names, text};
 use crate::action::ValueType;
 use crate::action::catalogue::{ArgSpec, ArgType, ArgValue};
-use crate::ast::{self, ExprKind, Stmt};
+use crate::ast::{self, Stmt};
 use crate::diagnostic::Code;
 use crate::diagnostic::did_you_mean;
 use crate::plan;
 use crate::source::Span;
-use std::collections::{BTreeMap, HashSet};
-
-const SEVERITIES: &[&str] = &["critical", "high", "medium", "low", "info"];
+use std::collections::HashSet;
 
 const fn opt(name: &'static str, ty: ArgType) -> ArgSpec {
     ArgSpec {
@@ -21,9 +21,6 @@ const fn opt(name: &'static str, ty: ArgType) -> ArgSpec {
         doc: "",
     }
 }
-
-/// Check ids with their value types and spans, for conditions.
-type Checks = BTreeMap<String, (ValueType, Span)>;
 
 impl FileChecker<'_> {
     pub(super) fn runbook(&mut self, rb: &ast::Runbook, file_scope: &Scope) -> plan::Runbook {
@@ -134,7 +131,6 @@ impl FileChecker<'_> {
                 .help("Put it inside `when <condition> do ... end`, so a check's outcome decides when it runs.");
             self.report(d);
         }
-        self.flow(rb, &out);
 
         let mut params: Vec<_> = scope.params.into_values().map(|(_, p)| p).collect();
         params.sort_by(|a, b| a.name.cmp(&b.name));
@@ -152,146 +148,10 @@ impl FileChecker<'_> {
             .collect();
         targets.sort_by(|a, b| a.name.cmp(&b.name));
         out.targets = targets;
-        super::rules::run(&out, self.input.file, &mut self.diagnostics);
+        super::rules::run(&out, rb, self.input.file, &mut self.diagnostics);
         self.known_params = outer_params;
         self.secret_params = outer_secrets;
         out
-    }
-
-    fn meta(&mut self, m: &ast::Meta, out: &mut plan::Runbook) {
-        let key = m.key.name.as_str();
-        if let Some(kw) = m.args.keywords.first() {
-            let d = self
-                .diag(
-                    Code::UnknownArgument,
-                    kw.key.span,
-                    format!("`{key}` takes no keyword arguments"),
-                )
-                .label("unknown argument")
-                .help(format!("Remove `{}:`.", kw.key.name));
-            self.report(d);
-        }
-        let args = &m.args.positional;
-        if args.is_empty() {
-            let d = self
-                .diag(
-                    Code::MissingArgument,
-                    m.span,
-                    format!("`{key}` needs a value"),
-                )
-                .help(format!(
-                    "Write `{key} {}`.",
-                    if key == "severity" {
-                        ":high"
-                    } else if key == "tags" {
-                        ":api, :http"
-                    } else {
-                        "\"...\""
-                    }
-                ));
-            return self.report(d);
-        }
-        match key {
-            "tags" => {
-                for a in args {
-                    match &a.kind {
-                        ExprKind::Symbol(s) => out.tags.push(s.clone()),
-                        ExprKind::Str(s) if s.as_literal().is_some() => {
-                            out.tags.extend(s.as_literal())
-                        }
-                        ExprKind::Invalid => {}
-                        other => {
-                            let d = self
-                                .diag(
-                                    Code::WrongArgumentType,
-                                    a.span,
-                                    format!("a tag must be a symbol, not {}", other.describe()),
-                                )
-                                .label("expected a symbol like `:api`");
-                            self.report(d);
-                        }
-                    }
-                }
-                return;
-            }
-            "severity" => {
-                if self.too_many(key, args) {
-                    return;
-                }
-                match &args[0].kind {
-                    ExprKind::Symbol(s) if SEVERITIES.contains(&s.as_str()) => {
-                        self.set_once(&mut out.severity, s.clone(), key, m.span)
-                    }
-                    ExprKind::Invalid => {}
-                    other => {
-                        let shown = match other {
-                            ExprKind::Symbol(s) => format!("`:{s}`"),
-                            other => other.describe().to_string(),
-                        };
-                        let mut d = self
-                            .diag(
-                                Code::InvalidValue,
-                                args[0].span,
-                                format!("severity must be one of `:critical`, `:high`, `:medium`, `:low`, `:info`, not {shown}"),
-                            )
-                            .label("unknown severity");
-                        if let ExprKind::Symbol(s) = other
-                            && let Some(sug) = did_you_mean(s, SEVERITIES.iter().copied())
-                        {
-                            d = d.help(format!("Did you mean `:{sug}`?"));
-                        }
-                        self.report(d);
-                    }
-                }
-                return;
-            }
-            _ => {}
-        }
-        if key != "symptom" && self.too_many(key, args) {
-            return;
-        }
-        for a in args {
-            let Some(value) = self.text_value(a, &format!("`{key}`")) else {
-                continue;
-            };
-            match key {
-                "title" => self.set_once(&mut out.title, value, key, m.span),
-                "owner" => self.set_once(&mut out.owner, value, key, m.span),
-                "description" => self.set_once(&mut out.description, value, key, m.span),
-                _ => out.symptoms.push(value),
-            }
-        }
-    }
-
-    fn too_many(&mut self, key: &str, args: &[ast::Expr]) -> bool {
-        if args.len() > 1 {
-            let d = self
-                .diag(
-                    Code::TooManyArguments,
-                    args[1].span.to(args[args.len() - 1].span),
-                    format!("`{key}` takes one value"),
-                )
-                .label("extra");
-            self.report(d);
-            return true;
-        }
-        false
-    }
-
-    fn set_once(&mut self, slot: &mut Option<String>, value: String, key: &str, span: Span) {
-        if slot.is_some() {
-            let d = self
-                .diag(
-                    Code::DuplicateDefinition,
-                    span,
-                    format!("`{key}` is given twice"),
-                )
-                .label("second one")
-                .help(format!("Keep one `{key}`."));
-            self.report(d);
-        } else {
-            *slot = Some(value);
-        }
     }
 
     /// A string shown to people, interpolation kept as `#{name}`.
@@ -304,22 +164,14 @@ impl FileChecker<'_> {
         let ArgValue::Text(t) = self.coerce(e, &opt("text", ArgType::Text), what)? else {
             return None;
         };
-        let secrets: Vec<String> = t
-            .params()
-            .filter(|p| self.secret_params.iter().any(|s| s == p))
-            .map(str::to_string)
-            .collect();
-        for name in secrets {
-            let d = self
-                .diag(
-                    Code::SecretPrinted,
-                    e.span,
-                    format!("secret parameter `{name}` is interpolated into {what}, which is shown to people"),
-                )
-                .label("prints the secret")
-                .help(format!("Remove `#{{{name}}}` from the text; name the secret instead (\"the value of `{name}`\")."));
-            self.report(d);
-        }
+        let found = super::rules::secret_printed::check(
+            &t,
+            &self.secret_params,
+            self.input.file,
+            e.span,
+            what,
+        );
+        self.diagnostics.extend(found);
         Some(t)
     }
 
@@ -601,238 +453,6 @@ impl FileChecker<'_> {
         }
         out
     }
-
-    fn condition(&mut self, c: &ast::Cond, checks: &Checks) -> Option<plan::Condition> {
-        Some(match c {
-            ast::Cond::State { state, check, .. } => {
-                self.check_exists(check, checks)?;
-                plan::Condition::State {
-                    check: check.name.clone(),
-                    state: *state,
-                }
-            }
-            ast::Cond::Compare {
-                check, op, value, ..
-            } => {
-                let ty = self.check_exists(check, checks)?;
-                let literal = self.comparison(check, ty, *op, value)?;
-                plan::Condition::Compare {
-                    check: check.name.clone(),
-                    op: *op,
-                    value: literal,
-                }
-            }
-            ast::Cond::Not(inner, _) => {
-                plan::Condition::Not(Box::new(self.condition(inner, checks)?))
-            }
-            ast::Cond::And(a, b) => {
-                let (a, b) = (self.condition(a, checks), self.condition(b, checks));
-                plan::Condition::And(Box::new(a?), Box::new(b?))
-            }
-            ast::Cond::Or(a, b) => {
-                let (a, b) = (self.condition(a, checks), self.condition(b, checks));
-                plan::Condition::Or(Box::new(a?), Box::new(b?))
-            }
-        })
-    }
-
-    fn check_exists(&mut self, check: &ast::Ident, checks: &Checks) -> Option<ValueType> {
-        if let Some((ty, _)) = checks.get(&check.name) {
-            return Some(*ty);
-        }
-        if !self.unknown_checks.insert(check.name.clone()) {
-            return None;
-        }
-        let help = match did_you_mean(&check.name, checks.keys().map(String::as_str)) {
-            Some(s) => format!("Did you mean `:{s}`?"),
-            None if checks.is_empty() => {
-                "This runbook defines no checks; add `check :name do ... end`.".to_string()
-            }
-            None => format!(
-                "Checks of this runbook: {}.",
-                checks
-                    .keys()
-                    .map(|k| format!("`:{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        let d = self
-            .diag(
-                Code::UnknownCheck,
-                check.span,
-                format!("unknown check `{}`", check.name),
-            )
-            .label("no check of this name in this runbook")
-            .help(help);
-        self.report(d);
-        None
-    }
-
-    /// Types `value(:check) op literal`.
-    fn comparison(
-        &mut self,
-        check: &ast::Ident,
-        ty: ValueType,
-        op: ast::CmpOp,
-        value: &ast::Expr,
-    ) -> Option<plan::Literal> {
-        use plan::Literal as L;
-        if ty == ValueType::None {
-            let d = self
-                .diag(
-                    Code::CheckWithoutValue,
-                    check.span,
-                    format!("check `{}` yields no value to compare", check.name),
-                )
-                .label("no value");
-            self.report(d);
-            return None;
-        }
-        let literal = match (&value.kind, ty) {
-            (ExprKind::Int(i), ValueType::Integer | ValueType::Number | ValueType::Any) => {
-                L::Number(*i as f64)
-            }
-            (ExprKind::Float(f), ValueType::Integer | ValueType::Number | ValueType::Any) => {
-                L::Number(*f)
-            }
-            (ExprKind::Percent(p), ValueType::Percent | ValueType::Any) => L::Percent(*p),
-            (ExprKind::Str(s), ValueType::Text | ValueType::Any) if s.as_literal().is_some() => {
-                L::Text(s.as_literal().unwrap_or_default())
-            }
-            (ExprKind::Symbol(s), ValueType::Text | ValueType::Any) => L::Text(s.clone()),
-            (ExprKind::Bool(b), ValueType::Any) => L::Bool(*b),
-            (ExprKind::Invalid, _) => return None,
-            (other, _) => {
-                let hint = match ty {
-                    ValueType::Percent => "Write a percentage such as `90%`.".to_string(),
-                    ValueType::Integer | ValueType::Number => {
-                        "Compare with a number such as `80`.".to_string()
-                    }
-                    ValueType::Text => "Compare with a string such as `\"running\"`.".to_string(),
-                    _ => "Compare with a literal number, percentage or string.".to_string(),
-                };
-                let d = self
-                    .diag(
-                        Code::ComparisonTypeMismatch,
-                        value.span,
-                        format!(
-                            "check `{}` yields {}, but is compared with {}",
-                            check.name,
-                            ty.describe(),
-                            other.describe()
-                        ),
-                    )
-                    .label(format!("expected {}", ty.describe()))
-                    .related(check.span, "this check's value")
-                    .help(hint);
-                self.report(d);
-                return None;
-            }
-        };
-        if matches!(literal, L::Text(_) | L::Bool(_))
-            && !matches!(op, ast::CmpOp::Eq | ast::CmpOp::Ne)
-        {
-            let d = self
-                .diag(
-                    Code::ComparisonTypeMismatch,
-                    value.span,
-                    format!(
-                        "text can only be compared with `==` or `!=`, not `{}`",
-                        op.as_str()
-                    ),
-                )
-                .label("not ordered")
-                .help("Use `==` or `!=`, or compare with a number.");
-            self.report(d);
-            return None;
-        }
-        Some(literal)
-    }
-
-    /// Flow findings that need the whole runbook.
-    fn flow(&mut self, rb: &ast::Runbook, out: &plan::Runbook) {
-        // Without its `end`, the runbook swallowed what followed: its shape is a guess.
-        if rb.body.close.is_none() {
-            return;
-        }
-        let head = Span::new(rb.span.start, rb.body.open.end);
-        // A `title` with a bad value is already reported; do not also call it missing.
-        let has_title = rb
-            .body
-            .stmts
-            .iter()
-            .any(|s| matches!(s, Stmt::Meta(m) if m.key.name == "title"));
-        if !has_title {
-            let d = self
-                .diag(
-                    Code::MissingTitle,
-                    head,
-                    format!("runbook `{}` has no title", rb.name.name),
-                )
-                .label("no `title`");
-            self.report(d);
-        }
-        if out.mitigations().next().is_some() && out.confirm.is_none() {
-            let d = self
-                .diag(
-                    Code::MissingConfirm,
-                    head,
-                    format!(
-                        "runbook `{}` mitigates but never confirms recovery",
-                        rb.name.name
-                    ),
-                )
-                .label("no `confirm` block");
-            self.report(d);
-        }
-        // From the conditions as written, so a condition with an error still counts as reading.
-        let mut read = HashSet::new();
-        for stmt in &rb.body.stmts {
-            if let Stmt::When(w) = stmt {
-                cond_checks(&w.cond, &mut read);
-            }
-        }
-        for check in out
-            .checks
-            .iter()
-            .filter(|c| !c.info && !read.contains(c.id.as_str()))
-        {
-            let d = self
-                .diag(
-                    Code::UnusedCheck,
-                    check_head(rb, &check.id).unwrap_or(check.span),
-                    format!("check `{}` is not used by any `when`", check.id),
-                )
-                .label("never read")
-                .help(format!(
-                    "Use it in a condition such as `when failed(:{}) do`, or mark it `info: true` if it only shows the operator something.",
-                    check.id
-                ));
-            self.report(d);
-        }
-    }
-}
-
-/// The ids of the checks a condition names.
-fn cond_checks<'a>(cond: &'a ast::Cond, into: &mut HashSet<&'a str>) {
-    match cond {
-        ast::Cond::State { check, .. } | ast::Cond::Compare { check, .. } => {
-            into.insert(check.name.as_str());
-        }
-        ast::Cond::Not(inner, _) => cond_checks(inner, into),
-        ast::Cond::And(a, b) | ast::Cond::Or(a, b) => {
-            cond_checks(a, into);
-            cond_checks(b, into);
-        }
-    }
-}
-
-fn check_head(rb: &ast::Runbook, id: &str) -> Option<Span> {
-    rb.body.stmts.iter().find_map(|s| match s {
-        Stmt::Check(c) if c.id.name == id => Some(Span::new(c.span.start, c.body.open.end)),
-        _ => None,
-    })
 }
 
 /// `90000` ms as `1m30s`.

@@ -443,14 +443,7 @@ impl<'a> FileChecker<'a> {
     }
 
     fn literal_credential(&mut self, text: &str, span: Span) {
-        if let Some(what) = super::rules::find_credential(text) {
-            let d = self
-                .diag(
-                    Code::LiteralCredential,
-                    span,
-                    format!("this text holds {what}"),
-                )
-                .label("credential written in the runbook");
+        if let Some(d) = super::rules::literal_credential::check(text, self.input.file, span) {
             self.report(d);
         }
     }

@@ -377,7 +377,7 @@ fn start_event(args: &RunArgs, prepared: &Prepared, policy: Policy) -> Event {
     Event::Start {
         runbook: runbook.id.clone(),
         title: runbook.title.clone(),
-        severity: runbook.severity.clone(),
+        severity: runbook.severity.map(|s| s.to_string()),
         file: display(&args.target.file),
         file_sha256: prepared.file_sha256.clone(),
         lrb_version: env!("CARGO_PKG_VERSION").to_string(),

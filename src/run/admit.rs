@@ -110,10 +110,7 @@ fn reclassified(action: &Action, value: &dyn Fn(&str) -> String) -> Option<Strin
             RedisOp::Command { command, .. } => judge(
                 &|v| {
                     safety::redis::lookup(&command.argv(v)).map(|(name, effect, what)| {
-                        Classification {
-                            effect,
-                            reason: format!("`{name}` {what}"),
-                        }
+                        safety::class(effect, format!("`{name}` {what}"))
                     })
                 },
                 &command.template,

@@ -10,7 +10,7 @@ mod sql;
 
 pub use redis::classify_redis;
 pub use shell::classify_shell;
-pub use sql::{classify_sql, sql_unbounded_writes};
+pub use sql::classify_sql;
 
 use crate::effect::{Classification, Effect};
 
@@ -18,6 +18,7 @@ pub(crate) fn class(effect: Effect, reason: impl Into<String>) -> Classification
     Classification {
         effect,
         reason: reason.into(),
+        unbounded_writes: Vec::new(),
     }
 }
 

@@ -19,31 +19,29 @@ pub fn classify_sql(sql: &str) -> Option<Classification> {
 pub(crate) fn classify_sql_with(dialect: &dyn Dialect, sql: &str) -> Option<Classification> {
     let statements = parse(dialect, sql)?;
     let mut acc = None;
+    let mut unbounded_writes = Vec::new();
     for statement in &statements {
         let c = match statement {
-            Parsed::Statement(s) => classify_statement(s)?,
+            Parsed::Statement(s) => {
+                unbounded_writes.extend(unbounded_writes_of(s));
+                classify_statement(s)?
+            }
             Parsed::Maintenance(keyword) => {
                 class(Effect::Write, format!("`{keyword}` runs table maintenance"))
             }
         };
         acc = Some(worst(acc, c));
     }
-    acc
+    acc.map(|c| Classification {
+        unbounded_writes,
+        ..c
+    })
 }
 
-/// `DELETE`/`UPDATE` statements lacking `WHERE`, as short descriptions like `DELETE FROM jobs`.
-pub fn sql_unbounded_writes(sql: &str) -> Vec<String> {
-    let Some(statements) = parse(&PostgreSqlDialect {}, sql) else {
-        return Vec::new();
-    };
+/// The `DELETE`/`UPDATE` statements in `statement` (itself or nested) lacking `WHERE`.
+fn unbounded_writes_of(statement: &Statement) -> Vec<String> {
     let mut found = Vec::new();
-    for statement in &statements {
-        let Parsed::Statement(statement) = statement else {
-            continue;
-        };
-        if !executes(statement) {
-            continue;
-        }
+    if executes(statement) {
         let _ = sqlparser::ast::visit_statements(statement, |s| {
             if let Some((desc, _)) = unbounded(s) {
                 found.push(desc);
@@ -517,13 +515,15 @@ mod tests {
 
     #[test]
     fn unbounded_list() {
+        let unbounded = |sql| classify_sql(sql).map(|c| c.unbounded_writes);
         assert_eq!(
-            sql_unbounded_writes(
-                "DELETE FROM jobs; UPDATE users SET a = 1; DELETE FROM x WHERE id = 2"
-            ),
-            vec!["DELETE FROM jobs".to_string(), "UPDATE users".to_string()]
+            unbounded("DELETE FROM jobs; UPDATE users SET a = 1; DELETE FROM x WHERE id = 2"),
+            Some(vec![
+                "DELETE FROM jobs".to_string(),
+                "UPDATE users".to_string()
+            ])
         );
-        assert!(sql_unbounded_writes("EXPLAIN DELETE FROM jobs").is_empty());
-        assert!(sql_unbounded_writes("not sql").is_empty());
+        assert_eq!(unbounded("EXPLAIN DELETE FROM jobs"), Some(Vec::new()));
+        assert_eq!(unbounded("not sql"), None);
     }
 }

@@ -1,6 +1,8 @@
 //! LRB405: credentials written into the runbook: a password in a URL, an `Authorization`
 //! header, a password flag, or a token of a well-known shape.
 
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
 use regex::RegexSet;
 use std::sync::LazyLock;
 
@@ -44,8 +46,22 @@ static PATTERNS: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
     (set, what)
 });
 
+/// The finding for `text`, written at `span`, if it holds a credential.
+pub(in crate::check) fn check(text: &str, file: FileId, span: Span) -> Option<Diagnostic> {
+    let what = find(text)?;
+    Some(
+        Diagnostic::new(
+            Code::LiteralCredential,
+            file,
+            span,
+            format!("this text holds {what}"),
+        )
+        .label("credential written in the runbook"),
+    )
+}
+
 /// What kind of credential `text` holds, if any.
-pub(in crate::check) fn find(text: &str) -> Option<&'static str> {
+fn find(text: &str) -> Option<&'static str> {
     let (set, what) = &*PATTERNS;
     set.matches(text).iter().next().map(|i| what[i])
 }

@@ -1,29 +1,58 @@
-//! Safety and flow rules that read a lowered runbook. One file per rule; each adds its findings.
+//! Safety and flow rules, one file per rule, each the only place that raises its code. Most read
+//! a lowered runbook (with its AST, for where things were written) and are listed in [`run`];
+//! `literal_credential` and `secret_printed` judge a text as the checker types it.
 
-mod literal_credential;
+pub(super) mod literal_credential;
+mod missing_confirm;
+mod missing_title;
 mod probe_without_timeout;
+pub(super) mod secret_printed;
 mod unacknowledged_destructive;
 mod unbounded_confirm;
 mod unbounded_write;
 mod unclassified_in_read_block;
+mod unused_check;
 mod write_in_read_block;
 
-pub(super) use literal_credential::find as find_credential;
-
 use crate::action::{Action, ComposeOp, RawEffect};
+use crate::ast;
 use crate::diagnostic::Diagnostic;
 use crate::plan::{self, Step};
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 
 /// Everything a plan-level rule needs.
 pub(super) struct Ctx<'a> {
     pub runbook: &'a plan::Runbook,
+    pub ast: &'a ast::Runbook,
     pub file: FileId,
     pub out: &'a mut Vec<Diagnostic>,
 }
 
-pub(super) fn run(runbook: &plan::Runbook, file: FileId, out: &mut Vec<Diagnostic>) {
-    let mut ctx = Ctx { runbook, file, out };
+impl Ctx<'_> {
+    /// `runbook :name do`, where findings about the whole runbook point.
+    fn head(&self) -> Span {
+        Span::new(self.ast.span.start, self.ast.body.open.end)
+    }
+}
+
+pub(super) fn run(
+    runbook: &plan::Runbook,
+    ast: &ast::Runbook,
+    file: FileId,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut ctx = Ctx {
+        runbook,
+        ast,
+        file,
+        out,
+    };
+    // Without its `end`, the runbook swallowed what followed: its shape is a guess.
+    if ast.body.close.is_some() {
+        missing_title::check(&mut ctx);
+        missing_confirm::check(&mut ctx);
+        unused_check::check(&mut ctx);
+    }
     unacknowledged_destructive::check(&mut ctx);
     write_in_read_block::check(&mut ctx);
     unclassified_in_read_block::check(&mut ctx);

@@ -3,9 +3,8 @@
 //! reader should still see that it is every row.
 
 use super::Ctx;
-use crate::action::{Action, PostgresOp};
+use crate::action::{Action, PostgresOp, RawEffect};
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::safety;
 use crate::source::Span;
 
 pub(super) fn check(ctx: &mut Ctx) {
@@ -19,10 +18,14 @@ pub(super) fn check(ctx: &mut Ctx) {
         let Action::Postgres(pg) = &step.action else {
             continue;
         };
-        let PostgresOp::Query { sql, .. } = &pg.op else {
+        let PostgresOp::Query {
+            effect: RawEffect::Classified { classification, .. },
+            ..
+        } = &pg.op
+        else {
             continue;
         };
-        for statement in safety::sql_unbounded_writes(&sql.render(|_| "param".to_string())) {
+        for statement in &classification.unbounded_writes {
             let mut d = Diagnostic::new(
                 Code::UnboundedWrite,
                 ctx.file,

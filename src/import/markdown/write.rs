@@ -6,6 +6,7 @@ use super::code::Lang;
 use super::outline::{Draft, Entry, Found, Mitigation};
 use super::placeholders::{self, Part};
 use crate::effect::{Classification, Effect};
+use crate::plan::IncidentSeverity;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write;
 
@@ -294,13 +295,14 @@ fn classify(found: &Found, params: &Params) -> Option<Classification> {
     }
 }
 
-fn severity(s: &str) -> Option<&'static str> {
+/// The severity an alerting or paging tool's word means.
+fn severity(s: &str) -> Option<IncidentSeverity> {
     Some(match s.to_lowercase().as_str() {
-        "critical" | "page" | "p1" | "sev1" => "critical",
-        "high" | "error" | "major" | "p2" | "sev2" => "high",
-        "medium" | "warning" | "warn" | "p3" | "sev3" => "medium",
-        "low" | "minor" | "p4" | "sev4" => "low",
-        "info" | "none" | "informational" => "info",
+        "critical" | "page" | "p1" | "sev1" => IncidentSeverity::Critical,
+        "high" | "error" | "major" | "p2" | "sev2" => IncidentSeverity::High,
+        "medium" | "warning" | "warn" | "p3" | "sev3" => IncidentSeverity::Medium,
+        "low" | "minor" | "p4" | "sev4" => IncidentSeverity::Low,
+        "info" | "none" | "informational" => IncidentSeverity::Info,
         _ => return None,
     })
 }
