@@ -98,26 +98,95 @@ impl ArgType {
     }
 }
 
+macro_rules! args {
+    ($($id:ident $name:literal,)*) => {
+        /// Every argument name of a verb or a statement: the keys of [`ArgValues`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Arg {
+            $($id,)*
+        }
+
+        impl Arg {
+            /// As written in a runbook: `memory_below` in `memory_below: 90%`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Arg::$id => $name,)*
+                }
+            }
+        }
+    };
+}
+
+args! {
+    Above "above",
+    Below "below",
+    Body "body",
+    Command "command",
+    Container "container",
+    Contains "contains",
+    CpuBelow "cpu_below",
+    Default "default",
+    Description "description",
+    Destructive "destructive",
+    Duration "duration",
+    Effect "effect",
+    Equals "equals",
+    Every "every",
+    Exit "exit",
+    Field "field",
+    Filter "filter",
+    Grace "grace",
+    Grep "grep",
+    Health "health",
+    Info "info",
+    Json "json",
+    Key "key",
+    LatencyBelow "latency_below",
+    MemoryBelow "memory_below",
+    Path "path",
+    Project "project",
+    Scale "scale",
+    Secret "secret",
+    Section "section",
+    Service "service",
+    Source "source",
+    Sql "sql",
+    State "state",
+    Status "status",
+    Tail "tail",
+    Target "target",
+    Text "text",
+    Timeout "timeout",
+    Volumes "volumes",
+    Within "within",
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct ArgSpec {
-    pub name: &'static str,
+    pub key: Arg,
     pub ty: ArgType,
     pub required: bool,
     pub doc: &'static str,
 }
 
-const fn req(name: &'static str, ty: ArgType, doc: &'static str) -> ArgSpec {
+impl ArgSpec {
+    pub fn name(&self) -> &'static str {
+        self.key.name()
+    }
+}
+
+const fn req(key: Arg, ty: ArgType, doc: &'static str) -> ArgSpec {
     ArgSpec {
-        name,
+        key,
         ty,
         required: true,
         doc,
     }
 }
 
-const fn opt(name: &'static str, ty: ArgType, doc: &'static str) -> ArgSpec {
+const fn opt(key: Arg, ty: ArgType, doc: &'static str) -> ArgSpec {
     ArgSpec {
-        name,
+        key,
         ty,
         required: false,
         doc,
@@ -145,64 +214,68 @@ const STATES: &[&str] = &[
 ];
 const HEALTHS: &[&str] = &["healthy", "unhealthy", "starting"];
 
-const TIMEOUT: ArgSpec = opt("timeout", ArgType::Duration, "give up after this long");
+const TIMEOUT: ArgSpec = opt(Arg::Timeout, ArgType::Duration, "give up after this long");
 const BELOW: ArgSpec = opt(
-    "below",
+    Arg::Below,
     ArgType::Number,
     "passes only when the value is below this",
 );
 const ABOVE: ArgSpec = opt(
-    "above",
+    Arg::Above,
     ArgType::Number,
     "passes only when the value is above this",
 );
 const EQUALS: ArgSpec = opt(
-    "equals",
+    Arg::Equals,
     ArgType::Text,
     "passes only when the value equals this text",
 );
 const EFFECT: ArgSpec = opt(
-    "effect",
+    Arg::Effect,
     ArgType::Symbol(EFFECTS),
     "states the effect when the analysis cannot tell",
 );
-const TAIL: ArgSpec = opt("tail", ArgType::Count, "how many trailing lines");
+const TAIL: ArgSpec = opt(Arg::Tail, ArgType::Count, "how many trailing lines");
 const GREP: ArgSpec = opt(
-    "grep",
+    Arg::Grep,
     ArgType::Text,
     "keep only lines containing this (case-insensitive)",
 );
 const GRACE: ArgSpec = opt(
-    "grace",
+    Arg::Grace,
     ArgType::Duration,
     "how long to wait before killing",
 );
-const CONTAINER: ArgSpec = req("container", ArgType::Text, "container name");
+const CONTAINER: ArgSpec = req(Arg::Container, ArgType::Text, "container name");
 const SERVICE: ArgSpec = opt(
-    "service",
+    Arg::Service,
     ArgType::Text,
     "compose service; all when omitted",
 );
-const PATH: ArgSpec = req("path", ArgType::Text, "path under the target's base URL");
+const PATH: ArgSpec = req(Arg::Path, ArgType::Text, "path under the target's base URL");
 
 const HTTP_KEYWORDS: &[ArgSpec] = &[
     opt(
-        "status",
+        Arg::Status,
         ArgType::Statuses,
         "accepted status codes (default: any 2xx)",
     ),
-    opt("contains", ArgType::Text, "the body must contain this text"),
     opt(
-        "json",
+        Arg::Contains,
+        ArgType::Text,
+        "the body must contain this text",
+    ),
+    opt(
+        Arg::Json,
         ArgType::Text,
         "JSON pointer whose value becomes the check's value",
     ),
     opt(
-        "latency_below",
+        Arg::LatencyBelow,
         ArgType::Duration,
         "the answer must come faster than this",
     ),
-    opt("body", ArgType::Text, "request body"),
+    opt(Arg::Body, ArgType::Text, "request body"),
     BELOW,
     ABOVE,
     EQUALS,
@@ -237,37 +310,37 @@ verbs! {
     Http "patch" HttpPatch (PATH) HTTP_KEYWORDS, "PATCH a path (a write)";
     Http "delete" HttpDelete (PATH) HTTP_KEYWORDS, "DELETE a path (destructive)";
     Postgres "connect" PgConnect () &[TIMEOUT], "connect and run `SELECT 1`";
-    Postgres "query" PgQuery (req("sql", ArgType::Raw(RawLanguage::Sql), "the SQL")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+    Postgres "query" PgQuery (req(Arg::Sql, ArgType::Raw(RawLanguage::Sql), "the SQL")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
         "run SQL; the first column of the first row is the value; the effect comes from parsing the SQL";
     Redis "ping" RedisPing () &[TIMEOUT], "PING; passes on PONG";
-    Redis "info" RedisInfo (opt("section", ArgType::Text, "INFO section")) &[opt("field", ArgType::Text, "field whose value becomes the check's value"), BELOW, ABOVE, EQUALS, TIMEOUT],
+    Redis "info" RedisInfo (opt(Arg::Section, ArgType::Text, "INFO section")) &[opt(Arg::Field, ArgType::Text, "field whose value becomes the check's value"), BELOW, ABOVE, EQUALS, TIMEOUT],
         "INFO, optionally one field of it";
-    Redis "llen" RedisLlen (req("key", ArgType::Text, "list key")) &[BELOW, ABOVE, TIMEOUT], "length of a list (queue depth)";
-    Redis "command" RedisCommand (req("command", ArgType::Raw(RawLanguage::Redis), "the command line")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+    Redis "llen" RedisLlen (req(Arg::Key, ArgType::Text, "list key")) &[BELOW, ABOVE, TIMEOUT], "length of a list (queue depth)";
+    Redis "command" RedisCommand (req(Arg::Command, ArgType::Raw(RawLanguage::Redis), "the command line")) &[BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
         "any command; the effect comes from the Redis command table";
-    Docker "container" DockerContainer (CONTAINER) &[opt("state", ArgType::Symbol(STATES), "expected state"), opt("health", ArgType::Symbol(HEALTHS), "expected health"), TIMEOUT],
+    Docker "container" DockerContainer (CONTAINER) &[opt(Arg::State, ArgType::Symbol(STATES), "expected state"), opt(Arg::Health, ArgType::Symbol(HEALTHS), "expected health"), TIMEOUT],
         "inspect a container; passes when state and health match";
-    Docker "stats" DockerStats (CONTAINER) &[opt("memory_below", ArgType::Percent, "memory use must stay below this share of the limit"), opt("cpu_below", ArgType::Percent, "CPU use must stay below this"), TIMEOUT],
+    Docker "stats" DockerStats (CONTAINER) &[opt(Arg::MemoryBelow, ArgType::Percent, "memory use must stay below this share of the limit"), opt(Arg::CpuBelow, ArgType::Percent, "CPU use must stay below this"), TIMEOUT],
         "one stats sample; the value is memory use in percent";
     Docker "logs" DockerLogs (CONTAINER) &[TAIL, GREP, TIMEOUT], "show a container's logs";
-    Docker "images" DockerImages (opt("filter", ArgType::Text, "keep images whose reference contains this")) &[TIMEOUT],
+    Docker "images" DockerImages (opt(Arg::Filter, ArgType::Text, "keep images whose reference contains this")) &[TIMEOUT],
         "list images; the value is how many match";
     Docker "restart" DockerRestart (CONTAINER) &[GRACE, TIMEOUT], "restart a container";
     Docker "start" DockerStart (CONTAINER) &[TIMEOUT], "start a container";
     Docker "stop" DockerStop (CONTAINER) &[GRACE, TIMEOUT], "stop a container";
-    Docker "tag" DockerTag (req("source", ArgType::Text, "existing image"), req("target", ArgType::Text, "new reference")) &[TIMEOUT],
+    Docker "tag" DockerTag (req(Arg::Source, ArgType::Text, "existing image"), req(Arg::Target, ArgType::Text, "new reference")) &[TIMEOUT],
         "tag an image";
     Compose "ps" ComposePs (SERVICE) &[TIMEOUT], "list services; passes when every one listed is running";
-    Compose "logs" ComposeLogs (req("service", ArgType::Text, "compose service")) &[TAIL, GREP, TIMEOUT], "show a service's logs";
+    Compose "logs" ComposeLogs (req(Arg::Service, ArgType::Text, "compose service")) &[TAIL, GREP, TIMEOUT], "show a service's logs";
     Compose "restart" ComposeRestart (SERVICE) &[TIMEOUT], "restart services";
-    Compose "up" ComposeUp (SERVICE) &[opt("scale", ArgType::Count, "number of replicas of the service"), TIMEOUT],
+    Compose "up" ComposeUp (SERVICE) &[opt(Arg::Scale, ArgType::Count, "number of replicas of the service"), TIMEOUT],
         "create and start services, detached";
-    Compose "down" ComposeDown () &[opt("volumes", ArgType::Bool, "also remove volumes (destructive)"), TIMEOUT],
+    Compose "down" ComposeDown () &[opt(Arg::Volumes, ArgType::Bool, "also remove volumes (destructive)"), TIMEOUT],
         "stop and remove the project's containers";
     Compose "build" ComposeBuild (SERVICE) &[TIMEOUT], "build services' images";
     Compose "stop" ComposeStop (SERVICE) &[TIMEOUT], "stop services";
     Compose "start" ComposeStart (SERVICE) &[TIMEOUT], "start stopped services";
-    Shell "run" ShellRun (req("command", ArgType::Raw(RawLanguage::Shell), "the command line, run by bash")) &[opt("exit", ArgType::ExitCode, "exit code that counts as passing (default 0)"), opt("contains", ArgType::Text, "stdout must contain this"), BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
+    Shell "run" ShellRun (req(Arg::Command, ArgType::Raw(RawLanguage::Shell), "the command line, run by bash")) &[opt(Arg::Exit, ArgType::ExitCode, "exit code that counts as passing (default 0)"), opt(Arg::Contains, ArgType::Text, "stdout must contain this"), BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
         "run a command; its stdout is the value; the effect comes from the shell catalogue";
 }
 
@@ -297,72 +370,72 @@ pub enum ArgValue {
 
 /// Checked arguments of one action, by name.
 #[derive(Debug, Default)]
-pub struct ArgValues(pub BTreeMap<&'static str, ArgValue>);
+pub struct ArgValues(pub BTreeMap<Arg, ArgValue>);
 
 impl ArgValues {
-    fn text(&self, name: &str) -> Option<Template> {
-        match self.0.get(name) {
+    fn text(&self, key: Arg) -> Option<Template> {
+        match self.0.get(&key) {
             Some(ArgValue::Text(t)) => Some(t.clone()),
             _ => None,
         }
     }
-    fn req_text(&self, name: &str) -> Template {
-        self.text(name).unwrap_or_default()
+    fn req_text(&self, key: Arg) -> Template {
+        self.text(key).unwrap_or_default()
     }
-    fn sql(&self, name: &str) -> SqlText {
-        match self.0.get(name) {
+    fn sql(&self, key: Arg) -> SqlText {
+        match self.0.get(&key) {
             Some(ArgValue::Sql(s)) => s.clone(),
             _ => SqlText::default(),
         }
     }
-    fn shell(&self, name: &str) -> ShellLine {
-        match self.0.get(name) {
+    fn shell(&self, key: Arg) -> ShellLine {
+        match self.0.get(&key) {
             Some(ArgValue::Shell(s)) => s.clone(),
             _ => ShellLine::default(),
         }
     }
-    fn redis(&self, name: &str) -> RedisCommand {
-        match self.0.get(name) {
+    fn redis(&self, key: Arg) -> RedisCommand {
+        match self.0.get(&key) {
             Some(ArgValue::Redis(r)) => r.clone(),
             _ => RedisCommand::default(),
         }
     }
-    fn plain(&self, name: &str) -> Option<String> {
-        self.text(name).map(|t| t.source())
+    fn plain(&self, key: Arg) -> Option<String> {
+        self.text(key).map(|t| t.source())
     }
-    fn ms(&self, name: &str) -> Option<u64> {
-        match self.0.get(name) {
+    fn ms(&self, key: Arg) -> Option<u64> {
+        match self.0.get(&key) {
             Some(ArgValue::Duration(ms)) => Some(*ms),
             _ => None,
         }
     }
-    fn number(&self, name: &str) -> Option<f64> {
-        match self.0.get(name) {
+    fn number(&self, key: Arg) -> Option<f64> {
+        match self.0.get(&key) {
             Some(ArgValue::Number(n) | ArgValue::Percent(n)) => Some(*n),
             _ => None,
         }
     }
-    fn count(&self, name: &str) -> Option<u32> {
-        match self.0.get(name) {
+    fn count(&self, key: Arg) -> Option<u32> {
+        match self.0.get(&key) {
             Some(ArgValue::Int(i)) => u32::try_from(*i).ok(),
             _ => None,
         }
     }
-    fn symbol(&self, name: &str) -> Option<&str> {
-        match self.0.get(name) {
+    fn symbol(&self, key: Arg) -> Option<&str> {
+        match self.0.get(&key) {
             Some(ArgValue::Symbol(s)) => Some(s),
             _ => None,
         }
     }
     fn bounds(&self) -> Bounds {
         Bounds {
-            below: self.number("below"),
-            above: self.number("above"),
-            equals: self.plain("equals"),
+            below: self.number(Arg::Below),
+            above: self.number(Arg::Above),
+            equals: self.plain(Arg::Equals),
         }
     }
     fn declared_effect(&self) -> Option<Effect> {
-        self.symbol("effect").and_then(Effect::from_name)
+        self.symbol(Arg::Effect).and_then(Effect::from_name)
     }
 }
 
@@ -384,7 +457,7 @@ pub fn build(
     classify: impl Fn(RawLanguage, &str) -> Option<Classification>,
 ) -> Action {
     let target = target.to_string();
-    let timeout_ms = args.ms("timeout");
+    let timeout_ms = args.ms(Arg::Timeout);
     let declared = args.declared_effect();
     let raw = |lang, sample: &str| match classify(lang, sample) {
         Some(classification) => RawEffect::Classified {
@@ -397,16 +470,16 @@ pub fn build(
         Action::Http(HttpAction {
             target: target.clone(),
             method,
-            path: crate::fill::http::path(&args.req_text("path")),
-            status: match args.0.get("status") {
+            path: crate::fill::http::path(&args.req_text(Arg::Path)),
+            status: match args.0.get(&Arg::Status) {
                 Some(ArgValue::Statuses(s)) => s.clone(),
                 _ => Vec::new(),
             },
-            contains: args.text("contains"),
-            json: args.plain("json"),
+            contains: args.text(Arg::Contains),
+            json: args.plain(Arg::Json),
             bounds: args.bounds(),
-            latency_below_ms: args.ms("latency_below"),
-            body: args.text("body").as_ref().map(crate::fill::http::body),
+            latency_below_ms: args.ms(Arg::LatencyBelow),
+            body: args.text(Arg::Body).as_ref().map(crate::fill::http::body),
             timeout_ms,
         })
     };
@@ -438,8 +511,8 @@ pub fn build(
             timeout_ms,
         })
     };
-    let name = || args.req_text("container");
-    let service = || args.text("service");
+    let name = || args.req_text(Arg::Container);
+    let service = || args.text(Arg::Service);
     match spec.op {
         Verb::HttpGet => http(HttpMethod::Get),
         Verb::HttpHead => http(HttpMethod::Head),
@@ -449,7 +522,7 @@ pub fn build(
         Verb::HttpDelete => http(HttpMethod::Delete),
         Verb::PgConnect => postgres(PostgresOp::Connect),
         Verb::PgQuery => {
-            let sql = args.sql("sql");
+            let sql = args.sql(Arg::Sql);
             postgres(PostgresOp::Query {
                 effect: raw(RawLanguage::Sql, &sql.sample()),
                 sql,
@@ -458,16 +531,16 @@ pub fn build(
         }
         Verb::RedisPing => redis(RedisOp::Ping),
         Verb::RedisInfo => redis(RedisOp::Info {
-            section: args.plain("section"),
-            field: args.plain("field"),
+            section: args.plain(Arg::Section),
+            field: args.plain(Arg::Field),
             bounds: args.bounds(),
         }),
         Verb::RedisLlen => redis(RedisOp::Llen {
-            key: args.req_text("key"),
+            key: args.req_text(Arg::Key),
             bounds: args.bounds(),
         }),
         Verb::RedisCommand => {
-            let command = args.redis("command");
+            let command = args.redis(Arg::Command);
             redis(RedisOp::Command {
                 effect: raw(RawLanguage::Redis, &command.sample()),
                 command,
@@ -476,64 +549,64 @@ pub fn build(
         }
         Verb::DockerContainer => docker(DockerOp::Container {
             name: name(),
-            state: args.symbol("state").and_then(ContainerState::from_name),
-            health: args.symbol("health").and_then(Health::from_name),
+            state: args.symbol(Arg::State).and_then(ContainerState::from_name),
+            health: args.symbol(Arg::Health).and_then(Health::from_name),
         }),
         Verb::DockerStats => docker(DockerOp::Stats {
             name: name(),
-            memory_below: args.number("memory_below"),
-            cpu_below: args.number("cpu_below"),
+            memory_below: args.number(Arg::MemoryBelow),
+            cpu_below: args.number(Arg::CpuBelow),
         }),
         Verb::DockerLogs => docker(DockerOp::Logs {
             name: name(),
-            tail: args.count("tail"),
-            grep: args.plain("grep"),
+            tail: args.count(Arg::Tail),
+            grep: args.plain(Arg::Grep),
         }),
         Verb::DockerImages => docker(DockerOp::Images {
-            filter: args.text("filter"),
+            filter: args.text(Arg::Filter),
         }),
         Verb::DockerRestart => docker(DockerOp::Restart {
             name: name(),
-            grace_ms: args.ms("grace"),
+            grace_ms: args.ms(Arg::Grace),
         }),
         Verb::DockerStart => docker(DockerOp::Start { name: name() }),
         Verb::DockerStop => docker(DockerOp::Stop {
             name: name(),
-            grace_ms: args.ms("grace"),
+            grace_ms: args.ms(Arg::Grace),
         }),
         Verb::DockerTag => docker(DockerOp::Tag {
-            source: args.req_text("source"),
-            target: args.req_text("target"),
+            source: args.req_text(Arg::Source),
+            target: args.req_text(Arg::Target),
         }),
         Verb::ComposePs => compose(ComposeOp::Ps { service: service() }),
         Verb::ComposeLogs => compose(ComposeOp::Logs {
             service: service().unwrap_or_default(),
-            tail: args.count("tail"),
-            grep: args.plain("grep"),
+            tail: args.count(Arg::Tail),
+            grep: args.plain(Arg::Grep),
         }),
         Verb::ComposeRestart => compose(ComposeOp::Restart { service: service() }),
         Verb::ComposeUp => compose(ComposeOp::Up {
             service: service(),
-            scale: args.count("scale"),
+            scale: args.count(Arg::Scale),
         }),
         Verb::ComposeDown => compose(ComposeOp::Down {
-            volumes: matches!(args.0.get("volumes"), Some(ArgValue::Bool(true))),
+            volumes: matches!(args.0.get(&Arg::Volumes), Some(ArgValue::Bool(true))),
         }),
         Verb::ComposeBuild => compose(ComposeOp::Build { service: service() }),
         Verb::ComposeStop => compose(ComposeOp::Stop { service: service() }),
         Verb::ComposeStart => compose(ComposeOp::Start { service: service() }),
         Verb::ShellRun => {
-            let command = args.shell("command");
+            let command = args.shell(Arg::Command);
             Action::Shell(ShellAction {
                 target: target.clone(),
                 effect: raw(RawLanguage::Shell, &command.sample()),
                 command,
-                exit: match args.0.get("exit") {
+                exit: match args.0.get(&Arg::Exit) {
                     // The checker allows 0 to 255 only.
                     Some(ArgValue::Int(i)) => *i as i32,
                     _ => 0,
                 },
-                contains: args.text("contains"),
+                contains: args.text(Arg::Contains),
                 bounds: args.bounds(),
                 timeout_ms,
             })
@@ -600,13 +673,13 @@ mod tests {
                 if row.contains("as `get`") {
                     continue;
                 }
-                for kw in spec.keywords.iter().filter(|k| k.name != "timeout") {
+                for kw in spec.keywords.iter().filter(|k| k.key != Arg::Timeout) {
                     assert!(
-                        row.contains(&format!("`{}:", kw.name)),
+                        row.contains(&format!("`{}:", kw.name())),
                         "the row of `{}.{}` does not name `{}:`",
                         kind.name(),
                         spec.verb,
-                        kw.name
+                        kw.name()
                     );
                 }
             }

@@ -2,7 +2,7 @@
 
 use super::scope::{FileChecker, Scope};
 use crate::action::RawEffect;
-use crate::action::catalogue::{self, ArgValue, ArgValues, RawLanguage, TargetKind};
+use crate::action::catalogue::{self, Arg, ArgValue, ArgValues, RawLanguage, TargetKind};
 use crate::ast;
 use crate::diagnostic::Code;
 use crate::diagnostic::did_you_mean;
@@ -84,7 +84,7 @@ impl FileChecker<'_> {
             match positional.get(i) {
                 Some(e) => {
                     if let Some(v) = self.coerce(e, arg_spec, &what) {
-                        values.0.insert(arg_spec.name, v);
+                        values.0.insert(arg_spec.key, v);
                     }
                 }
                 None if arg_spec.required => {
@@ -92,9 +92,13 @@ impl FileChecker<'_> {
                         .diag(
                             Code::MissingArgument,
                             call.span,
-                            format!("{what} needs its {} ({})", arg_spec.name, arg_spec.doc),
+                            format!(
+                                "{what} needs its {} ({})",
+                                arg_spec.key.name(),
+                                arg_spec.doc
+                            ),
                         )
-                        .label(format!("missing {}", arg_spec.name))
+                        .label(format!("missing {}", arg_spec.key.name()))
                         .help(format!(
                             "Write `{}.{} {}`.",
                             call.target.name,
@@ -120,7 +124,7 @@ impl FileChecker<'_> {
             let catalogue::ArgType::Raw(lang) = arg_spec.ty else {
                 continue;
             };
-            let Some(ArgValue::Text(text)) = values.0.get(arg_spec.name) else {
+            let Some(ArgValue::Text(text)) = values.0.get(&arg_spec.key) else {
                 continue;
             };
             let placed = match lang {
@@ -130,7 +134,7 @@ impl FileChecker<'_> {
             };
             match placed {
                 Ok(v) => {
-                    values.0.insert(arg_spec.name, v);
+                    values.0.insert(arg_spec.key, v);
                 }
                 Err(u) => {
                     let d = self
@@ -179,7 +183,12 @@ impl FileChecker<'_> {
         if *declared >= classification.effect {
             return;
         }
-        let Some(kw) = call.args.keywords.iter().find(|k| k.key.name == "effect") else {
+        let Some(kw) = call
+            .args
+            .keywords
+            .iter()
+            .find(|k| k.key.name == Arg::Effect.name())
+        else {
             return;
         };
         let d = self

@@ -5,7 +5,7 @@ use super::condition::Checks;
 use super::flow;
 use super::scope::{Context, FileChecker, Scope, duration, param_names, secret_names, text};
 use crate::action::ValueType;
-use crate::action::catalogue::{ArgSpec, ArgType, ArgValue};
+use crate::action::catalogue::{Arg, ArgSpec, ArgType, ArgValue};
 use crate::ast::{self, Stmt};
 use crate::diagnostic::Code;
 use crate::diagnostic::did_you_mean;
@@ -13,9 +13,9 @@ use crate::plan;
 use crate::source::Span;
 use std::collections::HashSet;
 
-const fn opt(name: &'static str, ty: ArgType) -> ArgSpec {
+const fn opt(key: Arg, ty: ArgType) -> ArgSpec {
     ArgSpec {
-        name,
+        key,
         ty,
         required: false,
         doc: "",
@@ -161,7 +161,7 @@ impl FileChecker<'_> {
 
     /// A text argument that is printed as it is: it must not carry a secret.
     fn shown_text(&mut self, e: &ast::Expr, what: &str) -> Option<crate::action::Template> {
-        let ArgValue::Text(t) = self.coerce(e, &opt("text", ArgType::Text), what)? else {
+        let ArgValue::Text(t) = self.coerce(e, &opt(Arg::Text, ArgType::Text), what)? else {
             return None;
         };
         let found = super::rules::secret_printed::check(
@@ -185,8 +185,8 @@ impl FileChecker<'_> {
         let options = self.options(
             &c.options,
             &[
-                opt("timeout", ArgType::Duration),
-                opt("info", ArgType::Bool),
+                opt(Arg::Timeout, ArgType::Duration),
+                opt(Arg::Info, ArgType::Bool),
             ],
             &what,
         );
@@ -238,10 +238,10 @@ impl FileChecker<'_> {
         Some(plan::Check {
             id: c.id.name.clone(),
             description,
-            timeout_ms: duration(&options, "timeout").unwrap_or(plan::DEFAULT_PROBE_TIMEOUT_MS),
+            timeout_ms: duration(&options, Arg::Timeout).unwrap_or(plan::DEFAULT_PROBE_TIMEOUT_MS),
             value_type,
             probes,
-            info: matches!(options.0.get("info"), Some(ArgValue::Bool(true))),
+            info: matches!(options.0.get(&Arg::Info), Some(ArgValue::Bool(true))),
             note: self.note(c.span),
             span: c.span,
         })
@@ -314,7 +314,7 @@ impl FileChecker<'_> {
     ) -> Option<plan::Mitigation> {
         let name = self.text_value(&m.name, "`mitigate`");
         let what = format!("mitigation `{}`", name.as_deref().unwrap_or("?"));
-        let options = self.options(&m.options, &[opt("destructive", ArgType::Text)], &what);
+        let options = self.options(&m.options, &[opt(Arg::Destructive, ArgType::Text)], &what);
         let steps = self.steps(&m.body, Context::Mitigate, scope, used);
         if m.body.stmts.is_empty() {
             let d = self
@@ -329,7 +329,7 @@ impl FileChecker<'_> {
         }
         Some(plan::Mitigation {
             name: name?,
-            destructive: text(&options, "destructive"),
+            destructive: text(&options, Arg::Destructive),
             steps,
             span: m.span,
         })
@@ -344,8 +344,8 @@ impl FileChecker<'_> {
         let options = self.options(
             &c.options,
             &[
-                opt("within", ArgType::Duration),
-                opt("every", ArgType::Duration),
+                opt(Arg::Within, ArgType::Duration),
+                opt(Arg::Every, ArgType::Duration),
             ],
             "`confirm`",
         );
@@ -361,14 +361,14 @@ impl FileChecker<'_> {
                 .help("Add read actions that pass once the service has recovered, such as `api.get \"/health\", status: 200`.");
             self.report(d);
         }
-        let within_ms = duration(&options, "within").unwrap_or(plan::DEFAULT_CONFIRM_WITHIN_MS);
-        let every_ms = duration(&options, "every").unwrap_or(plan::DEFAULT_CONFIRM_EVERY_MS);
+        let within_ms = duration(&options, Arg::Within).unwrap_or(plan::DEFAULT_CONFIRM_WITHIN_MS);
+        let every_ms = duration(&options, Arg::Every).unwrap_or(plan::DEFAULT_CONFIRM_EVERY_MS);
         self.confirm_window(c, within_ms, every_ms);
         Some(plan::Confirm {
             within_ms,
             every_ms,
             // A bound written wrongly is reported as such, not also as missing.
-            bounded: c.options.iter().any(|k| k.key.name == "within"),
+            bounded: c.options.iter().any(|k| k.key.name == Arg::Within.name()),
             probes,
             span: c.span,
         })
@@ -438,9 +438,11 @@ impl FileChecker<'_> {
                     }
                 }
                 Stmt::Wait(w) => {
-                    if let Some(ArgValue::Duration(ms)) =
-                        self.coerce(&w.duration, &opt("duration", ArgType::Duration), "`wait`")
-                    {
+                    if let Some(ArgValue::Duration(ms)) = self.coerce(
+                        &w.duration,
+                        &opt(Arg::Duration, ArgType::Duration),
+                        "`wait`",
+                    ) {
                         out.push(plan::Step {
                             action: crate::action::Action::Wait(crate::action::WaitStep { ms }),
                             note: self.note(w.span),

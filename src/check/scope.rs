@@ -1,7 +1,7 @@
 //! File-level checking: declarations, placement of statements, option lists.
 
 use super::Input;
-use crate::action::catalogue::{self, ArgSpec, ArgValue, ArgValues, TargetKind};
+use crate::action::catalogue::{self, Arg, ArgSpec, ArgValue, ArgValues, TargetKind};
 use crate::ast::{self, Expr, ExprKind, Ident, KwArg, Stmt};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::plan;
@@ -208,14 +208,14 @@ impl<'a> FileChecker<'a> {
                 value: String::new(),
             });
         let mut allowed = vec![ArgSpec {
-            name: "timeout",
+            key: Arg::Timeout,
             ty: catalogue::ArgType::Duration,
             required: false,
             doc: "",
         }];
         if kind == TargetKind::Compose {
             allowed.push(ArgSpec {
-                name: "project",
+                key: Arg::Project,
                 ty: catalogue::ArgType::Text,
                 required: false,
                 doc: "",
@@ -226,8 +226,8 @@ impl<'a> FileChecker<'a> {
             name: t.name.name.clone(),
             kind,
             address,
-            timeout_ms: duration(&options, "timeout"),
-            project: text(&options, "project"),
+            timeout_ms: duration(&options, Arg::Timeout),
+            project: text(&options, Arg::Project),
         })
     }
 
@@ -320,19 +320,19 @@ impl<'a> FileChecker<'a> {
     fn param(&mut self, p: &ast::Param) -> plan::Param {
         let allowed = [
             ArgSpec {
-                name: "default",
+                key: Arg::Default,
                 ty: catalogue::ArgType::Text,
                 required: false,
                 doc: "",
             },
             ArgSpec {
-                name: "description",
+                key: Arg::Description,
                 ty: catalogue::ArgType::Text,
                 required: false,
                 doc: "",
             },
             ArgSpec {
-                name: "secret",
+                key: Arg::Secret,
                 ty: catalogue::ArgType::Bool,
                 required: false,
                 doc: "",
@@ -341,9 +341,9 @@ impl<'a> FileChecker<'a> {
         let options = self.options(&p.options, &allowed, "`param`");
         plan::Param {
             name: p.name.name.clone(),
-            default: text(&options, "default"),
-            description: text(&options, "description"),
-            secret: matches!(options.0.get("secret"), Some(ArgValue::Bool(true))),
+            default: text(&options, Arg::Default),
+            description: text(&options, Arg::Description),
+            secret: matches!(options.0.get(&Arg::Secret), Some(ArgValue::Bool(true))),
         }
     }
 
@@ -353,8 +353,8 @@ impl<'a> FileChecker<'a> {
         let mut out = ArgValues::default();
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for kw in given {
-            let Some(spec) = allowed.iter().find(|a| a.name == kw.key.name) else {
-                let names = allowed.iter().map(|a| a.name);
+            let Some(spec) = allowed.iter().find(|a| a.name() == kw.key.name) else {
+                let names = allowed.iter().map(|a| a.name());
                 let help = match did_you_mean(&kw.key.name, names.clone()) {
                     Some(s) => format!("Did you mean `{s}:`?"),
                     None if allowed.is_empty() => format!(
@@ -381,12 +381,12 @@ impl<'a> FileChecker<'a> {
                 self.report(d);
                 continue;
             };
-            if let Some(first) = seen.insert(spec.name, kw.key.span) {
+            if let Some(first) = seen.insert(spec.name(), kw.key.span) {
                 let d = self
                     .diag(
                         Code::DuplicateArgument,
                         kw.key.span,
-                        format!("argument `{}` is given twice", spec.name),
+                        format!("argument `{}` is given twice", spec.name()),
                     )
                     .label("repeated")
                     .related(first, "first given here");
@@ -394,21 +394,21 @@ impl<'a> FileChecker<'a> {
                 continue;
             }
             if let Some(v) = self.coerce(&kw.value, spec, what) {
-                out.0.insert(spec.name, v);
+                out.0.insert(spec.key, v);
             }
         }
         for spec in allowed.iter().filter(|a| a.required) {
-            if !seen.contains_key(spec.name) {
+            if !seen.contains_key(spec.name()) {
                 let span = given.last().map_or(Span::default(), |k| k.value.span);
                 let d = self
                     .diag(
                         Code::MissingArgument,
                         span,
-                        format!("{what} needs `{}:`", spec.name),
+                        format!("{what} needs `{}:`", spec.name()),
                     )
                     .help(format!(
                         "Add `{}: ...` ({}).",
-                        spec.name,
+                        spec.name(),
                         spec.ty.describe()
                     ));
                 self.report(d);
@@ -432,10 +432,10 @@ impl<'a> FileChecker<'a> {
                     .diag(
                         Code::WrongArgumentType,
                         e.span,
-                        format!("wrong type for `{}` of {what}: {reason}", spec.name),
+                        format!("wrong type for `{}` of {what}: {reason}", spec.name()),
                     )
                     .label(format!("expected {}", spec.ty.describe()))
-                    .help(format!("Give `{}` {}.", spec.name, spec.ty.describe()));
+                    .help(format!("Give `{}` {}.", spec.name(), spec.ty.describe()));
                 self.report(d);
                 None
             }
@@ -603,15 +603,15 @@ pub(super) fn capitalize(s: &str) -> String {
         .unwrap_or_default()
 }
 
-pub(super) fn duration(v: &ArgValues, name: &str) -> Option<u64> {
-    match v.0.get(name) {
+pub(super) fn duration(v: &ArgValues, key: Arg) -> Option<u64> {
+    match v.0.get(&key) {
         Some(ArgValue::Duration(ms)) => Some(*ms),
         _ => None,
     }
 }
 
-pub(super) fn text(v: &ArgValues, name: &str) -> Option<String> {
-    match v.0.get(name) {
+pub(super) fn text(v: &ArgValues, key: Arg) -> Option<String> {
+    match v.0.get(&key) {
         Some(ArgValue::Text(t)) => Some(t.source()),
         _ => None,
     }

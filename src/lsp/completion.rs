@@ -197,13 +197,13 @@ pub fn complete(set: &[Member], current: usize, offset: usize) -> Vec<Completion
         return spec
             .keywords
             .iter()
-            .filter(|a| !given.contains(&a.name))
+            .filter(|a| !given.contains(&a.name()))
             .map(|a| {
                 item(
-                    a.name,
+                    a.name(),
                     CompletionItemKind::PROPERTY,
                     Some(format!("{} — {}", a.ty.describe(), a.doc)),
-                    Some(format!("{}: ", a.name)),
+                    Some(format!("{}: ", a.name())),
                 )
             })
             .collect();

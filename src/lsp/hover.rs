@@ -183,7 +183,7 @@ fn action(
         .positional
         .iter()
         .chain(spec.keywords)
-        .map(|a| format!("- `{}`: {} — {}", a.name, a.ty.describe(), a.doc))
+        .map(|a| format!("- `{}`: {} — {}", a.name(), a.ty.describe(), a.doc))
         .collect();
     if !args.is_empty() {
         out.push_str(&format!("\n\nArguments:\n{}", args.join("\n")));
