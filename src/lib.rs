@@ -15,6 +15,7 @@ pub mod ast;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod duration;
 pub mod effect;
 pub mod export;
 pub mod fill;

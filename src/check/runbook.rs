@@ -7,6 +7,7 @@ use crate::action::ValueType;
 use crate::action::catalogue::{ArgSpec, ArgType, ArgValue};
 use crate::ast::{self, ExprKind, Stmt};
 use crate::diagnostic::did_you_mean;
+use crate::duration::Duration;
 use crate::plan;
 use crate::source::Span;
 use std::collections::{BTreeMap, HashSet};
@@ -540,8 +541,8 @@ impl FileChecker<'_> {
                 "every",
                 format!(
                     "`every:` ({}) is longer than `within:` ({}), so the probes run once",
-                    shown_ms(every_ms),
-                    shown_ms(within_ms)
+                    Duration::from_ms(every_ms),
+                    Duration::from_ms(within_ms)
                 ),
             ))
         } else {
@@ -829,16 +830,4 @@ fn check_head(rb: &ast::Runbook, id: &str) -> Option<Span> {
         Stmt::Check(c) if c.id.name == id => Some(Span::new(c.span.start, c.body.open.end)),
         _ => None,
     })
-}
-
-/// `90000` ms as `1m30s`.
-fn shown_ms(ms: u64) -> String {
-    let (m, s, rest) = (ms / 60_000, ms / 1000 % 60, ms % 1000);
-    match (m, s, rest) {
-        (0, 0, r) => format!("{r}ms"),
-        (0, s, 0) => format!("{s}s"),
-        (m, 0, 0) => format!("{m}m"),
-        (m, s, 0) => format!("{m}m{s}s"),
-        _ => format!("{ms}ms"),
-    }
 }

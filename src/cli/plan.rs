@@ -4,8 +4,9 @@
 use super::console::{check_table, when_lines};
 use super::exit;
 use super::run::{RunbookArgs, SHUTDOWN, prepare, runtime_with_signals, unhandled_text};
+use crate::duration::Duration;
 use crate::effect::Effect;
-use crate::run::describe::{describe, human_ms};
+use crate::run::describe::describe;
 use crate::run::engine::{Backends, CheckResult, decide, diagnose, unhandled, writing_probes};
 use crate::run::mask;
 use std::collections::HashSet;
@@ -77,7 +78,7 @@ pub fn run(args: PlanArgs) -> u8 {
         "lrb plan `{}`: {} checks in {} (read-only)\n{}",
         runbook.id,
         checks.len(),
-        human_ms(started.elapsed().as_millis() as u64),
+        Duration::from(started.elapsed()).rounded(),
         check_table(&checks)
     ));
     let whens = decide(runbook, &checks);
@@ -123,8 +124,8 @@ pub fn run(args: PlanArgs) -> u8 {
     if let Some(confirm) = &runbook.confirm {
         say(&format!(
             "then confirm every {} for at most {}:",
-            human_ms(confirm.every_ms),
-            human_ms(confirm.within_ms)
+            Duration::from_ms(confirm.every_ms),
+            Duration::from_ms(confirm.within_ms)
         ));
         for step in &confirm.probes {
             say(&format!(

@@ -477,7 +477,7 @@ fn finish(console: &mut Console, end: &RunEnd) -> u8 {
             format!(
                 "recovered in {}",
                 end.time_to_recovery
-                    .map(|d| crate::run::describe::human_ms(d.as_millis() as u64))
+                    .map(|d| crate::duration::Duration::from(d).rounded().to_string())
                     .unwrap_or_default()
             ),
             exit::RECOVERED,

@@ -10,11 +10,12 @@ mod words;
 
 pub use words::quote;
 
-use self::action::{address, call, describe, human, target_var};
+use self::action::{address, call, describe, target_var};
 use self::words::{comment, identifier, param_env, param_var, word};
 use crate::action::catalogue::TargetKind;
 use crate::action::{Action, HttpAction};
 use crate::ast::CheckState;
+use crate::duration::Duration;
 use crate::export::{ExportError, Meta};
 use crate::fill;
 use crate::plan::{self, Address, Condition, Literal, Runbook, Step};
@@ -748,8 +749,8 @@ fn confirm(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
         "  lrb_say {}",
         quote(&format!(
             "\nconfirm: every {}, for up to {}",
-            human(c.every_ms),
-            human(c.within_ms)
+            Duration::from_ms(c.every_ms),
+            Duration::from_ms(c.within_ms)
         ))?
     );
     // Manual steps are asked once and waits happen once, before the first attempt, as in

@@ -1,8 +1,9 @@
 //! `lrb report`: a transcript rendered as a Markdown incident report.
 
 use super::Status;
-use super::describe::{human_ms, show_value, status_mark, status_word};
+use super::describe::{show_value, status_mark, status_word};
 use super::transcript::{ActionResult, Event, Record};
+use crate::duration::Duration;
 use std::fmt::Write;
 
 /// The report for one run's records.
@@ -78,8 +79,15 @@ fn header(out: &mut String, records: &[Record]) {
     match end {
         Some((outcome, code, ttr, duration)) => {
             let _ = writeln!(out, "| Outcome | **{outcome}** (exit code {code}) |");
-            let _ = writeln!(out, "| Duration | {} |", human_ms(*duration));
-            let ttr = ttr.map_or_else(|| "not recovered".to_string(), human_ms);
+            let _ = writeln!(
+                out,
+                "| Duration | {} |",
+                Duration::from_ms(*duration).rounded()
+            );
+            let ttr = ttr.map_or_else(
+                || "not recovered".to_string(),
+                |ms| Duration::from_ms(ms).rounded().to_string(),
+            );
             let _ = writeln!(out, "| Time to recovery | {ttr} |");
         }
         None => {
@@ -114,7 +122,7 @@ fn timeline(out: &mut String, records: &[Record]) {
             out,
             "| {} | +{} | {} |",
             r.at,
-            human_ms(r.elapsed_ms),
+            Duration::from_ms(r.elapsed_ms).rounded(),
             cell(&text)
         );
     }
@@ -134,7 +142,7 @@ fn summary(event: &Event, again: bool) -> Option<String> {
             errored,
         } => format!(
             "diagnosis in {}: {passed} passed, {failed} failed, {errored} errored",
-            human_ms(*duration_ms)
+            Duration::from_ms(*duration_ms).rounded()
         ),
         Event::When {
             condition, holds, ..
@@ -151,7 +159,7 @@ fn summary(event: &Event, again: bool) -> Option<String> {
             ..
         } => format!(
             "**resumed** by {user}@{host} after a gap of {}{}: every check runs again",
-            human_ms(*gap_ms),
+            Duration::from_ms(*gap_ms).rounded(),
             if *forced {
                 " (the runbook changed since the first session: `--force`)"
             } else {
@@ -186,7 +194,10 @@ fn summary(event: &Event, again: bool) -> Option<String> {
         Event::Wait {
             mitigation,
             duration_ms,
-        } => format!("`{mitigation}`: waited {}", human_ms(*duration_ms)),
+        } => format!(
+            "`{mitigation}`: waited {}",
+            Duration::from_ms(*duration_ms).rounded()
+        ),
         Event::ConfirmAttempt {
             attempt,
             of,
@@ -325,7 +336,7 @@ fn check_table(out: &mut String, records: &[Record], order: &[String]) -> bool {
                 .map(show_value)
                 .map_or_else(String::new, |v| cell(&v)),
             cell(detail),
-            human_ms(*ms)
+            Duration::from_ms(*ms).rounded()
         );
     }
     out.push('\n');
@@ -362,7 +373,7 @@ fn actions(out: &mut String, records: &[Record]) {
                     out,
                     "- {}: `{mitigation}`: waited {}",
                     r.at,
-                    human_ms(*duration_ms)
+                    Duration::from_ms(*duration_ms).rounded()
                 );
             }
             Event::Action { mitigation, result } => {
@@ -442,7 +453,7 @@ fn line(r: &ActionResult) -> String {
         } else {
             &r.detail
         },
-        human_ms(r.duration_ms)
+        Duration::from_ms(r.duration_ms).rounded()
     )
 }
 

@@ -1,7 +1,7 @@
 //! The one way an action runs: on its own task, under its timeout, its outcome masked.
 
 use crate::action::Action;
-use crate::run::describe::{describe, human_ms};
+use crate::run::describe::describe;
 use crate::run::transcript::ActionResult;
 use crate::run::{Outcome, Resolved, Status, admit, backend, mask};
 use std::future::Future;
@@ -80,7 +80,7 @@ pub(super) async fn guarded<E: Executor>(
         Ok(Err(_)) => "the action was cancelled".to_string(),
         Err(_) => format!(
             "no answer within {}: timed out",
-            human_ms(timeout.as_millis() as u64)
+            crate::duration::Duration::from(timeout).rounded()
         ),
     };
     Outcome {
