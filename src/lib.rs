@@ -17,6 +17,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod duration;
 pub mod effect;
+pub mod exit;
 pub mod export;
 pub mod fill;
 pub mod fmt;

@@ -2,10 +2,10 @@
 //! would do, without doing it.
 
 use super::console::{check_table, when_lines};
-use super::exit;
 use super::run::{RunbookArgs, SHUTDOWN, prepare, runtime_with_signals, unhandled_text};
 use crate::duration::Duration;
 use crate::effect::Effect;
+use crate::exit::Exit;
 use crate::run::describe::describe;
 use crate::run::engine::{Backends, CheckResult, decide, diagnose, unhandled, writing_probes};
 use crate::run::mask;
@@ -19,7 +19,7 @@ pub struct PlanArgs {
     pub target: RunbookArgs,
 }
 
-pub fn run(args: PlanArgs) -> u8 {
+pub fn run(args: PlanArgs) -> Exit {
     let prepared = match prepare(&args.target) {
         Ok(p) => p,
         Err(code) => return code,
@@ -38,7 +38,7 @@ pub fn run(args: PlanArgs) -> u8 {
             );
         }
         eprintln!("  help: Checks may only read; move the action into a `mitigate` block.");
-        return exit::INVALID;
+        return Exit::Invalid;
     }
     let (rt, mut signals) = match runtime_with_signals() {
         Ok(both) => both,
@@ -71,7 +71,7 @@ pub fn run(args: PlanArgs) -> u8 {
                 "interrupted by {signal} during the checks: stopped\n  left undone: checks not finished: {}\nnothing was changed",
                 left.join(", ")
             ));
-            return exit::ABORTED;
+            return Exit::Aborted;
         }
     };
     say(&format!(
@@ -87,10 +87,10 @@ pub fn run(args: PlanArgs) -> u8 {
         let failing = unhandled(&checks);
         if !failing.is_empty() {
             say(&unhandled_text(&failing));
-            return exit::UNHANDLED;
+            return Exit::Unhandled;
         }
         say("no `when` matches: `lrb run` would do nothing (healthy)");
-        return exit::OK;
+        return Exit::Ok;
     }
     say(&format!("matched:\n{}", matched.join("\n")));
     let branches = runbook.branches.iter().zip(&whens).filter(|(_, w)| w.holds);
@@ -136,5 +136,5 @@ pub fn run(args: PlanArgs) -> u8 {
         }
     }
     say("nothing was changed");
-    exit::FINDINGS
+    Exit::Findings
 }
