@@ -4,6 +4,7 @@ use super::Status;
 use super::describe::{show_value, status_mark, status_word};
 use super::transcript::{ActionResult, Event, Record};
 use crate::duration::Duration;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The report for one run's records.
@@ -16,6 +17,28 @@ pub fn render(records: &[Record]) -> String {
     confirmation(&mut out, records);
     followups(&mut out, records);
     out
+}
+
+/// The `start` record's fields the header shows.
+struct Started<'a> {
+    record: &'a Record,
+    runbook: &'a String,
+    title: &'a Option<String>,
+    severity: &'a Option<String>,
+    file: &'a String,
+    file_sha256: &'a String,
+    lrb_version: &'a String,
+    user: &'a String,
+    host: &'a String,
+    params: &'a BTreeMap<String, String>,
+}
+
+/// The `end` record's fields.
+struct Ended<'a> {
+    outcome: &'a String,
+    exit_code: &'a u8,
+    time_to_recovery_ms: &'a Option<u64>,
+    duration_ms: &'a u64,
 }
 
 fn header(out: &mut String, records: &[Record]) {
@@ -31,8 +54,8 @@ fn header(out: &mut String, records: &[Record]) {
             host,
             params,
             ..
-        } => Some((
-            r,
+        } => Some(Started {
+            record: r,
             runbook,
             title,
             severity,
@@ -42,7 +65,7 @@ fn header(out: &mut String, records: &[Record]) {
             user,
             host,
             params,
-        )),
+        }),
         _ => None,
     });
     let end = records.iter().rev().find_map(|r| match &r.event {
@@ -51,10 +74,26 @@ fn header(out: &mut String, records: &[Record]) {
             exit_code,
             time_to_recovery_ms,
             duration_ms,
-        } => Some((outcome, exit_code, time_to_recovery_ms, duration_ms)),
+        } => Some(Ended {
+            outcome,
+            exit_code,
+            time_to_recovery_ms,
+            duration_ms,
+        }),
         _ => None,
     });
-    let Some((first, runbook, title, severity, file, sha, version, user, host, params)) = start
+    let Some(Started {
+        record: first,
+        runbook,
+        title,
+        severity,
+        file,
+        file_sha256: sha,
+        lrb_version: version,
+        user,
+        host,
+        params,
+    }) = start
     else {
         let _ = writeln!(
             out,
@@ -77,7 +116,12 @@ fn header(out: &mut String, records: &[Record]) {
     let _ = writeln!(out, "| Operator | {}@{} |", cell(user), cell(host));
     let _ = writeln!(out, "| lrb | {version} |");
     match end {
-        Some((outcome, code, ttr, duration)) => {
+        Some(Ended {
+            outcome,
+            exit_code: code,
+            time_to_recovery_ms: ttr,
+            duration_ms: duration,
+        }) => {
             let _ = writeln!(out, "| Outcome | **{outcome}** (exit code {code}) |");
             let _ = writeln!(
                 out,
