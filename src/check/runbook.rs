@@ -387,7 +387,8 @@ impl FileChecker<'_> {
         Some(plan::Check {
             id: c.id.name.clone(),
             description,
-            timeout_ms: duration(&options, "timeout").unwrap_or(plan::DEFAULT_PROBE_TIMEOUT_MS),
+            timeout_ms: duration(&options, "timeout")
+                .unwrap_or(plan::DEFAULT_PROBE_TIMEOUT.as_ms()),
             value_type,
             probes,
             info: matches!(options.0.get("info"), Some(ArgValue::Bool(true))),

@@ -41,9 +41,6 @@ const EXIT_ABORTED: u8 = Exit::Aborted.code();
 const EXIT_INVALID: u8 = Exit::Invalid.code();
 const EXIT_UNHANDLED: u8 = Exit::Unhandled.code();
 
-/// Time a mitigation action may take when neither it nor its target says: `lrb run`'s.
-const DEFAULT_ACTION_TIMEOUT_MS: u64 = 120_000;
-
 /// Tools every exported script calls, besides bash itself (coreutils and awk).
 const BASE_TOOLS: &[&str] = &["awk", "mkdir", "mktemp", "rm", "sleep", "timeout"];
 
@@ -677,7 +674,7 @@ fn mitigations(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
             let line = call(
                 rb,
                 &step.action,
-                timeout_of(rb, step, DEFAULT_ACTION_TIMEOUT_MS),
+                timeout_of(rb, step, plan::DEFAULT_ACTION_TIMEOUT.as_ms()),
             )?;
             let shown = quote(&describe(&step.action))?;
             if let Action::Manual(_) = step.action {
@@ -769,7 +766,7 @@ fn confirm(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
                 call(
                     rb,
                     action,
-                    timeout_of(rb, step, plan::DEFAULT_PROBE_TIMEOUT_MS),
+                    timeout_of(rb, step, plan::DEFAULT_PROBE_TIMEOUT.as_ms()),
                 )?,
                 quote(&describe(action))?,
             )),
