@@ -3,6 +3,7 @@
 //! Bodies keep statements in source order whatever their kind, so that the checker can say
 //! where a statement does not belong and the formatter can print the file back as written.
 
+use crate::duration::Duration;
 use crate::source::Span;
 use serde::Serialize;
 
@@ -299,8 +300,7 @@ pub enum ExprKind {
     Str(Str),
     Int(i64),
     Float(f64),
-    /// Milliseconds.
-    Duration(u64),
+    Duration(Duration),
     Percent(f64),
     Bool(bool),
     Symbol(String),

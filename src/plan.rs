@@ -4,13 +4,17 @@
 use crate::action::catalogue::TargetKind;
 use crate::action::{Action, ValueType};
 use crate::ast::{CheckState, CmpOp};
+use crate::duration::Duration;
 use crate::effect::Effect;
 use crate::source::Span;
 use serde::Serialize;
 use std::path::PathBuf;
 
 /// Default time a probe may take, when neither it nor its check nor its target says.
-pub const DEFAULT_PROBE_TIMEOUT_MS: u64 = 10_000;
+pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time a mitigation action may take (a restart, `up`, a migration), when neither it
+/// nor its target says. `lrb run` and the exported script both use it.
+pub const DEFAULT_ACTION_TIMEOUT: Duration = Duration::from_secs(120);
 /// Default `confirm` bound and interval.
 pub const DEFAULT_CONFIRM_WITHIN_MS: u64 = 300_000;
 pub const DEFAULT_CONFIRM_EVERY_MS: u64 = 10_000;

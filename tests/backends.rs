@@ -843,7 +843,7 @@ async fn compose_cli_failure_and_timeout() {
     let outcome = run(&up, &lab, Duration::from_millis(50)).await;
     assert_status(&outcome, Status::Error);
     assert!(
-        outcome.detail.contains("did not finish within 50 ms"),
+        outcome.detail.contains("did not finish within 50ms"),
         "{outcome:?}"
     );
 }

@@ -4,6 +4,7 @@
 use crate::action::catalogue::{ArgType, ArgValue};
 use crate::action::{Part, Template};
 use crate::ast::{Expr, ExprKind, Str, StrPart};
+use crate::duration::{Duration, DurationError};
 
 /// Converts an expression to `ty`, or says why it cannot be.
 pub fn coerce(expr: &Expr, ty: ArgType) -> Result<ArgValue, String> {
@@ -28,19 +29,25 @@ pub fn coerce(expr: &Expr, ty: ArgType) -> Result<ArgValue, String> {
         }
         (ExprKind::Int(i), ArgType::Number) => ArgValue::Number(*i as f64),
         (ExprKind::Float(f), ArgType::Number) => ArgValue::Number(*f),
-        (ExprKind::Duration(ms), ArgType::Duration) => ArgValue::Duration(*ms),
-        (ExprKind::Str(s), ArgType::Duration) => {
-            match s.as_literal().as_deref().map(parse_duration) {
-                Some(Some(ms)) => ArgValue::Duration(ms),
-                _ => {
+        (ExprKind::Duration(d), ArgType::Duration) => ArgValue::Duration(d.as_ms()),
+        (ExprKind::Str(s), ArgType::Duration) => match s.as_literal() {
+            Some(text) => match Duration::parse(text.trim()) {
+                Ok(d) => ArgValue::Duration(d.as_ms()),
+                Err(DurationError::TooLong) => {
+                    return Err(format!("the duration \"{text}\" is too long"));
+                }
+                Err(DurationError::Malformed) => {
                     return Err(format!(
-                        "expected a duration like `5s`, found the string {}",
-                        s.as_literal()
-                            .map_or("with interpolation".into(), |t| format!("\"{t}\""))
+                        "expected a duration like `5s`, found the string \"{text}\""
                     ));
                 }
+            },
+            None => {
+                return Err(
+                    "expected a duration like `5s`, found the string with interpolation".into(),
+                );
             }
-        }
+        },
         (ExprKind::Percent(p), ArgType::Percent) => ArgValue::Percent(*p),
         (ExprKind::Bool(b), ArgType::Bool) => ArgValue::Bool(*b),
         (ExprKind::Int(i), ArgType::Statuses) => ArgValue::Statuses(vec![status(*i)?]),
@@ -73,21 +80,6 @@ fn status(i: i64) -> Result<u16, String> {
         .ok()
         .filter(|s| (100..=599).contains(s))
         .ok_or_else(|| format!("`{i}` is not an HTTP status code (100 to 599)"))
-}
-
-/// `"5s"`, `"250ms"`, `"2m"`, `"1h"` to milliseconds.
-pub fn parse_duration(text: &str) -> Option<u64> {
-    let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit())?;
-    let n: u64 = text[..split].parse().ok()?;
-    let unit = match &text[split..] {
-        "ms" => 1,
-        "s" => 1_000,
-        "m" => 60_000,
-        "h" => 3_600_000,
-        _ => return None,
-    };
-    n.checked_mul(unit)
 }
 
 pub fn template(s: &Str) -> Template {

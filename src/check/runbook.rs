@@ -9,6 +9,7 @@ use crate::action::catalogue::{Arg, ArgSpec, ArgType, ArgValue};
 use crate::ast::{self, Stmt};
 use crate::diagnostic::Code;
 use crate::diagnostic::did_you_mean;
+use crate::duration::Duration;
 use crate::plan;
 use crate::source::Span;
 use std::collections::HashSet;
@@ -238,7 +239,8 @@ impl FileChecker<'_> {
         Some(plan::Check {
             id: c.id.name.clone(),
             description,
-            timeout_ms: duration(&options, Arg::Timeout).unwrap_or(plan::DEFAULT_PROBE_TIMEOUT_MS),
+            timeout_ms: duration(&options, Arg::Timeout)
+                .unwrap_or(plan::DEFAULT_PROBE_TIMEOUT.as_ms()),
             value_type,
             probes,
             info: matches!(options.0.get(&Arg::Info), Some(ArgValue::Bool(true))),
@@ -394,8 +396,8 @@ impl FileChecker<'_> {
                 "every",
                 format!(
                     "`every:` ({}) is longer than `within:` ({}), so the probes run once",
-                    shown_ms(every_ms),
-                    shown_ms(within_ms)
+                    Duration::from_ms(every_ms),
+                    Duration::from_ms(within_ms)
                 ),
             ))
         } else {
@@ -454,17 +456,5 @@ impl FileChecker<'_> {
             }
         }
         out
-    }
-}
-
-/// `90000` ms as `1m30s`.
-fn shown_ms(ms: u64) -> String {
-    let (m, s, rest) = (ms / 60_000, ms / 1000 % 60, ms % 1000);
-    match (m, s, rest) {
-        (0, 0, r) => format!("{r}ms"),
-        (0, s, 0) => format!("{s}s"),
-        (m, 0, 0) => format!("{m}m"),
-        (m, s, 0) => format!("{m}m{s}s"),
-        _ => format!("{ms}ms"),
     }
 }

@@ -1,7 +1,8 @@
 //! `lrb check`: lint runbooks for CI.
 
-use super::{exit, load_or_report};
+use super::load_or_report;
 use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::exit::Exit;
 use clap::ValueEnum;
 use std::io::Write;
 use std::path::PathBuf;
@@ -36,7 +37,7 @@ pub enum Deny {
     Warnings,
 }
 
-pub fn run(args: CheckArgs, color: bool) -> u8 {
+pub fn run(args: CheckArgs, color: bool) -> Exit {
     let session = match load_or_report(&args.paths) {
         Ok(s) => s,
         Err(code) => return code,
@@ -88,11 +89,11 @@ pub fn run(args: CheckArgs, color: bool) -> u8 {
     let failing =
         |d: &Diagnostic| d.severity == Severity::Error || (args.deny == Some(Deny::Warnings));
     let code = if written.is_err() {
-        exit::USAGE
+        Exit::Usage
     } else if diagnostics.iter().any(failing) {
-        exit::FINDINGS
+        Exit::Findings
     } else {
-        exit::OK
+        Exit::Ok
     };
     // The process ends next: freeing every AST of a large tree node by node would only add to
     // the wall time, on one core.

@@ -1,9 +1,10 @@
 //! The operator at a terminal (prompts with `dialoguer`, progress with `indicatif`), or the
 //! log a non-interactive run prints. Every line goes through the mask.
 
+use crate::duration;
 use crate::plan::Mitigation;
 use crate::run::Status;
-use crate::run::describe::{human_ms, show_value, status_mark, status_word};
+use crate::run::describe::{show_value, status_mark, status_word};
 use crate::run::engine::{CheckResult, Choice, Operator, WhenResult};
 use crate::run::mask;
 use crate::run::transcript::ActionResult;
@@ -91,7 +92,7 @@ pub fn check_table(checks: &[CheckResult]) -> String {
                 format!("{} {}", status_mark(c.status), c.id),
                 status_word(c.status).to_string(),
                 c.value.as_ref().map(show_value).unwrap_or_default(),
-                human_ms(c.duration.as_millis() as u64),
+                duration::Duration::from(c.duration).rounded().to_string(),
                 if c.status == Status::Passed {
                     c.description.clone().unwrap_or_default()
                 } else {
@@ -144,7 +145,7 @@ fn result_line(r: &ActionResult) -> String {
         "  {} {}{detail} ({})",
         status_mark(r.status),
         r.action,
-        human_ms(r.duration_ms)
+        duration::Duration::from_ms(r.duration_ms).rounded()
     )
 }
 
@@ -248,7 +249,10 @@ impl Operator for Console {
 
     fn waiting(&mut self, remaining: Duration, total: Duration) {
         if remaining == total {
-            self.say(&format!("  waiting {}", human_ms(total.as_millis() as u64)));
+            self.say(&format!(
+                "  waiting {}",
+                duration::Duration::from(total).rounded()
+            ));
             let bar = ProgressBar::new(total.as_secs().max(1)).with_style(
                 ProgressStyle::with_template("  {spinner} waiting: {msg} left")
                     .unwrap_or_else(|_| ProgressStyle::default_spinner()),

@@ -1,6 +1,7 @@
 //! `lrb completions` and `lrb man`: generated from the clap definition, so they never drift.
 
-use super::{Cli, exit};
+use super::Cli;
+use crate::exit::Exit;
 use clap::CommandFactory;
 use std::path::PathBuf;
 
@@ -19,13 +20,13 @@ pub struct ManArgs {
     pub output: Option<PathBuf>,
 }
 
-pub fn completions(args: CompletionsArgs) -> u8 {
+pub fn completions(args: CompletionsArgs) -> Exit {
     let mut cmd = Cli::command();
     clap_complete::generate(args.shell, &mut cmd, "lrb", &mut std::io::stdout());
-    exit::OK
+    Exit::Ok
 }
 
-pub fn man(args: ManArgs) -> u8 {
+pub fn man(args: ManArgs) -> Exit {
     let cmd = Cli::command();
     let written = match &args.output {
         Some(dir) => clap_mangen::generate_to(cmd, dir)
@@ -35,10 +36,10 @@ pub fn man(args: ManArgs) -> u8 {
             .map_err(|e| format!("cannot write the man page: {e}")),
     };
     match written {
-        Ok(()) => exit::OK,
+        Ok(()) => Exit::Ok,
         Err(e) => {
             eprintln!("error: {e}");
-            exit::USAGE
+            Exit::Usage
         }
     }
 }

@@ -1,8 +1,9 @@
 //! `lrb export`: a runbook as a bash script that works without lrb (`bash`), or as the human
 //! document (`markdown`). Each format is one variant of [`ExportFormat`].
 
-use super::{exit, load_or_report, plan_or_report};
+use super::{load_or_report, plan_or_report};
 use crate::diagnostic;
+use crate::exit::Exit;
 use crate::export::{self, ExportError, Meta, markdown};
 use crate::load::Session;
 use crate::plan::Runbook;
@@ -60,14 +61,14 @@ pub struct Selection {
     pub output: Option<PathBuf>,
 }
 
-pub fn run(args: ExportArgs, color: bool) -> u8 {
+pub fn run(args: ExportArgs, color: bool) -> Exit {
     match args.format {
         ExportFormat::Bash(sel) => export_with(&sel, color, export::bash::export, true),
         ExportFormat::Markdown(args) => run_markdown(args, color),
     }
 }
 
-fn run_markdown(args: MarkdownArgs, color: bool) -> u8 {
+fn run_markdown(args: MarkdownArgs, color: bool) -> Exit {
     let session = match load_or_report(&args.paths) {
         Ok(s) => s,
         Err(code) => return code,
@@ -86,7 +87,7 @@ fn export_with(
     color: bool,
     render: impl Fn(&Runbook, &Meta) -> Result<String, ExportError>,
     executable: bool,
-) -> u8 {
+) -> Exit {
     let alone = match load_or_report(std::slice::from_ref(&sel.file)) {
         Ok(s) => s,
         Err(code) => return code,
@@ -103,13 +104,13 @@ fn export_with(
             "error: {} in the runbooks: fix them (see `lrb check`) before exporting",
             diagnostic::summary(&session.checked.diagnostics)
         );
-        return exit::FINDINGS;
+        return Exit::Findings;
     };
     let runbook = match pick(&plan.runbooks, sel) {
         Ok(rb) => rb,
         Err(message) => {
             eprintln!("error: {message}");
-            return exit::USAGE;
+            return Exit::Usage;
         }
     };
     let meta = meta(session, runbook);
@@ -117,11 +118,11 @@ fn export_with(
         Ok(t) => t,
         Err(err) => {
             eprintln!("error: cannot export runbook `{}`: {err}", runbook.id);
-            return exit::FINDINGS;
+            return Exit::Findings;
         }
     };
     match write(sel.output.as_deref(), &text, executable) {
-        Ok(()) => exit::OK,
+        Ok(()) => Exit::Ok,
         Err(err) => {
             let place = sel
                 .output
@@ -130,7 +131,7 @@ fn export_with(
                     format!("`{}`", p.display())
                 });
             eprintln!("error: cannot write to {place}: {err}");
-            exit::USAGE
+            Exit::Usage
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `lrb fmt`: rewrite runbooks in the canonical layout, or show what would change.
 
-use super::exit;
 use crate::diagnostic;
+use crate::exit::Exit;
 use crate::fmt::{self, FormatError};
 use crate::source::{self, FileId, SourceFile, SourceMap};
 use std::io::Write;
@@ -26,12 +26,12 @@ enum Outcome {
     Failed,
 }
 
-pub fn run(args: FmtArgs, color: bool) -> u8 {
+pub fn run(args: FmtArgs, color: bool) -> Exit {
     let files = match crate::load::discover(&args.paths) {
         Ok(files) => files,
         Err(err) => {
             eprintln!("error: {err}");
-            return exit::USAGE;
+            return Exit::Usage;
         }
     };
     let mut changed = 0;
@@ -43,7 +43,7 @@ pub fn run(args: FmtArgs, color: bool) -> u8 {
             Ok(Outcome::Failed) => failed += 1,
             Err(err) => {
                 eprintln!("error: {err}");
-                return exit::USAGE;
+                return Exit::Usage;
             }
         }
     }
@@ -63,9 +63,9 @@ pub fn run(args: FmtArgs, color: bool) -> u8 {
         }
     );
     if failed > 0 || (args.check && changed > 0) {
-        exit::FINDINGS
+        Exit::Findings
     } else {
-        exit::OK
+        Exit::Ok
     }
 }
 

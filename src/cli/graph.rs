@@ -1,6 +1,7 @@
 //! `lrb graph`: draw a runbook's decision flow.
 
 use super::{load_or_report, plan_or_report};
+use crate::exit::Exit;
 use crate::export::graph::{self, Format};
 use clap::ValueEnum;
 use std::path::PathBuf;
@@ -26,7 +27,7 @@ pub enum GraphFormat {
     Dot,
 }
 
-pub fn run(args: GraphArgs, color: bool) -> u8 {
+pub fn run(args: GraphArgs, color: bool) -> Exit {
     let file = args.path.is_file().then(|| args.path.clone());
     let read = match &file {
         Some(f) => f

@@ -1,6 +1,6 @@
 //! `lrb import markdown`: a Markdown runbook to lrb skeletons.
 
-use super::exit;
+use crate::exit::Exit;
 use crate::import::markdown::{self, Imported};
 use std::path::{Path, PathBuf};
 
@@ -30,13 +30,13 @@ pub struct MarkdownArgs {
     pub dir: Option<PathBuf>,
 }
 
-pub fn run(args: ImportArgs) -> u8 {
+pub fn run(args: ImportArgs) -> Exit {
     let ImportCommand::Markdown(args) = args.command;
     let bytes = match std::fs::read(&args.file) {
         Ok(bytes) => bytes,
         Err(e) => {
             eprintln!("error: cannot read `{}`: {e}", args.file.display());
-            return exit::USAGE;
+            return Exit::Usage;
         }
     };
     let text = String::from_utf8_lossy(&bytes);
@@ -51,7 +51,7 @@ pub fn run(args: ImportArgs) -> u8 {
             "error: `{}` has nothing to import\n  help: A runbook page has a title heading, and code blocks for its diagnosis and mitigation.",
             args.file.display()
         );
-        return exit::FINDINGS;
+        return Exit::Findings;
     }
     match &args.dir {
         None => super::write_output(None, &markdown::combined(&imported)),
@@ -60,11 +60,11 @@ pub fn run(args: ImportArgs) -> u8 {
                 for p in paths {
                     println!("wrote {}", p.display());
                 }
-                exit::OK
+                Exit::Ok
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                exit::USAGE
+                Exit::Usage
             }
         },
     }

@@ -1,6 +1,6 @@
 //! `lrb lsp`: the language server over stdio, for editors.
 
-use super::exit;
+use crate::exit::Exit;
 use crate::lsp;
 use lsp_server::Connection;
 
@@ -11,24 +11,24 @@ pub struct LspArgs {
     pub stdio: bool,
 }
 
-pub fn run(_args: LspArgs) -> u8 {
+pub fn run(_args: LspArgs) -> Exit {
     let (connection, io) = Connection::stdio();
     let served = lsp::serve(&connection, lsp::Options::default());
     drop(connection);
     let joined = io.join();
     match (served, joined) {
-        (Ok(true), Ok(())) => exit::OK,
+        (Ok(true), Ok(())) => Exit::Ok,
         (Ok(false), _) => {
             eprintln!("error: the client ended the session without `shutdown`");
-            exit::FINDINGS
+            Exit::Findings
         }
         (Err(e), _) => {
             eprintln!("error: {e}");
-            exit::FINDINGS
+            Exit::Findings
         }
         (Ok(true), Err(e)) => {
             eprintln!("error: {e}");
-            exit::FINDINGS
+            Exit::Findings
         }
     }
 }

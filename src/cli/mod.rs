@@ -16,31 +16,12 @@ mod rules;
 mod run;
 mod signals;
 
+use crate::exit::Exit;
 use crate::load::{self, Session};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// Exit codes shared by every command.
-pub mod exit {
-    /// `run`: healthy, nothing to do.
-    pub const OK: u8 = 0;
-    /// `check` found errors (or warnings under `--deny warnings`); `plan`: mitigations would run.
-    pub const FINDINGS: u8 = 1;
-    /// Bad usage, or a file that cannot be read.
-    pub const USAGE: u8 = 2;
-    /// `run`: mitigations ran and `confirm` passed.
-    pub const RECOVERED: u8 = 10;
-    /// `run`: mitigations ran but `confirm` did not pass in time.
-    pub const NOT_RECOVERED: u8 = 11;
-    /// `run`: the operator aborted, a mitigation was refused, or a signal interrupted the run.
-    pub const ABORTED: u8 = 12;
-    /// The runbook has errors, or the environment lacks a secret, variable or parameter.
-    pub const INVALID: u8 = 13;
-    /// `run`, `plan`: a check that is not `info:` did not pass and no `when` matched.
-    pub const UNHANDLED: u8 = 14;
-}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -174,18 +155,18 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),
     };
-    ExitCode::from(code)
+    code.into()
 }
 
-pub(crate) fn load_or_report(paths: &[PathBuf]) -> Result<Session, u8> {
+pub(crate) fn load_or_report(paths: &[PathBuf]) -> Result<Session, Exit> {
     load::load(paths).map_err(|err| {
         eprintln!("error: {err}");
-        exit::USAGE
+        Exit::Usage
     })
 }
 
 /// The checked plan, or the rendered errors and exit code 1 when the runbooks have errors.
-pub(crate) fn plan_or_report(session: &Session, color: bool) -> Result<&crate::plan::Plan, u8> {
+pub(crate) fn plan_or_report(session: &Session, color: bool) -> Result<&crate::plan::Plan, Exit> {
     match &session.checked.plan {
         Some(plan) => Ok(plan),
         None => {
@@ -204,13 +185,13 @@ pub(crate) fn plan_or_report(session: &Session, color: bool) -> Result<&crate::p
                 "error: the runbooks have {}, so nothing was written\n  help: Fix them (`lrb check` lists them), then run this command again.",
                 crate::diagnostic::summary(&errors)
             );
-            Err(exit::FINDINGS)
+            Err(Exit::Findings)
         }
     }
 }
 
 /// Writes `text` to `path`, or to standard output.
-pub(crate) fn write_output(path: Option<&std::path::Path>, text: &str) -> u8 {
+pub(crate) fn write_output(path: Option<&std::path::Path>, text: &str) -> Exit {
     use std::io::Write;
     let written = match path {
         Some(path) => std::fs::write(path, text)
@@ -221,10 +202,10 @@ pub(crate) fn write_output(path: Option<&std::path::Path>, text: &str) -> u8 {
             .map_err(|e| format!("cannot write to standard output: {e}")),
     };
     match written {
-        Ok(()) => exit::OK,
+        Ok(()) => Exit::Ok,
         Err(e) => {
             eprintln!("error: {e}");
-            exit::USAGE
+            Exit::Usage
         }
     }
 }

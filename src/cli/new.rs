@@ -1,6 +1,6 @@
 //! `lrb new`: scaffold a runbook that passes `lrb check`, ready to fill in.
 
-use super::exit;
+use crate::exit::Exit;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -13,7 +13,7 @@ pub struct NewArgs {
     pub dir: PathBuf,
 }
 
-pub fn run(args: NewArgs) -> u8 {
+pub fn run(args: NewArgs) -> Exit {
     let valid = args.name.starts_with(|c: char| c.is_ascii_lowercase())
         && args
             .name
@@ -24,7 +24,7 @@ pub fn run(args: NewArgs) -> u8 {
             "error: `{}` is not a runbook name\n  help: Use lowercase letters, digits and `_`, starting with a letter, such as `api_outage`.",
             args.name
         );
-        return exit::USAGE;
+        return Exit::Usage;
     }
     let path = args.dir.join(format!("{}.rb", args.name));
     match super::create_new(&path, &scaffold(&args.name)) {
@@ -34,11 +34,11 @@ pub fn run(args: NewArgs) -> u8 {
                 "next: fill in the TODOs, then run `lrb check {}`",
                 path.display()
             );
-            exit::OK
+            Exit::Ok
         }
         Err(e) => {
             eprintln!("error: {e}");
-            exit::USAGE
+            Exit::Usage
         }
     }
 }

@@ -2,10 +2,11 @@
 //! would do, without doing it.
 
 use super::console::{check_table, when_lines};
-use super::exit;
 use super::run::{RunbookArgs, SHUTDOWN, prepare, runtime_with_signals, unhandled_text};
+use crate::duration::Duration;
 use crate::effect::Effect;
-use crate::run::describe::{describe, human_ms};
+use crate::exit::Exit;
+use crate::run::describe::describe;
 use crate::run::engine::{Backends, CheckResult, decide, diagnose, unhandled, writing_probes};
 use crate::run::mask;
 use std::collections::HashSet;
@@ -18,7 +19,7 @@ pub struct PlanArgs {
     pub target: RunbookArgs,
 }
 
-pub fn run(args: PlanArgs) -> u8 {
+pub fn run(args: PlanArgs) -> Exit {
     let prepared = match prepare(&args.target) {
         Ok(p) => p,
         Err(code) => return code,
@@ -37,7 +38,7 @@ pub fn run(args: PlanArgs) -> u8 {
             );
         }
         eprintln!("  help: Checks may only read; move the action into a `mitigate` block.");
-        return exit::INVALID;
+        return Exit::Invalid;
     }
     let (rt, mut signals) = match runtime_with_signals() {
         Ok(both) => both,
@@ -70,14 +71,14 @@ pub fn run(args: PlanArgs) -> u8 {
                 "interrupted by {signal} during the checks: stopped\n  left undone: checks not finished: {}\nnothing was changed",
                 left.join(", ")
             ));
-            return exit::ABORTED;
+            return Exit::Aborted;
         }
     };
     say(&format!(
         "lrb plan `{}`: {} checks in {} (read-only)\n{}",
         runbook.id,
         checks.len(),
-        human_ms(started.elapsed().as_millis() as u64),
+        Duration::from(started.elapsed()).rounded(),
         check_table(&checks)
     ));
     let whens = decide(runbook, &checks);
@@ -86,10 +87,10 @@ pub fn run(args: PlanArgs) -> u8 {
         let failing = unhandled(&checks);
         if !failing.is_empty() {
             say(&unhandled_text(&failing));
-            return exit::UNHANDLED;
+            return Exit::Unhandled;
         }
         say("no `when` matches: `lrb run` would do nothing (healthy)");
-        return exit::OK;
+        return Exit::Ok;
     }
     say(&format!("matched:\n{}", matched.join("\n")));
     let branches = runbook.branches.iter().zip(&whens).filter(|(_, w)| w.holds);
@@ -123,8 +124,8 @@ pub fn run(args: PlanArgs) -> u8 {
     if let Some(confirm) = &runbook.confirm {
         say(&format!(
             "then confirm every {} for at most {}:",
-            human_ms(confirm.every_ms),
-            human_ms(confirm.within_ms)
+            Duration::from_ms(confirm.every_ms),
+            Duration::from_ms(confirm.within_ms)
         ));
         for step in &confirm.probes {
             say(&format!(
@@ -135,5 +136,5 @@ pub fn run(args: PlanArgs) -> u8 {
         }
     }
     say("nothing was changed");
-    exit::FINDINGS
+    Exit::Findings
 }

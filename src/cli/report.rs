@@ -1,6 +1,6 @@
 //! `lrb report`: a transcript as a Markdown incident report.
 
-use super::exit;
+use crate::exit::Exit;
 use crate::run::{report, transcript};
 use std::path::PathBuf;
 
@@ -13,28 +13,28 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 }
 
-pub fn run(args: ReportArgs) -> u8 {
+pub fn run(args: ReportArgs) -> Exit {
     let records = match transcript::read(&args.transcript) {
         Ok(r) => r,
         Err(e) => {
             eprintln!(
                 "error: {e}\n  help: Pass a transcript written by `lrb run --transcript PATH`."
             );
-            return exit::USAGE;
+            return Exit::Usage;
         }
     };
     let text = report::render(&records);
     match &args.output {
         Some(path) => match std::fs::write(path, text) {
-            Ok(()) => exit::OK,
+            Ok(()) => Exit::Ok,
             Err(e) => {
                 eprintln!("error: cannot write `{}`: {e}", path.display());
-                exit::USAGE
+                Exit::Usage
             }
         },
         None => {
             print!("{text}");
-            exit::OK
+            Exit::Ok
         }
     }
 }

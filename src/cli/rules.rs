@@ -1,7 +1,7 @@
 //! `lrb rules` and `lrb explain CODE`: the rule registry and each rule's page.
 
-use super::exit;
 use crate::diagnostic::registry::{self, Rule};
+use crate::exit::Exit;
 
 /// Each rule's page, `docs/rules/CODE.md`, compiled in so `explain` works anywhere.
 macro_rules! pages {
@@ -23,7 +23,7 @@ pub fn page(rule: &Rule) -> Option<&'static str> {
     PAGES.iter().find(|(c, _)| *c == rule.code).map(|(_, p)| *p)
 }
 
-pub fn list() -> u8 {
+pub fn list() -> Exit {
     println!("{:<8} {:<28} {:<8} WHAT IT FINDS", "CODE", "NAME", "LEVEL");
     for rule in registry::ALL {
         let allow = if rule.suppressible {
@@ -39,13 +39,13 @@ pub fn list() -> u8 {
             rule.summary
         );
     }
-    exit::OK
+    Exit::Ok
 }
 
-pub fn explain(key: &str) -> u8 {
+pub fn explain(key: &str) -> Exit {
     let Some(rule) = registry::find(key) else {
         eprintln!("error: no rule `{key}`; `lrb rules` lists every code and name");
-        return exit::USAGE;
+        return Exit::Usage;
     };
     match page(rule) {
         Some(page) => print!("{page}"),
@@ -54,5 +54,5 @@ pub fn explain(key: &str) -> u8 {
             rule.code, rule.name, rule.summary, rule.help
         ),
     }
-    exit::OK
+    Exit::Ok
 }

@@ -1,9 +1,10 @@
 //! `lrb run`: diagnose, mitigate with approval, confirm; and what `plan` shares with it.
 
 use super::console::Console;
+use super::load_or_report;
 use super::signals::Signals;
-use super::{exit, load_or_report};
 use crate::diagnostic;
+use crate::exit::Exit;
 use crate::plan::Runbook;
 use crate::run::engine::{Backends, Choice, Earlier, Engine, Finish, Policy, RunEnd};
 use crate::run::transcript::{self, Event, Transcript};
@@ -74,7 +75,7 @@ pub(super) struct Prepared {
 
 /// Loads and checks the file, picks the runbook and resolves it; prints why not and gives
 /// the exit code otherwise.
-pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
+pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, Exit> {
     let file = &args.file;
     let alone = load_or_report(std::slice::from_ref(file))?;
     // `see :other` names a runbook in another file: read the file's siblings too.
@@ -90,7 +91,7 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
             file.display(),
             file.display()
         );
-        return Err(exit::INVALID);
+        return Err(Exit::Invalid);
     };
     let same = |p: &Path| match (p.canonicalize(), file.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
@@ -105,12 +106,12 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
                 file.display(),
                 ids.join(", ")
             );
-            exit::USAGE
+            Exit::Usage
         })?,
         (None, [only]) => *only,
         (None, []) => {
             eprintln!("error: `{}` holds no runbook", file.display());
-            return Err(exit::INVALID);
+            return Err(Exit::Invalid);
         }
         (None, _) => {
             eprintln!(
@@ -118,20 +119,20 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
                 file.display(),
                 ids.join(", ")
             );
-            return Err(exit::USAGE);
+            return Err(Exit::Usage);
         }
     };
     let resolved =
         resolve::resolve(runbook, &args.set, |name| std::env::var(name).ok()).map_err(|e| {
             eprintln!("error: {e}\n  help: {}", e.help());
-            exit::INVALID
+            Exit::Invalid
         })?;
     // Every value is checked before anything runs, so a bad one cannot stop a step half-way.
     crate::run::admit::admit_runbook(runbook, &resolved).map_err(|why| {
         eprintln!(
             "error: {why}\n  help: Pass a value that is data for its place (see `docs/safety.md`, \"How a parameter reaches a backend\")."
         );
-        exit::INVALID
+        Exit::Invalid
     })?;
     // The bytes that were checked, not the file read again: it may have changed since.
     let checked = alone.sources.iter().find(|(_, f)| same(&f.path));
@@ -149,13 +150,13 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, u8> {
 }
 
 /// The tokio runtime the engine runs on: `main` stays synchronous.
-pub(super) fn runtime() -> Result<tokio::runtime::Runtime, u8> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| {
             eprintln!("error: cannot start the async runtime: {e}");
-            exit::USAGE
+            Exit::Usage
         })
 }
 
@@ -163,7 +164,7 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, u8> {
 pub(super) const SHUTDOWN: Duration = Duration::from_secs(1);
 
 /// The runtime with the signal handlers installed in it, before anything runs.
-pub(super) fn runtime_with_signals() -> Result<(tokio::runtime::Runtime, Signals), u8> {
+pub(super) fn runtime_with_signals() -> Result<(tokio::runtime::Runtime, Signals), Exit> {
     let rt = runtime()?;
     let signals = {
         let _inside = rt.enter();
@@ -173,12 +174,12 @@ pub(super) fn runtime_with_signals() -> Result<(tokio::runtime::Runtime, Signals
         Ok(signals) => Ok((rt, signals)),
         Err(e) => {
             eprintln!("error: cannot listen for signals: {e}");
-            Err(exit::USAGE)
+            Err(Exit::Usage)
         }
     }
 }
 
-pub fn run(args: RunArgs) -> u8 {
+pub fn run(args: RunArgs) -> Exit {
     let prepared = match prepare(&args.target) {
         Ok(p) => p,
         Err(code) => return code,
@@ -223,7 +224,7 @@ pub fn run(args: RunArgs) -> u8 {
                 "error: cannot write the transcript `{}`: {e}\n  help: Pass a writable path with `--transcript PATH`.",
                 path.display()
             );
-            return exit::USAGE;
+            return Exit::Usage;
         }
     };
     let policy = Policy {
@@ -332,7 +333,7 @@ pub fn run(args: RunArgs) -> u8 {
                 during: during.clone(),
                 undone: undone.clone(),
             });
-            exit::ABORTED
+            Exit::Aborted
         }
     };
     transcript.record(Event::End {
@@ -340,7 +341,7 @@ pub fn run(args: RunArgs) -> u8 {
             .as_ref()
             .map_or("interrupted", |e| e.finish.name())
             .to_string(),
-        exit_code: code,
+        exit_code: code.code(),
         time_to_recovery_ms: ended
             .as_ref()
             .ok()
@@ -395,15 +396,15 @@ fn start_event(args: &RunArgs, prepared: &Prepared, policy: Policy) -> Event {
 
 /// What the transcript at `path` says the earlier sessions did, and whether `--force` was
 /// needed; the error printed and the exit code otherwise.
-fn earlier(path: &Path, prepared: &Prepared, force: bool) -> Result<(Earlier, bool), u8> {
+fn earlier(path: &Path, prepared: &Prepared, force: bool) -> Result<(Earlier, bool), Exit> {
     let shown = path.display();
     let records = transcript::read(path).map_err(|e| {
         eprintln!("error: cannot resume: {e}");
-        exit::USAGE
+        Exit::Usage
     })?;
     let earlier = Earlier::read(&records, &prepared.runbook).map_err(|e| {
         eprintln!("error: cannot resume `{shown}`: {e}");
-        exit::USAGE
+        Exit::Usage
     })?;
     let changed = earlier.file_sha256 != prepared.file_sha256;
     if changed && !force {
@@ -411,7 +412,7 @@ fn earlier(path: &Path, prepared: &Prepared, force: bool) -> Result<(Earlier, bo
             "error: the runbook changed since the run in `{shown}` started (sha256 {} then, {} now)\n  help: Resume with the runbook as it was, or pass `--force` to resume with this one (the transcript records it).",
             earlier.file_sha256, prepared.file_sha256
         );
-        return Err(exit::USAGE);
+        return Err(Exit::Usage);
     }
     Ok((earlier, changed))
 }
@@ -458,7 +459,7 @@ fn display(path: &Path) -> String {
 }
 
 /// Prints how the run ended and picks its exit code.
-fn finish(console: &mut Console, end: &RunEnd) -> u8 {
+fn finish(console: &mut Console, end: &RunEnd) -> Exit {
     for (name, _) in &end.refused {
         console.say(&format!("not run: `{name}` (refused, see above)"));
     }
@@ -470,31 +471,31 @@ fn finish(console: &mut Console, end: &RunEnd) -> u8 {
     let (text, code) = match end.finish {
         Finish::Healthy => (
             "healthy: no `when` matched, nothing to do".to_string(),
-            exit::OK,
+            Exit::Ok,
         ),
-        Finish::Unhandled => (unhandled_text(&end.unhandled), exit::UNHANDLED),
+        Finish::Unhandled => (unhandled_text(&end.unhandled), Exit::Unhandled),
         Finish::Recovered => (
             format!(
                 "recovered in {}",
                 end.time_to_recovery
-                    .map(|d| crate::run::describe::human_ms(d.as_millis() as u64))
+                    .map(|d| crate::duration::Duration::from(d).rounded().to_string())
                     .unwrap_or_default()
             ),
-            exit::RECOVERED,
+            Exit::Recovered,
         ),
         Finish::NotRecovered if end.confirmed.is_none() => (
             "not recovered: this runbook has no mitigation for what it found".to_string(),
-            exit::NOT_RECOVERED,
+            Exit::NotRecovered,
         ),
         Finish::NotRecovered => (
             "not recovered: `confirm` did not pass in time".to_string(),
-            exit::NOT_RECOVERED,
+            Exit::NotRecovered,
         ),
         Finish::Refused => (
             format!("refused: not every mitigation ran{confirmed}"),
-            exit::ABORTED,
+            Exit::Aborted,
         ),
-        Finish::Aborted => ("aborted: nothing more was run".to_string(), exit::ABORTED),
+        Finish::Aborted => ("aborted: nothing more was run".to_string(), Exit::Aborted),
     };
     for see in &end.see {
         console.say(&format!(

@@ -10,11 +10,13 @@ mod words;
 
 pub use words::quote;
 
-use self::action::{address, call, describe, human, target_var};
+use self::action::{address, call, describe, target_var};
 use self::words::{comment, identifier, param_env, param_var, word};
 use crate::action::catalogue::TargetKind;
 use crate::action::{Action, HttpAction};
 use crate::ast::CheckState;
+use crate::duration::Duration;
+use crate::exit::Exit;
 use crate::export::{ExportError, Meta};
 use crate::fill;
 use crate::plan::{self, Address, Condition, Literal, Runbook, Step};
@@ -30,17 +32,14 @@ const DOCKER: &str = include_str!("bash/docker.sh");
 const COMPOSE: &str = include_str!("bash/compose.sh");
 const SHELL: &str = include_str!("bash/shell.sh");
 
-/// Exit codes of the script, the same as `lrb run`'s.
-pub const EXIT_HEALTHY: u8 = 0;
-pub const EXIT_USAGE: u8 = 2;
-pub const EXIT_RECOVERED: u8 = 10;
-pub const EXIT_NOT_RECOVERED: u8 = 11;
-pub const EXIT_ABORTED: u8 = 12;
-pub const EXIT_INVALID: u8 = 13;
-pub const EXIT_UNHANDLED: u8 = 14;
-
-/// Time a mitigation action may take when neither it nor its target says: `lrb run`'s.
-const DEFAULT_ACTION_TIMEOUT_MS: u64 = 120_000;
+// The script's exit codes, from the one table `lrb run` uses, named for the format strings.
+const EXIT_HEALTHY: u8 = Exit::Ok.code();
+const EXIT_USAGE: u8 = Exit::Usage.code();
+const EXIT_RECOVERED: u8 = Exit::Recovered.code();
+const EXIT_NOT_RECOVERED: u8 = Exit::NotRecovered.code();
+const EXIT_ABORTED: u8 = Exit::Aborted.code();
+const EXIT_INVALID: u8 = Exit::Invalid.code();
+const EXIT_UNHANDLED: u8 = Exit::Unhandled.code();
 
 /// Tools every exported script calls, besides bash itself (coreutils and awk).
 const BASE_TOOLS: &[&str] = &["awk", "mkdir", "mktemp", "rm", "sleep", "timeout"];
@@ -675,7 +674,7 @@ fn mitigations(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
             let line = call(
                 rb,
                 &step.action,
-                timeout_of(rb, step, DEFAULT_ACTION_TIMEOUT_MS),
+                timeout_of(rb, step, plan::DEFAULT_ACTION_TIMEOUT.as_ms()),
             )?;
             let shown = quote(&describe(&step.action))?;
             if let Action::Manual(_) = step.action {
@@ -748,8 +747,8 @@ fn confirm(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
         "  lrb_say {}",
         quote(&format!(
             "\nconfirm: every {}, for up to {}",
-            human(c.every_ms),
-            human(c.within_ms)
+            Duration::from_ms(c.every_ms),
+            Duration::from_ms(c.within_ms)
         ))?
     );
     // Manual steps are asked once and waits happen once, before the first attempt, as in
@@ -767,7 +766,7 @@ fn confirm(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
                 call(
                     rb,
                     action,
-                    timeout_of(rb, step, plan::DEFAULT_PROBE_TIMEOUT_MS),
+                    timeout_of(rb, step, plan::DEFAULT_PROBE_TIMEOUT.as_ms()),
                 )?,
                 quote(&describe(action))?,
             )),
@@ -794,4 +793,50 @@ fn finish(s: &mut String) -> Result<(), ExportError> {
          if ((LRB_CONFIRMED)); then\n  lrb_say 'recovered'\n  exit {EXIT_RECOVERED}\nfi\nlrb_say 'not recovered: the confirmation did not pass in time'\nexit {EXIT_NOT_RECOVERED}"
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `exit N` and `lrb_die N` of an exported script is a code of the table `lrb run`
+    /// exits with, and the header lists each code the script can end with.
+    #[test]
+    fn the_script_exits_with_the_cli_codes() {
+        let session = crate::load::load(&["runbooks/deployment_rollback.rb".into()]).unwrap();
+        let plan = session
+            .checked
+            .plan
+            .as_ref()
+            .expect("the seed runbook checks");
+        let meta = Meta {
+            source: "deployment_rollback.rb".into(),
+            sha256: String::new(),
+            version: String::new(),
+        };
+        let script = export(&plan.runbooks[0], &meta).unwrap();
+        let header = script
+            .lines()
+            .find_map(|l| l.strip_prefix("# Exit codes: "))
+            .expect("the script lists its exit codes");
+        let listed: BTreeSet<u8> = header
+            .split(", ")
+            .filter_map(|part| part.split(' ').next()?.parse().ok())
+            .collect();
+        let words: Vec<&str> = script.split_whitespace().collect();
+        let used: BTreeSet<u8> = words
+            .windows(2)
+            .filter(|w| w[0] == "exit" || w[0] == "lrb_die")
+            .filter_map(|w| w[1].parse().ok())
+            .collect();
+        assert!(used.len() >= 5, "too few codes found: {used:?}");
+        for code in used.iter().chain(&listed) {
+            assert!(Exit::from_code(*code).is_some(), "{code} is not a CLI code");
+        }
+        assert!(
+            used.is_subset(&listed),
+            "{used:?} are not all in `{header}`"
+        );
+        assert_eq!(listed.len(), 7, "{header}");
+    }
 }

@@ -2,6 +2,7 @@
 //! mitigations those propose, then `confirm`), as Mermaid or Graphviz DOT. Destructive
 //! mitigations are drawn in red with a ⚠.
 
+use crate::duration::Duration;
 use crate::plan::{Plan, Runbook};
 use std::fmt::Write;
 
@@ -84,9 +85,9 @@ fn flow(g: &mut Graph, rb: &Runbook, drawn: &[&Runbook]) {
     }
     let confirm = rb.confirm.as_ref().map(|c| {
         let label = format!(
-            "confirm: {} probes, within {}s",
+            "confirm: {} probes, within {}",
             c.probes.len(),
-            c.within_ms / 1000
+            Duration::from_ms(c.within_ms)
         );
         g.node(id("confirm"), label, Kind::Confirm)
     });

@@ -4,6 +4,7 @@
 use super::human::{self, Human};
 use crate::action::Action;
 use crate::action::catalogue::TargetKind;
+use crate::duration::Duration;
 use crate::plan::{Plan, Runbook, Step};
 use std::fmt::Write;
 
@@ -108,8 +109,8 @@ fn runbook(out: &mut String, plan: &Plan, i: usize, rb: &Runbook) {
         let _ = writeln!(
             out,
             "Checked every {} for up to {}:\n",
-            duration(confirm.every_ms),
-            duration(confirm.within_ms)
+            Duration::from_ms(confirm.every_ms),
+            Duration::from_ms(confirm.within_ms)
         );
         for step in &confirm.probes {
             let _ = writeln!(out, "- {}", expectation(rb, step));
@@ -209,13 +210,5 @@ fn expectation(rb: &Runbook, step: &Step) -> String {
             )
         }
         (_, Human::Command(cmd)) => format!("`{cmd}` succeeds"),
-    }
-}
-
-fn duration(ms: u64) -> String {
-    match ms {
-        ms if ms >= 60_000 && ms.is_multiple_of(60_000) => format!("{}m", ms / 60_000),
-        ms if ms.is_multiple_of(1000) => format!("{}s", ms / 1000),
-        ms => format!("{ms}ms"),
     }
 }

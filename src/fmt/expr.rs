@@ -74,7 +74,7 @@ pub(super) fn value(e: &Expr) -> String {
         ExprKind::Str(s) => string(s),
         ExprKind::Int(i) => i.to_string(),
         ExprKind::Float(f) => float(*f),
-        ExprKind::Duration(ms) => duration(*ms),
+        ExprKind::Duration(d) => d.to_string(),
         ExprKind::Percent(p) => format!("{p}%"),
         ExprKind::Bool(b) => b.to_string(),
         ExprKind::Symbol(s) => format!(":{s}"),
@@ -108,21 +108,6 @@ fn float(f: f64) -> String {
     } else {
         format!("{text}.0")
     }
-}
-
-/// The largest unit that divides the duration exactly.
-fn duration(ms: u64) -> String {
-    const UNITS: [(u64, &str); 3] = [(3_600_000, "h"), (60_000, "m"), (1_000, "s")];
-    if ms == 0 {
-        return "0s".to_string();
-    }
-    UNITS
-        .iter()
-        .find(|(size, _)| ms.is_multiple_of(*size))
-        .map_or_else(
-            || format!("{ms}ms"),
-            |(size, unit)| format!("{}{unit}", ms / size),
-        )
 }
 
 fn string(s: &Str) -> String {

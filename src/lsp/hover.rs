@@ -8,6 +8,7 @@ use crate::action::catalogue::{self, TargetKind};
 use crate::action::{Action, RawEffect};
 use crate::ast::{self, Stmt};
 use crate::diagnostic::registry;
+use crate::duration::Duration;
 use crate::plan::{self, Address, Plan};
 use crate::source::{FileId, Span};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position, Uri};
@@ -139,7 +140,8 @@ fn target(t: &plan::Target) -> String {
     );
     if let Some(ms) = t.timeout_ms {
         out.push_str(&format!(
-            "\n\nTimeout: {ms} ms per action unless the action says."
+            "\n\nTimeout: {} per action unless the action says.",
+            Duration::from_ms(ms)
         ));
     }
     out

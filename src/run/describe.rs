@@ -3,6 +3,7 @@
 
 use super::{Resolved, Status, Value};
 use crate::action::{Action, Bounds, ComposeOp, DockerOp, PostgresOp, RedisOp, Template};
+use crate::duration::Duration;
 
 /// Calls `f` on every template the action holds.
 pub fn templates(action: &Action, f: &mut dyn FnMut(&Template)) {
@@ -93,7 +94,7 @@ pub fn describe(action: &Action, resolved: &Resolved) -> String {
             }
             bounds(&a.bounds, &mut parts);
             if let Some(ms) = a.latency_below_ms {
-                parts.push(format!("latency below {ms} ms"));
+                parts.push(format!("latency below {}", Duration::from_ms(ms)));
             }
             if let Some(b) = &a.body {
                 parts.push(format!("body {:?}", fill(&b.template)));
@@ -251,22 +252,12 @@ pub fn describe(action: &Action, resolved: &Resolved) -> String {
             )
         }
         Action::Manual(m) => format!("manual step: {}", fill(&m.text)),
-        Action::Wait(w) => format!("wait {}", human_ms(w.ms)),
+        Action::Wait(w) => format!("wait {}", Duration::from_ms(w.ms)),
     };
     if parts.is_empty() {
         head
     } else {
         format!("{head} ({})", parts.join(", "))
-    }
-}
-
-/// `1.5s`, `2m`, `250ms`: durations as runbooks write them.
-pub fn human_ms(ms: u64) -> String {
-    match ms {
-        0..1_000 => format!("{ms}ms"),
-        _ if ms.is_multiple_of(60_000) => format!("{}m", ms / 60_000),
-        _ if ms.is_multiple_of(1_000) => format!("{}s", ms / 1_000),
-        _ => format!("{:.1}s", ms as f64 / 1_000.0),
     }
 }
 
@@ -325,24 +316,11 @@ fn bounds(b: &Bounds, parts: &mut Vec<String>) {
 
 fn grace(ms: Option<u64>, parts: &mut Vec<String>) {
     if let Some(ms) = ms {
-        parts.push(format!("grace {}", human_ms(ms)));
+        parts.push(format!("grace {}", Duration::from_ms(ms)));
     }
 }
 
 /// Multi-line SQL or shell on one line, for tables and prompts.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_like_the_language() {
-        assert_eq!(human_ms(250), "250ms");
-        assert_eq!(human_ms(5_000), "5s");
-        assert_eq!(human_ms(120_000), "2m");
-        assert_eq!(human_ms(1_500), "1.5s");
-    }
 }

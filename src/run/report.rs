@@ -1,8 +1,10 @@
 //! `lrb report`: a transcript rendered as a Markdown incident report.
 
 use super::Status;
-use super::describe::{human_ms, show_value, status_mark, status_word};
+use super::describe::{show_value, status_mark, status_word};
 use super::transcript::{ActionResult, Event, Record};
+use crate::duration::Duration;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The report for one run's records.
@@ -15,6 +17,28 @@ pub fn render(records: &[Record]) -> String {
     confirmation(&mut out, records);
     followups(&mut out, records);
     out
+}
+
+/// The `start` record's fields the header shows.
+struct Started<'a> {
+    record: &'a Record,
+    runbook: &'a String,
+    title: &'a Option<String>,
+    severity: &'a Option<String>,
+    file: &'a String,
+    file_sha256: &'a String,
+    lrb_version: &'a String,
+    user: &'a String,
+    host: &'a String,
+    params: &'a BTreeMap<String, String>,
+}
+
+/// The `end` record's fields.
+struct Ended<'a> {
+    outcome: &'a String,
+    exit_code: &'a u8,
+    time_to_recovery_ms: &'a Option<u64>,
+    duration_ms: &'a u64,
 }
 
 fn header(out: &mut String, records: &[Record]) {
@@ -30,8 +54,8 @@ fn header(out: &mut String, records: &[Record]) {
             host,
             params,
             ..
-        } => Some((
-            r,
+        } => Some(Started {
+            record: r,
             runbook,
             title,
             severity,
@@ -41,7 +65,7 @@ fn header(out: &mut String, records: &[Record]) {
             user,
             host,
             params,
-        )),
+        }),
         _ => None,
     });
     let end = records.iter().rev().find_map(|r| match &r.event {
@@ -50,10 +74,26 @@ fn header(out: &mut String, records: &[Record]) {
             exit_code,
             time_to_recovery_ms,
             duration_ms,
-        } => Some((outcome, exit_code, time_to_recovery_ms, duration_ms)),
+        } => Some(Ended {
+            outcome,
+            exit_code,
+            time_to_recovery_ms,
+            duration_ms,
+        }),
         _ => None,
     });
-    let Some((first, runbook, title, severity, file, sha, version, user, host, params)) = start
+    let Some(Started {
+        record: first,
+        runbook,
+        title,
+        severity,
+        file,
+        file_sha256: sha,
+        lrb_version: version,
+        user,
+        host,
+        params,
+    }) = start
     else {
         let _ = writeln!(
             out,
@@ -76,10 +116,22 @@ fn header(out: &mut String, records: &[Record]) {
     let _ = writeln!(out, "| Operator | {}@{} |", cell(user), cell(host));
     let _ = writeln!(out, "| lrb | {version} |");
     match end {
-        Some((outcome, code, ttr, duration)) => {
+        Some(Ended {
+            outcome,
+            exit_code: code,
+            time_to_recovery_ms: ttr,
+            duration_ms: duration,
+        }) => {
             let _ = writeln!(out, "| Outcome | **{outcome}** (exit code {code}) |");
-            let _ = writeln!(out, "| Duration | {} |", human_ms(*duration));
-            let ttr = ttr.map_or_else(|| "not recovered".to_string(), human_ms);
+            let _ = writeln!(
+                out,
+                "| Duration | {} |",
+                Duration::from_ms(*duration).rounded()
+            );
+            let ttr = ttr.map_or_else(
+                || "not recovered".to_string(),
+                |ms| Duration::from_ms(ms).rounded().to_string(),
+            );
             let _ = writeln!(out, "| Time to recovery | {ttr} |");
         }
         None => {
@@ -114,7 +166,7 @@ fn timeline(out: &mut String, records: &[Record]) {
             out,
             "| {} | +{} | {} |",
             r.at,
-            human_ms(r.elapsed_ms),
+            Duration::from_ms(r.elapsed_ms).rounded(),
             cell(&text)
         );
     }
@@ -134,7 +186,7 @@ fn summary(event: &Event, again: bool) -> Option<String> {
             errored,
         } => format!(
             "diagnosis in {}: {passed} passed, {failed} failed, {errored} errored",
-            human_ms(*duration_ms)
+            Duration::from_ms(*duration_ms).rounded()
         ),
         Event::When {
             condition, holds, ..
@@ -151,7 +203,7 @@ fn summary(event: &Event, again: bool) -> Option<String> {
             ..
         } => format!(
             "**resumed** by {user}@{host} after a gap of {}{}: every check runs again",
-            human_ms(*gap_ms),
+            Duration::from_ms(*gap_ms).rounded(),
             if *forced {
                 " (the runbook changed since the first session: `--force`)"
             } else {
@@ -186,7 +238,10 @@ fn summary(event: &Event, again: bool) -> Option<String> {
         Event::Wait {
             mitigation,
             duration_ms,
-        } => format!("`{mitigation}`: waited {}", human_ms(*duration_ms)),
+        } => format!(
+            "`{mitigation}`: waited {}",
+            Duration::from_ms(*duration_ms).rounded()
+        ),
         Event::ConfirmAttempt {
             attempt,
             of,
@@ -325,7 +380,7 @@ fn check_table(out: &mut String, records: &[Record], order: &[String]) -> bool {
                 .map(show_value)
                 .map_or_else(String::new, |v| cell(&v)),
             cell(detail),
-            human_ms(*ms)
+            Duration::from_ms(*ms).rounded()
         );
     }
     out.push('\n');
@@ -362,7 +417,7 @@ fn actions(out: &mut String, records: &[Record]) {
                     out,
                     "- {}: `{mitigation}`: waited {}",
                     r.at,
-                    human_ms(*duration_ms)
+                    Duration::from_ms(*duration_ms).rounded()
                 );
             }
             Event::Action { mitigation, result } => {
@@ -442,7 +497,7 @@ fn line(r: &ActionResult) -> String {
         } else {
             &r.detail
         },
-        human_ms(r.duration_ms)
+        Duration::from_ms(r.duration_ms).rounded()
     )
 }
 

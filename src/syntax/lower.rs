@@ -3,6 +3,7 @@
 use super::Rule;
 use crate::ast::*;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::duration::{Duration, DurationError};
 use crate::source::{FileId, Span};
 use pest::iterators::Pair;
 
@@ -608,9 +609,9 @@ impl Lower {
                 );
                 ExprKind::Invalid
             }
-            Rule::duration => match duration_ms(text) {
-                Some(ms) => ExprKind::Duration(ms),
-                None => {
+            Rule::duration => match Duration::parse(text) {
+                Ok(d) => ExprKind::Duration(d),
+                Err(DurationError::TooLong) => {
                     self.report(
                         Diagnostic::new(
                             Code::InvalidLiteral,
@@ -623,6 +624,7 @@ impl Lower {
                     );
                     ExprKind::Invalid
                 }
+                Err(DurationError::Malformed) => self.bad_literal(at, text),
             },
             Rule::percent => ExprKind::Percent(text.trim_end_matches('%').parse().unwrap_or(0.0)),
             Rule::number => match text.parse::<i64>() {
@@ -760,21 +762,6 @@ fn push_text(parts: &mut Vec<StrPart>, text: &str) {
 
 fn raw_unescape(text: &str) -> String {
     text.replace("\\'", "'").replace("\\\\", "\\")
-}
-
-/// Milliseconds, or `None` when the number is too large to count.
-fn duration_ms(text: &str) -> Option<u64> {
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let n: u64 = text[..split].parse().ok()?;
-    let unit = match &text[split..] {
-        "ms" => 1,
-        "s" => 1_000,
-        "m" => 60_000,
-        _ => 3_600_000,
-    };
-    n.checked_mul(unit)
 }
 
 /// Joins heredoc lines, removing the indentation they all share (`<<~`).

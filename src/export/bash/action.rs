@@ -6,6 +6,7 @@ use crate::action::{
     Action, Bounds, ComposeOp, ContainerState, DockerOp, Health, HttpAction, Part, PostgresOp,
     RedisOp, Template,
 };
+use crate::duration::Duration;
 use crate::export::ExportError;
 use crate::fill::http::{Body, UrlPath};
 use crate::fill::sql::{Spot, SqlPiece, SqlText};
@@ -172,15 +173,6 @@ fn body_pieces(body: &Body) -> impl Iterator<Item = Piece<'_>> {
 /// Milliseconds as the seconds `timeout` and `curl` take (`5.000`); 0 means no limit.
 pub fn seconds(ms: u64) -> String {
     format!("{}.{:03}", ms / 1000, ms % 1000)
-}
-
-/// A duration for people: `5s`, `2m`, `500ms`.
-pub fn human(ms: u64) -> String {
-    match ms {
-        ms if ms % 60_000 == 0 && ms > 0 => format!("{}m", ms / 60_000),
-        ms if ms % 1000 == 0 => format!("{}s", ms / 1000),
-        ms => format!("{ms}ms"),
-    }
 }
 
 /// The bash word for a target's address: a variable set at start, or, for a secret, a
@@ -434,6 +426,6 @@ pub fn describe(action: &Action) -> String {
         },
         Action::Shell(a) => format!("{}.run {}", a.target, q(&a.command.template)),
         Action::Manual(m) => format!("step {}", q(&m.text)),
-        Action::Wait(w) => format!("wait {}", human(w.ms)),
+        Action::Wait(w) => format!("wait {}", Duration::from_ms(w.ms)),
     }
 }

@@ -273,16 +273,9 @@ fn check_bounds(value: Option<&Value>, bounds: &Bounds) -> Option<String> {
     None
 }
 
-/// A duration as a person reads it: `250 ms`, `2s`, `1.5s`.
+/// A measured or remaining time as a person reads it: `250ms`, `2s`, `1.5s`.
 fn human(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms < 1000 {
-        format!("{ms} ms")
-    } else if ms.is_multiple_of(1000) {
-        format!("{}s", ms / 1000)
-    } else {
-        format!("{:.1}s", d.as_secs_f64())
-    }
+    crate::duration::Duration::from(d).rounded().to_string()
 }
 
 /// The last [`MAX_OUTPUT_LINES`] lines and [`MAX_OUTPUT_BYTES`] bytes of `text`, saying how much
@@ -348,12 +341,5 @@ mod tests {
         assert!(out.starts_with("[100 earlier lines and 0 bytes left out]\nline 100\n"));
         assert!(out.ends_with("line 299"));
         assert_eq!(bounded("a\nb"), "a\nb");
-    }
-
-    #[test]
-    fn durations_read_well() {
-        assert_eq!(human(Duration::from_millis(250)), "250 ms");
-        assert_eq!(human(Duration::from_secs(2)), "2s");
-        assert_eq!(human(Duration::from_millis(1500)), "1.5s");
     }
 }

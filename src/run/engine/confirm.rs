@@ -49,7 +49,7 @@ impl<E: Executor> Engine<'_, E> {
             let results: Vec<ActionResult> =
                 futures_util::future::join_all(probes.iter().map(|p| async {
                     let timeout =
-                        action_timeout(&p.action, &self.resolved, plan::DEFAULT_PROBE_TIMEOUT_MS)
+                        action_timeout(&p.action, &self.resolved, plan::DEFAULT_PROBE_TIMEOUT)
                             .min(left);
                     let outcome = guarded(&self.exec, &p.action, &self.resolved, timeout).await;
                     action_result(&p.action, &self.resolved, outcome)

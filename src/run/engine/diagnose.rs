@@ -68,7 +68,12 @@ async fn run_check<E: Executor>(
     let mut detail = String::new();
     for (i, probe) in check.probes.iter().enumerate() {
         let left = budget.saturating_sub(started.elapsed());
-        let timeout = action_timeout(&probe.action, resolved, check.timeout_ms).min(left);
+        let timeout = action_timeout(
+            &probe.action,
+            resolved,
+            crate::duration::Duration::from_ms(check.timeout_ms),
+        )
+        .min(left);
         let outcome = guarded(exec, &probe.action, resolved, timeout).await;
         if i == 0 {
             value = outcome.value.clone();

@@ -1,16 +1,13 @@
 //! The one way an action runs: on its own task, under its timeout, its outcome masked.
 
 use crate::action::Action;
-use crate::run::describe::{describe, human_ms};
+use crate::run::describe::describe;
 use crate::run::transcript::ActionResult;
 use crate::run::{Outcome, Resolved, Status, admit, backend, mask};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Default time a mitigation action may take (a restart, `up`, a migration), when neither it
-/// nor its target says.
-pub const DEFAULT_ACTION_TIMEOUT_MS: u64 = 120_000;
 /// Extra time given to a backend past its timeout before the engine gives up on it.
 pub(super) const GRACE: Duration = Duration::from_millis(500);
 
@@ -80,7 +77,7 @@ pub(super) async fn guarded<E: Executor>(
         Ok(Err(_)) => "the action was cancelled".to_string(),
         Err(_) => format!(
             "no answer within {}: timed out",
-            human_ms(timeout.as_millis() as u64)
+            crate::duration::Duration::from(timeout).rounded()
         ),
     };
     Outcome {
@@ -93,7 +90,11 @@ pub(super) async fn guarded<E: Executor>(
 }
 
 /// How long `action` may take: its own `timeout:`, else its target's, else `fallback`.
-pub(super) fn action_timeout(action: &Action, resolved: &Resolved, fallback_ms: u64) -> Duration {
+pub(super) fn action_timeout(
+    action: &Action,
+    resolved: &Resolved,
+    fallback: crate::duration::Duration,
+) -> Duration {
     let target = action
         .target()
         .and_then(|t| resolved.targets.get(t))
@@ -102,7 +103,7 @@ pub(super) fn action_timeout(action: &Action, resolved: &Resolved, fallback_ms: 
         .timeout_ms()
         .map(Duration::from_millis)
         .or(target)
-        .unwrap_or(Duration::from_millis(fallback_ms))
+        .unwrap_or(fallback.into())
 }
 
 pub(super) fn action_result(

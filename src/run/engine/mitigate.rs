@@ -1,6 +1,6 @@
 //! Mitigating: approval by the operator or the flags, then each step in order.
 
-use super::execute::{DEFAULT_ACTION_TIMEOUT_MS, action_result, action_timeout, guarded};
+use super::execute::{action_result, action_timeout, guarded};
 use super::{Choice, Engine, Executor, Operator};
 use crate::action::Action;
 use crate::plan::{Mitigation, Step};
@@ -123,7 +123,8 @@ impl<E: Executor> Engine<'_, E> {
                 Action::Wait(w) => self.wait(&m.name, Duration::from_millis(w.ms), op).await,
                 action => {
                     op.action_started(shown);
-                    let timeout = action_timeout(action, &self.resolved, DEFAULT_ACTION_TIMEOUT_MS);
+                    let timeout =
+                        action_timeout(action, &self.resolved, crate::plan::DEFAULT_ACTION_TIMEOUT);
                     let outcome = guarded(&self.exec, action, &self.resolved, timeout).await;
                     let result = action_result(action, &self.resolved, outcome);
                     op.action_done(shown, &result);

@@ -14,7 +14,7 @@ mod tests;
 
 pub use decide::{WhenResult, decide, writing_probes};
 pub use diagnose::{CheckResult, diagnose};
-pub use execute::{Backends, DEFAULT_ACTION_TIMEOUT_MS, Executor};
+pub use execute::{Backends, Executor};
 pub use resume::{Earlier, ResumeError};
 
 use crate::plan::{Mitigation, Runbook};

@@ -86,7 +86,10 @@ impl Earlier {
                     duration_ms,
                 } => {
                     if let Some(ran) = mitigations.get_mut(mitigation) {
-                        ran.steps.push(format!("wait {}", human(*duration_ms)));
+                        ran.steps.push(format!(
+                            "wait {}",
+                            crate::duration::Duration::from_ms(*duration_ms).rounded()
+                        ));
                     }
                 }
                 Event::Approval {
@@ -147,10 +150,6 @@ fn clock(at: &str) -> String {
     at.parse::<jiff::Timestamp>()
         .map(|t| t.strftime("%H:%M:%S").to_string())
         .unwrap_or_else(|_| at.to_string())
-}
-
-fn human(ms: u64) -> String {
-    crate::run::describe::human_ms(ms)
 }
 
 #[cfg(test)]
