@@ -1,7 +1,7 @@
 //! Containers and the clusters that run them: `docker` and `podman`, compose, `kubectl` and
 //! `oc`, `helm`. A command run inside a container is classified like one run here.
 
-use super::options::{first_positional, getopt};
+use super::options::{Options, first_positional};
 use super::{Ctx, Word, basename, classify_argv, destroy, read, strip_wrappers, write};
 use crate::effect::Classification;
 
@@ -71,13 +71,20 @@ pub(super) fn docker(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
         "rm" => destroy(&shown("rm"), "deletes containers and their writable data"),
         "rmi" => destroy(&shown("rmi"), "deletes images"),
         "exec" => {
-            let o = getopt(
+            let o = Options::leading(
                 rest,
-                "euw",
-                &["env", "env-file", "user", "workdir", "detach-keys"],
-                true,
+                &[
+                    "-e",
+                    "-u",
+                    "-w",
+                    "--env",
+                    "--env-file",
+                    "--user",
+                    "--workdir",
+                    "--detach-keys",
+                ],
             );
-            let cmd: Vec<&str> = o.positional.iter().skip(1).map(String::as_str).collect();
+            let cmd: Vec<&str> = o.positional.iter().skip(1).copied().collect();
             run_inside(&cmd, ctx)
         }
         "container" => match object {
@@ -196,8 +203,11 @@ pub(super) fn compose(args: &[Word], tool: &str, ctx: &Ctx) -> Option<Classifica
         }
         "rm" => destroy(&shown, "deletes containers"),
         "exec" => {
-            let o = getopt(rest, "euw", &["env", "user", "workdir", "index"], true);
-            let cmd: Vec<&str> = o.positional.iter().skip(1).map(String::as_str).collect();
+            let o = Options::leading(
+                rest,
+                &["-e", "-u", "-w", "--env", "--user", "--workdir", "--index"],
+            );
+            let cmd: Vec<&str> = o.positional.iter().skip(1).copied().collect();
             run_inside(&cmd, ctx)
         }
         _ => None,

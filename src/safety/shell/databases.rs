@@ -1,41 +1,50 @@
 //! Database clients and tools: `redis-cli` (its command through the Redis table), `psql` and
 //! `mysql` (their SQL through the SQL classifier), dumps, restores and admin tools.
 
-use super::options::getopt;
+use super::options::Options;
 use super::{Ctx, Read, Write, destroy, read, write};
 use crate::effect::Classification;
 use crate::safety::{class, redis, sql, worst};
 
 pub(super) fn redis_cli(args: &[&str]) -> Option<Classification> {
-    const LONG_VAL: [&str; 21] = [
-        "user",
-        "pass",
-        "sni",
-        "cacert",
-        "cacertdir",
-        "cert",
-        "key",
-        "tls-ciphers",
-        "tls-ciphersuites",
-        "pattern",
-        "quoted-pattern",
-        "count",
-        "rdb",
-        "functions-rdb",
-        "pipe-timeout",
-        "memkeys-samples",
-        "eval",
-        "cluster",
-        "intrinsic-latency",
-        "cluster-yes",
-        "show-pushes",
+    const TAKES_VALUE: [&str; 30] = [
+        "-h",
+        "-p",
+        "-a",
+        "-s",
+        "-n",
+        "-u",
+        "-r",
+        "-i",
+        "-d",
+        "--user",
+        "--pass",
+        "--sni",
+        "--cacert",
+        "--cacertdir",
+        "--cert",
+        "--key",
+        "--tls-ciphers",
+        "--tls-ciphersuites",
+        "--pattern",
+        "--quoted-pattern",
+        "--count",
+        "--rdb",
+        "--functions-rdb",
+        "--pipe-timeout",
+        "--memkeys-samples",
+        "--eval",
+        "--cluster",
+        "--intrinsic-latency",
+        "--cluster-yes",
+        "--show-pushes",
     ];
-    let o = getopt(args, "hpasnurid", &LONG_VAL, true);
-    if o.has(&["pipe", "eval", "lru-test"]) {
+    let o = Options::leading(args, &TAKES_VALUE);
+    if o.has(&["--pipe", "--eval", "--lru-test"]) {
         return None;
     }
-    if o.has(&["cluster"]) {
-        let sub = o.values(&["cluster"]).next().unwrap_or("");
+    if o.has(&["--cluster"]) {
+        let sub = o.values(&["--cluster"]).next().unwrap_or("");
         return match sub {
             "info" | "check" => read("redis-cli --cluster check"),
             _ => None,
@@ -43,21 +52,21 @@ pub(super) fn redis_cli(args: &[&str]) -> Option<Classification> {
     }
     if o.positional.is_empty() {
         if o.has(&[
-            "scan",
-            "bigkeys",
-            "memkeys",
-            "hotkeys",
-            "stat",
-            "latency",
-            "latency-history",
-            "latency-dist",
-            "intrinsic-latency",
-            "version",
-            "v",
+            "--scan",
+            "--bigkeys",
+            "--memkeys",
+            "--hotkeys",
+            "--stat",
+            "--latency",
+            "--latency-history",
+            "--latency-dist",
+            "--intrinsic-latency",
+            "--version",
+            "-v",
         ]) {
             return read("redis-cli --scan");
         }
-        if o.has(&["rdb", "functions-rdb"]) {
+        if o.has(&["--rdb", "--functions-rdb"]) {
             return write("redis-cli --rdb", "writes a dump file");
         }
         return None; // interactive, or commands from stdin
@@ -67,33 +76,44 @@ pub(super) fn redis_cli(args: &[&str]) -> Option<Classification> {
 }
 
 pub(super) fn psql(args: &[&str], ctx: &Ctx) -> Option<Classification> {
-    let o = getopt(
+    let o = Options::anywhere(
         args,
-        "cdfhpUvPFRoLT",
         &[
-            "command",
-            "dbname",
-            "file",
-            "host",
-            "port",
-            "username",
-            "set",
-            "variable",
-            "pset",
-            "field-separator",
-            "record-separator",
-            "output",
-            "log-file",
-            "table-attr",
+            "-c",
+            "-d",
+            "-f",
+            "-h",
+            "-p",
+            "-U",
+            "-v",
+            "-P",
+            "-F",
+            "-R",
+            "-o",
+            "-L",
+            "-T",
+            "--command",
+            "--dbname",
+            "--file",
+            "--host",
+            "--port",
+            "--username",
+            "--set",
+            "--variable",
+            "--pset",
+            "--field-separator",
+            "--record-separator",
+            "--output",
+            "--log-file",
+            "--table-attr",
         ],
-        false,
     );
-    if o.has(&["f", "file"]) {
+    if o.has(&["-f", "--file"]) {
         return None; // the SQL is in a file we do not read
     }
-    let commands: Vec<&str> = o.values(&["c", "command"]).collect();
+    let commands: Vec<&str> = o.values(&["-c", "--command"]).collect();
     if commands.is_empty() {
-        if o.has(&["l", "list", "V", "version"]) {
+        if o.has(&["-l", "--list", "-V", "--version"]) {
             return read("psql -l");
         }
         if let Some(body) = ctx.heredoc.filter(|b| !b.dynamic) {
@@ -117,7 +137,7 @@ pub(super) fn psql(args: &[&str], ctx: &Ctx) -> Option<Classification> {
     if c.effect > Read {
         c.reason = format!("`psql -c`: {}", c.reason);
     }
-    if o.has(&["o", "output", "L", "log-file"]) {
+    if o.has(&["-o", "--output", "-L", "--log-file"]) {
         c = worst(Some(c), class(Write, "`psql -o` writes a file"));
     }
     Some(c)
@@ -157,13 +177,25 @@ fn psql_meta(meta: &str) -> Option<Classification> {
 }
 
 pub(super) fn mysql(args: &[&str], ctx: &Ctx) -> Option<Classification> {
-    let o = getopt(
+    let o = Options::anywhere(
         args,
-        "ehPuDSO",
-        &["execute", "host", "port", "user", "database", "socket"],
-        false,
+        &[
+            "-e",
+            "-h",
+            "-P",
+            "-u",
+            "-D",
+            "-S",
+            "-O",
+            "--execute",
+            "--host",
+            "--port",
+            "--user",
+            "--database",
+            "--socket",
+        ],
     );
-    let commands: Vec<&str> = o.values(&["e", "execute"]).collect();
+    let commands: Vec<&str> = o.values(&["-e", "--execute"]).collect();
     if commands.is_empty() {
         if ctx.stdin_file.is_some() || ctx.piped {
             return destroy("mysql < dump", "replays a script or dump over current data");
@@ -185,7 +217,14 @@ pub(super) fn mysql(args: &[&str], ctx: &Ctx) -> Option<Classification> {
 }
 
 pub(super) fn pg_dump(name: &str, args: &[&str]) -> Option<Classification> {
-    if getopt(args, "fhpUdnNtTZjFE", &["file"], false).has(&["f", "file"]) {
+    if Options::anywhere(
+        args,
+        &[
+            "-f", "-h", "-p", "-U", "-d", "-n", "-N", "-t", "-T", "-Z", "-j", "-F", "-E", "--file",
+        ],
+    )
+    .has(&["-f", "--file"])
+    {
         write(name, "writes a dump file")
     } else {
         read(name)
@@ -204,13 +243,14 @@ pub(super) fn mysqldump(name: &str, args: &[&str]) -> Option<Classification> {
 }
 
 pub(super) fn pg_restore(args: &[&str]) -> Option<Classification> {
-    let o = getopt(
+    let o = Options::anywhere(
         args,
-        "dfFhLnNpPSTtUjIe",
-        &["dbname", "file", "format"],
-        false,
+        &[
+            "-d", "-f", "-F", "-h", "-L", "-n", "-N", "-p", "-P", "-S", "-T", "-t", "-U", "-j",
+            "-I", "-e", "--dbname", "--file", "--format",
+        ],
     );
-    if o.has(&["l", "list"]) && !o.has(&["d", "dbname"]) {
+    if o.has(&["-l", "--list"]) && !o.has(&["-d", "--dbname"]) {
         read("pg_restore")
     } else {
         destroy("pg_restore", "restores overwrite current data")

@@ -1,7 +1,7 @@
 //! Tools that read, edit, copy, delete and pack files: text filters with in-place modes,
 //! `rm`, `rsync`, permissions, `find`, archives.
 
-use super::options::getopt;
+use super::options::Options;
 use super::{
     Ctx, Destructive, Read, Word, Write, classify_argv, destroy, read, strip_wrappers, write,
 };
@@ -9,19 +9,22 @@ use crate::effect::Classification;
 use crate::safety::{class, worst};
 
 pub(super) fn sort(args: &[&str]) -> Option<Classification> {
-    if getopt(
+    if Options::anywhere(
         args,
-        "okStT",
         &[
-            "output",
-            "key",
-            "field-separator",
-            "buffer-size",
-            "temporary-directory",
+            "-o",
+            "-k",
+            "-S",
+            "-t",
+            "-T",
+            "--output",
+            "--key",
+            "--field-separator",
+            "--buffer-size",
+            "--temporary-directory",
         ],
-        false,
     )
-    .has(&["o", "output"])
+    .has(&["-o", "--output"])
     {
         write("sort -o", "writes a file")
     } else {
@@ -30,14 +33,17 @@ pub(super) fn sort(args: &[&str]) -> Option<Classification> {
 }
 
 pub(super) fn sed(args: &[&str]) -> Option<Classification> {
-    let o = getopt(args, "efl", &["expression", "file", "line-length"], false);
-    let mut scripts: Vec<&str> = o.values(&["e", "expression"]).collect();
+    let o = Options::anywhere(
+        args,
+        &["-e", "-f", "-l", "--expression", "--file", "--line-length"],
+    );
+    let mut scripts: Vec<&str> = o.values(&["-e", "--expression"]).collect();
     if scripts.is_empty() {
-        scripts.extend(o.positional.first().map(String::as_str));
+        scripts.extend(o.positional.first().copied());
     }
-    if o.has(&["f", "file"]) || scripts.iter().any(|s| sed_runs_or_writes(s)) {
+    if o.has(&["-f", "--file"]) || scripts.iter().any(|s| sed_runs_or_writes(s)) {
         None // a script file, or `e`/`w` commands that run programs or write files
-    } else if o.has(&["i", "in-place"]) {
+    } else if o.has(&["-i", "--in-place"]) {
         write("sed -i", "edits files in place")
     } else {
         read("sed")
@@ -126,17 +132,18 @@ pub(super) fn yq(args: &[&str]) -> Option<Classification> {
 
 pub(super) fn uniq(args: &[&str]) -> Option<Classification> {
     // A second operand is an output file.
-    if getopt(
+    if Options::anywhere(
         args,
-        "fsw",
         &[
-            "skip-fields",
-            "skip-chars",
-            "check-chars",
-            "group",
-            "all-repeated",
+            "-f",
+            "-s",
+            "-w",
+            "--skip-fields",
+            "--skip-chars",
+            "--check-chars",
+            "--group",
+            "--all-repeated",
         ],
-        false,
     )
     .positional
     .len()
@@ -172,8 +179,8 @@ pub(super) fn rsync(args: &[&str]) -> Option<Classification> {
 }
 
 pub(super) fn rm(args: &[&str]) -> Option<Classification> {
-    let o = getopt(args, "", &[], false);
-    if o.has(&["r", "R", "recursive"]) {
+    let o = Options::anywhere(args, &[]);
+    if o.has(&["-r", "-R", "--recursive"]) {
         destroy("rm -rf", "deletes files recursively")
     } else {
         destroy("rm", "deletes files")
@@ -195,7 +202,7 @@ pub(super) fn chmod(args: &[&str]) -> Option<Classification> {
 }
 
 pub(super) fn chown(name: &str, args: &[&str]) -> Option<Classification> {
-    if getopt(args, "", &["from", "reference"], false).has(&["R", "recursive"]) {
+    if Options::anywhere(args, &["--from", "--reference"]).has(&["-R", "--recursive"]) {
         destroy(&format!("{name} -R"), "changes ownership of a whole tree")
     } else {
         write(name, "changes ownership")
@@ -257,8 +264,16 @@ pub(super) fn tar(args: &[&str]) -> Option<Classification> {
 }
 
 pub(super) fn compress(name: &str, args: &[&str]) -> Option<Classification> {
-    let o = getopt(args, "S", &["suffix"], false);
-    if o.has(&["c", "stdout", "to-stdout", "l", "list", "t", "test"]) {
+    let o = Options::anywhere(args, &["-S", "--suffix"]);
+    if o.has(&[
+        "-c",
+        "--stdout",
+        "--to-stdout",
+        "-l",
+        "--list",
+        "-t",
+        "--test",
+    ]) {
         read(name)
     } else {
         write(name, "replaces files with (de)compressed ones")

@@ -1,6 +1,6 @@
 //! `git` and the GitHub CLI `gh`.
 
-use super::options::{first_positional, getopt};
+use super::options::{Options, first_positional};
 use super::{destroy, read, write};
 use crate::effect::Classification;
 
@@ -11,7 +11,7 @@ pub(super) fn git(args: &[&str]) -> Option<Classification> {
     )?;
     let sub = args[i];
     let rest = &args[i + 1..];
-    let flags = getopt(rest, "", &[], false);
+    let flags = Options::anywhere(rest, &[]);
     // Short flag clusters such as `-fd` or `-uf`.
     let short = |c: char| {
         rest.iter()
@@ -44,9 +44,9 @@ pub(super) fn git(args: &[&str]) -> Option<Classification> {
             Some(_) => write(&shown, "changes remotes"),
         },
         "config" => {
-            if flags.has(&["get", "get-all", "get-regexp", "list", "l"])
+            if flags.has(&["--get", "--get-all", "--get-regexp", "--list", "-l"])
                 || positional.len() <= 1
-                    && !flags.has(&["unset", "unset-all", "add", "replace-all"])
+                    && !flags.has(&["--unset", "--unset-all", "--add", "--replace-all"])
             {
                 read(&shown)
             } else {
@@ -54,40 +54,42 @@ pub(super) fn git(args: &[&str]) -> Option<Classification> {
             }
         }
         "branch" => {
-            if flags.has(&["D"]) || (flags.has(&["d", "delete"]) && flags.has(&["f", "force"])) {
+            if flags.has(&["-D"])
+                || (flags.has(&["-d", "--delete"]) && flags.has(&["-f", "--force"]))
+            {
                 destroy("git branch -D", "deletes a branch even if unmerged")
             } else if flags.has(&[
-                "d",
-                "delete",
-                "m",
-                "M",
-                "c",
-                "C",
-                "move",
-                "copy",
-                "u",
-                "set-upstream-to",
-                "unset-upstream",
-                "f",
-                "force",
-                "edit-description",
+                "-d",
+                "--delete",
+                "-m",
+                "-M",
+                "-c",
+                "-C",
+                "--move",
+                "--copy",
+                "-u",
+                "--set-upstream-to",
+                "--unset-upstream",
+                "-f",
+                "--force",
+                "--edit-description",
             ]) {
                 write(&shown, "changes branches")
             } else if positional.is_empty()
                 || flags.has(&[
-                    "l",
-                    "list",
-                    "a",
-                    "r",
-                    "all",
-                    "remotes",
-                    "contains",
-                    "merged",
-                    "no-merged",
-                    "show-current",
-                    "v",
-                    "vv",
-                    "points-at",
+                    "-l",
+                    "--list",
+                    "-a",
+                    "-r",
+                    "--all",
+                    "--remotes",
+                    "--contains",
+                    "--merged",
+                    "--no-merged",
+                    "--show-current",
+                    "-v",
+                    "--vv",
+                    "--points-at",
                 ])
             {
                 read(&shown)
@@ -97,7 +99,15 @@ pub(super) fn git(args: &[&str]) -> Option<Classification> {
         }
         "tag" => {
             if positional.is_empty()
-                || flags.has(&["l", "list", "contains", "points-at", "n", "v", "verify"])
+                || flags.has(&[
+                    "-l",
+                    "--list",
+                    "--contains",
+                    "--points-at",
+                    "-n",
+                    "-v",
+                    "--verify",
+                ])
             {
                 read(&shown)
             } else {
@@ -192,29 +202,34 @@ pub(super) fn gh(args: &[&str]) -> Option<Classification> {
     let shown = format!("gh {group} {verb}");
     match (group, verb) {
         ("api", _) => {
-            let o = getopt(
+            let o = Options::anywhere(
                 rest,
-                "XfFHpqt",
                 &[
-                    "method",
-                    "field",
-                    "raw-field",
-                    "header",
-                    "input",
-                    "jq",
-                    "template",
-                    "preview",
-                    "hostname",
-                    "cache",
+                    "-X",
+                    "-f",
+                    "-F",
+                    "-H",
+                    "-p",
+                    "-q",
+                    "-t",
+                    "--method",
+                    "--field",
+                    "--raw-field",
+                    "--header",
+                    "--input",
+                    "--jq",
+                    "--template",
+                    "--preview",
+                    "--hostname",
+                    "--cache",
                 ],
-                false,
             );
             let method = o
-                .values(&["X", "method"])
+                .values(&["-X", "--method"])
                 .next()
                 .map(str::to_ascii_uppercase);
             if matches!(method.as_deref(), Some(m) if m != "GET")
-                || o.has(&["f", "F", "field", "raw-field", "input"])
+                || o.has(&["-f", "-F", "--field", "--raw-field", "--input"])
             {
                 write("gh api", "sends a state-changing request")
             } else {

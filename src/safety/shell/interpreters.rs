@@ -1,28 +1,38 @@
 //! Commands that run other commands: shells and script interpreters, `eval`, `watch`, `su`,
 //! `xargs`. What they run is classified as a line or a command of its own, one level deeper.
 
-use super::options::getopt;
+use super::options::Options;
 use super::{Ctx, Word, basename, classify_argv, destroy, nested, read, risky_name};
 use crate::effect::Classification;
 
 pub(super) fn xargs(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
     let all: Vec<&str> = argv.iter().map(|w| w.text.as_str()).collect();
     let args = &all[1..];
-    let o = getopt(
+    let o = Options::leading(
         args,
-        "IiLlnPsdEeaR",
         &[
-            "max-args",
-            "max-procs",
-            "delimiter",
-            "arg-file",
-            "replace",
-            "max-lines",
-            "max-chars",
-            "eof",
-            "process-slot-var",
+            "-I",
+            "-i",
+            "-L",
+            "-l",
+            "-n",
+            "-P",
+            "-s",
+            "-d",
+            "-E",
+            "-e",
+            "-a",
+            "-R",
+            "--max-args",
+            "--max-procs",
+            "--delimiter",
+            "--arg-file",
+            "--replace",
+            "--max-lines",
+            "--max-chars",
+            "--eof",
+            "--process-slot-var",
         ],
-        true,
     );
     let skip = args.len() - o.positional.len();
     if o.positional.is_empty() {
@@ -33,11 +43,17 @@ pub(super) fn xargs(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
 }
 
 pub(super) fn watch(args: &[&str], ctx: &Ctx) -> Option<Classification> {
-    let o = getopt(
+    let o = Options::leading(
         args,
-        "nqd",
-        &["interval", "differences", "chgexit", "equexit"],
-        true,
+        &[
+            "-n",
+            "-q",
+            "-d",
+            "--interval",
+            "--differences",
+            "--chgexit",
+            "--equexit",
+        ],
     );
     if o.positional.is_empty() {
         return None;
@@ -50,13 +66,21 @@ pub(super) fn eval(args: &[&str], ctx: &Ctx) -> Option<Classification> {
 }
 
 pub(super) fn su(args: &[&str], ctx: &Ctx) -> Option<Classification> {
-    let o = getopt(
+    let o = Options::anywhere(
         args,
-        "cgGsw",
-        &["command", "group", "supp-group", "shell"],
-        false,
+        &[
+            "-c",
+            "-g",
+            "-G",
+            "-s",
+            "-w",
+            "--command",
+            "--group",
+            "--supp-group",
+            "--shell",
+        ],
     );
-    let script = o.values(&["c", "command"]).next()?;
+    let script = o.values(&["-c", "--command"]).next()?;
     nested(script, ctx)
 }
 
@@ -130,14 +154,14 @@ pub(super) fn shell(argv: &[Word], ctx: &Ctx) -> Option<Classification> {
 }
 
 pub(super) fn scripting(name: &str, args: &[&str], ctx: &Ctx) -> Option<Classification> {
-    let o = getopt(args, "cemWX", &[], true);
-    if o.values(&["m"]).any(|m| m == "json.tool") {
+    let o = Options::leading(args, &["-c", "-e", "-m", "-W", "-X"]);
+    if o.values(&["-m"]).any(|m| m == "json.tool") {
         return read("python -m json.tool");
     }
-    if o.has(&["c", "e", "m"]) {
+    if o.has(&["-c", "-e", "-m"]) {
         return None;
     }
-    match o.positional.first().map(String::as_str) {
+    match o.positional.first().copied() {
         None | Some("-") if ctx.downloaded => {
             destroy(&format!("curl | {name}"), "runs a downloaded script")
         }

@@ -23,6 +23,13 @@ pub(crate) struct Word {
     pub holes: Vec<usize>,
 }
 
+/// A word reads as its text, so the option parser takes words as well as strings.
+impl AsRef<str> for Word {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
 /// The first of the private-use characters that stand for parameter holes while a template is
 /// lexed: hole `i` is `HOLE_BASE + i`. Runbook text cannot hold them (templates replace them).
 pub(crate) const HOLE_BASE: u32 = 0xF0000;

@@ -1,7 +1,7 @@
 //! The network: interface and firewall configuration, HTTP clients, `ssh` (whose remote
 //! command is a shell line of its own), `nc` and `openssl`.
 
-use super::options::getopt;
+use super::options::Options;
 use super::{Ctx, destroy, nested, read, write};
 use crate::effect::Classification;
 
@@ -67,7 +67,13 @@ pub(super) fn ufw(args: &[&str]) -> Option<Classification> {
 }
 
 pub(super) fn ssh(args: &[&str], ctx: &Ctx) -> Option<Classification> {
-    let o = getopt(args, "BbcDEeFIiJLlmOopQRSWw", &[], true);
+    let o = Options::leading(
+        args,
+        &[
+            "-B", "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O",
+            "-o", "-p", "-Q", "-R", "-S", "-W", "-w",
+        ],
+    );
     // The first positional is the host; the rest is run by the remote shell.
     let remote = o.positional.get(1..)?;
     if remote.is_empty() {
@@ -77,73 +83,104 @@ pub(super) fn ssh(args: &[&str], ctx: &Ctx) -> Option<Classification> {
 }
 
 pub(super) fn curl(args: &[&str]) -> Option<Classification> {
-    const LONG_VAL: [&str; 44] = [
-        "data",
-        "data-raw",
-        "data-binary",
-        "data-urlencode",
-        "data-ascii",
-        "json",
-        "form",
-        "form-string",
-        "request",
-        "header",
-        "output",
-        "upload-file",
-        "user",
-        "user-agent",
-        "referer",
-        "cookie",
-        "cookie-jar",
-        "dump-header",
-        "max-time",
-        "connect-timeout",
-        "retry",
-        "retry-delay",
-        "retry-max-time",
-        "write-out",
-        "proxy",
-        "resolve",
-        "cacert",
-        "cert",
-        "key",
-        "config",
-        "url",
-        "output-dir",
-        "range",
-        "limit-rate",
-        "interface",
-        "unix-socket",
-        "oauth2-bearer",
-        "connect-to",
-        "trace",
-        "trace-ascii",
-        "stderr",
-        "netrc-file",
-        "variable",
-        "aws-sigv4",
+    const TAKES_VALUE: [&str; 70] = [
+        "-A",
+        "-b",
+        "-c",
+        "-C",
+        "-d",
+        "-D",
+        "-e",
+        "-E",
+        "-F",
+        "-H",
+        "-K",
+        "-m",
+        "-o",
+        "-P",
+        "-Q",
+        "-r",
+        "-t",
+        "-T",
+        "-u",
+        "-U",
+        "-w",
+        "-x",
+        "-X",
+        "-y",
+        "-Y",
+        "-z",
+        "--data",
+        "--data-raw",
+        "--data-binary",
+        "--data-urlencode",
+        "--data-ascii",
+        "--json",
+        "--form",
+        "--form-string",
+        "--request",
+        "--header",
+        "--output",
+        "--upload-file",
+        "--user",
+        "--user-agent",
+        "--referer",
+        "--cookie",
+        "--cookie-jar",
+        "--dump-header",
+        "--max-time",
+        "--connect-timeout",
+        "--retry",
+        "--retry-delay",
+        "--retry-max-time",
+        "--write-out",
+        "--proxy",
+        "--resolve",
+        "--cacert",
+        "--cert",
+        "--key",
+        "--config",
+        "--url",
+        "--output-dir",
+        "--range",
+        "--limit-rate",
+        "--interface",
+        "--unix-socket",
+        "--oauth2-bearer",
+        "--connect-to",
+        "--trace",
+        "--trace-ascii",
+        "--stderr",
+        "--netrc-file",
+        "--variable",
+        "--aws-sigv4",
     ];
-    let o = getopt(args, "AbcCdDeEFHKmoPQrtTuUwxXyYz", &LONG_VAL, false);
-    if o.has(&["K", "config"]) {
+    let o = Options::anywhere(args, &TAKES_VALUE);
+    if o.has(&["-K", "--config"]) {
         return None; // a config file can set anything
     }
     let sinks = |names: &[&str]| o.values(names).any(|v| v != "-" && v != "/dev/null");
     if sinks(&[
-        "o",
-        "output",
-        "c",
-        "cookie-jar",
-        "D",
-        "dump-header",
-        "trace",
-        "trace-ascii",
-        "stderr",
-    ]) || o.has(&["O", "remote-name", "remote-name-all", "J", "output-dir"])
-    {
+        "-o",
+        "--output",
+        "-c",
+        "--cookie-jar",
+        "-D",
+        "--dump-header",
+        "--trace",
+        "--trace-ascii",
+        "--stderr",
+    ]) || o.has(&[
+        "-O",
+        "--remote-name",
+        "--remote-name-all",
+        "-J",
+        "--output-dir",
+    ]) {
         return write("curl -o", "writes files");
     }
     let method = o
-        .values(&["X", "request"])
+        .values(&["-X", "--request"])
         .next()
         .map(str::to_ascii_uppercase);
     if let Some(m) = &method
@@ -152,15 +189,16 @@ pub(super) fn curl(args: &[&str]) -> Option<Classification> {
         return write(&format!("curl -X {m}"), "sends a state-changing request");
     }
     let sends = o.has(&[
-        "d",
-        "data",
-        "data-raw",
-        "data-binary",
-        "data-urlencode",
-        "data-ascii",
-        "json",
+        "-d",
+        "--data",
+        "--data-raw",
+        "--data-binary",
+        "--data-urlencode",
+        "--data-ascii",
+        "--json",
     ]);
-    if o.has(&["F", "form", "form-string", "T", "upload-file"]) || (sends && !o.has(&["G", "get"]))
+    if o.has(&["-F", "--form", "--form-string", "-T", "--upload-file"])
+        || (sends && !o.has(&["-G", "--get"]))
     {
         return write("curl -d", "sends a state-changing request");
     }
@@ -168,40 +206,56 @@ pub(super) fn curl(args: &[&str]) -> Option<Classification> {
 }
 
 pub(super) fn wget(args: &[&str]) -> Option<Classification> {
-    let o = getopt(
+    let o = Options::anywhere(
         args,
-        "OoaeiBtTwQPlARDIXU",
         &[
-            "output-document",
-            "output-file",
-            "append-output",
-            "execute",
-            "input-file",
-            "post-data",
-            "post-file",
-            "body-data",
-            "body-file",
-            "method",
-            "header",
-            "user-agent",
-            "tries",
-            "timeout",
-            "directory-prefix",
+            "-O",
+            "-o",
+            "-a",
+            "-e",
+            "-i",
+            "-B",
+            "-t",
+            "-T",
+            "-w",
+            "-Q",
+            "-P",
+            "-l",
+            "-A",
+            "-R",
+            "-D",
+            "-I",
+            "-X",
+            "-U",
+            "--output-document",
+            "--output-file",
+            "--append-output",
+            "--execute",
+            "--input-file",
+            "--post-data",
+            "--post-file",
+            "--body-data",
+            "--body-file",
+            "--method",
+            "--header",
+            "--user-agent",
+            "--tries",
+            "--timeout",
+            "--directory-prefix",
         ],
-        false,
     );
-    let method = o.values(&["method"]).next().map(str::to_ascii_uppercase);
-    if o.has(&["post-data", "post-file", "body-data", "body-file"])
+    let method = o.values(&["--method"]).next().map(str::to_ascii_uppercase);
+    if o.has(&["--post-data", "--post-file", "--body-data", "--body-file"])
         || method
             .as_deref()
             .is_some_and(|m| !matches!(m, "GET" | "HEAD"))
     {
         return write("wget --post-data", "sends a state-changing request");
     }
-    if o.has(&["spider"]) {
+    if o.has(&["--spider"]) {
         return read("wget --spider");
     }
-    match o.values(&["O", "output-document"]).next() {
+    match o.values(&["-O", "--output-document"]).next() {
         Some("-") | Some("/dev/null") => read("wget -O-"),
         _ => write("wget", "saves files"),
     }

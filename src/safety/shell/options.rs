@@ -1,121 +1,188 @@
-//! Option parsing for the catalogue: which flags a command sets, the values its options take,
-//! and its positional arguments.
+//! The one option parser of the catalogue, getopt-style: `-x`, clustered `-xyz`, `-ovalue`
+//! and `-o value`, `--long`, `--long=value` and `--long value`, and `--` ending options.
+//! Options are named as written (`-o`, `--output`); a command lists those that take a value,
+//! and every other word starting with `-` is a flag.
 
-use super::lexer::Word;
+/// One option as found: its name without dashes (`o`, `output`), and its value if it takes one.
+struct Found<'a> {
+    long: bool,
+    name: &'a str,
+    value: Option<&'a str>,
+}
 
-/// Skips leading options. `with_value` options consume the next word unless written
-/// attached (`-uroot`, `--signal=KILL`). Everything else starting with `-` is a flag.
-pub(super) fn skip_opts<'a>(words: &'a [Word], with_value: &[&str], _flags: &[&str]) -> &'a [Word] {
-    let mut i = 0;
-    while let Some(w) = words.get(i) {
-        let t = w.text.as_str();
-        if t == "--" {
-            return &words[i + 1..];
+impl Found<'_> {
+    /// Whether this is the option spelled `spelling` (`-o` or `--output`).
+    fn is(&self, spelling: &str) -> bool {
+        match spelling.strip_prefix("--") {
+            Some(long) => self.long && self.name == long,
+            None => !self.long && spelling.strip_prefix('-') == Some(self.name),
         }
-        if !t.starts_with('-') || t == "-" {
-            break;
-        }
-        if with_value.contains(&t) {
-            i += 2;
-        } else {
+    }
+}
+
+/// A command's arguments split into options and positional arguments.
+pub(super) struct Options<'a> {
+    found: Vec<Found<'a>>,
+    /// The positional arguments, in order.
+    pub(super) positional: Vec<&'a str>,
+    /// Where the first positional argument stands among the arguments.
+    pub(super) first: Option<usize>,
+}
+
+impl<'a> Options<'a> {
+    /// GNU style: options may follow positional arguments.
+    pub(super) fn anywhere<S: AsRef<str>>(args: &'a [S], takes_value: &[&str]) -> Self {
+        Self::parse(args, takes_value, false)
+    }
+
+    /// The first positional argument ends the options (`ssh host cmd -x`, `sudo cmd -x`).
+    pub(super) fn leading<S: AsRef<str>>(args: &'a [S], takes_value: &[&str]) -> Self {
+        Self::parse(args, takes_value, true)
+    }
+
+    fn parse<S: AsRef<str>>(args: &'a [S], takes_value: &[&str], stop_at_positional: bool) -> Self {
+        let mut out = Options {
+            found: Vec::new(),
+            positional: Vec::new(),
+            first: None,
+        };
+        let arg = |i: usize| args.get(i).map(AsRef::as_ref);
+        let mut i = 0;
+        while let Some(a) = arg(i) {
             i += 1;
-        }
-    }
-    words.get(i..).unwrap_or_default()
-}
-
-#[derive(Debug, Default)]
-pub(super) struct Opts {
-    /// `(name, value)`: `"X"` for `-X`, `"request"` for `--request`.
-    opts: Vec<(String, Option<String>)>,
-    pub(super) positional: Vec<String>,
-}
-
-impl Opts {
-    pub(super) fn has(&self, names: &[&str]) -> bool {
-        self.opts.iter().any(|(n, _)| names.contains(&n.as_str()))
-    }
-
-    pub(super) fn values<'s>(&'s self, names: &'s [&str]) -> impl Iterator<Item = &'s str> + 's {
-        self.opts
-            .iter()
-            .filter(move |(n, _)| names.contains(&n.as_str()))
-            .filter_map(|(_, v)| v.as_deref())
-    }
-}
-
-/// getopt-style splitting. `short_val` lists short options that take a value, `long_val`
-/// long ones (without `--`). With `stop_at_positional`, the first positional ends options
-/// (redis-cli, ssh, docker exec); otherwise options may follow positionals (GNU style).
-pub(super) fn getopt(
-    args: &[&str],
-    short_val: &str,
-    long_val: &[&str],
-    stop_at_positional: bool,
-) -> Opts {
-    let mut out = Opts::default();
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i];
-        i += 1;
-        if a == "--" {
-            out.positional
-                .extend(args[i..].iter().map(|s| s.to_string()));
-            break;
-        }
-        if let Some(long) = a.strip_prefix("--") {
-            if let Some((n, v)) = long.split_once('=') {
-                out.opts.push((n.to_string(), Some(v.to_string())));
-            } else if long_val.contains(&long) {
-                out.opts
-                    .push((long.to_string(), args.get(i).map(|s| s.to_string())));
-                i += 1;
-            } else {
-                out.opts.push((long.to_string(), None));
+            if a == "--" {
+                out.rest(args, i);
+                break;
             }
-            continue;
-        }
-        if a.len() > 1 && a.starts_with('-') {
-            let body: Vec<char> = a[1..].chars().collect();
-            for (k, ch) in body.iter().enumerate() {
-                if short_val.contains(*ch) {
-                    let rest: String = body[k + 1..].iter().collect();
-                    let v = if rest.is_empty() {
+            if let Some(long) = a.strip_prefix("--") {
+                let (name, value) = match long.split_once('=') {
+                    Some((name, value)) => (name, Some(value)),
+                    None if takes_value
+                        .iter()
+                        .any(|v| v.strip_prefix("--") == Some(long)) =>
+                    {
                         i += 1;
-                        args.get(i - 1).map(|s| s.to_string())
-                    } else {
-                        Some(rest)
-                    };
-                    out.opts.push((ch.to_string(), v));
-                    break;
-                }
-                out.opts.push((ch.to_string(), None));
+                        (long, arg(i - 1))
+                    }
+                    None => (long, None),
+                };
+                out.found.push(Found {
+                    long: true,
+                    name,
+                    value,
+                });
+                continue;
             }
-            continue;
+            if let Some(cluster) = a.strip_prefix('-').filter(|c| !c.is_empty()) {
+                for (k, ch) in cluster.char_indices() {
+                    let (name, rest) = cluster[k..].split_at(ch.len_utf8());
+                    let takes = takes_value
+                        .iter()
+                        .any(|v| v.strip_prefix('-') == Some(name));
+                    let value = match (takes, rest.is_empty()) {
+                        (false, _) => None,
+                        (true, false) => Some(rest),
+                        (true, true) => {
+                            i += 1;
+                            arg(i - 1)
+                        }
+                    };
+                    out.found.push(Found {
+                        long: false,
+                        name,
+                        value,
+                    });
+                    if takes {
+                        break;
+                    }
+                }
+                continue;
+            }
+            if stop_at_positional {
+                out.rest(args, i - 1);
+                break;
+            }
+            out.first.get_or_insert(i - 1);
+            out.positional.push(a);
         }
-        if stop_at_positional {
-            out.positional
-                .extend(args[i - 1..].iter().map(|s| s.to_string()));
-            break;
-        }
-        out.positional.push(a.to_string());
+        out
     }
-    out
+
+    /// Every argument from `from` on is positional.
+    fn rest<S: AsRef<str>>(&mut self, args: &'a [S], from: usize) {
+        if from < args.len() {
+            self.first.get_or_insert(from);
+        }
+        self.positional
+            .extend(args[from..].iter().map(AsRef::as_ref));
+    }
+
+    /// Whether any of the options `spellings` is given.
+    pub(super) fn has(&self, spellings: &[&str]) -> bool {
+        self.found.iter().any(|f| spellings.iter().any(|s| f.is(s)))
+    }
+
+    /// The values given to any of the options `spellings`, in order.
+    pub(super) fn values<'s>(
+        &'s self,
+        spellings: &'s [&str],
+    ) -> impl Iterator<Item = &'a str> + 's {
+        self.found
+            .iter()
+            .filter(move |f| spellings.iter().any(|s| f.is(s)))
+            .filter_map(|f| f.value)
+    }
 }
 
-/// Index of the first word after options whose values are listed in `with_value`
-/// (both `-n x` and `--namespace=x` forms).
+/// Where the first positional argument stands, the options before it taking values as
+/// `with_value` lists. `None` when there is none.
 pub(in crate::safety) fn first_positional(args: &[&str], with_value: &[&str]) -> Option<usize> {
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i];
-        if a == "--" {
-            return (i + 1 < args.len()).then_some(i + 1);
-        }
-        if !a.starts_with('-') || a == "-" {
-            return Some(i);
-        }
-        i += if with_value.contains(&a) { 2 } else { 1 };
+    Options::leading(args, with_value).first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clusters_values_and_the_end_of_options() {
+        let o = Options::anywhere(
+            &[
+                "-xvfa.tar",
+                "in",
+                "--output",
+                "out",
+                "--level=3",
+                "-o",
+                "x",
+                "--",
+                "-z",
+            ],
+            &["-f", "-o", "--output"],
+        );
+        assert!(o.has(&["-x"]) && o.has(&["-v"]) && !o.has(&["-a"]));
+        assert_eq!(o.values(&["-f"]).collect::<Vec<_>>(), vec!["a.tar"]);
+        assert_eq!(
+            o.values(&["-o", "--output"]).collect::<Vec<_>>(),
+            vec!["out", "x"]
+        );
+        assert_eq!(o.values(&["--level"]).collect::<Vec<_>>(), vec!["3"]);
+        assert_eq!(o.positional, vec!["in", "-z"]);
+        assert_eq!(o.first, Some(1));
+        // A short spelling never names a long option, nor the reverse.
+        assert!(!o.has(&["--x"]) && !o.has(&["-output"]));
     }
-    None
+
+    #[test]
+    fn leading_options_end_at_the_first_positional() {
+        let o = Options::leading(&["-p", "22", "host", "ls", "-l"], &["-p"]);
+        assert_eq!(o.positional, vec!["host", "ls", "-l"]);
+        assert_eq!(
+            first_positional(&["-n", "ns", "get", "pods"], &["-n"]),
+            Some(2)
+        );
+        assert_eq!(first_positional(&["--", "-x"], &[]), Some(1));
+        assert_eq!(first_positional(&["-v", "--"], &[]), None);
+        assert_eq!(first_positional(&["-", "x"], &[]), Some(0));
+    }
 }

@@ -1,7 +1,7 @@
 //! The machine itself: logs, clock, kernel settings, power, processes, services, schedules
 //! and packages.
 
-use super::options::{first_positional, getopt};
+use super::options::{Options, first_positional};
 use super::{destroy, read, write};
 use crate::effect::Classification;
 
@@ -129,10 +129,10 @@ pub(super) fn pkill(args: &[&str]) -> Option<Classification> {
 }
 
 pub(super) fn crontab(args: &[&str]) -> Option<Classification> {
-    let o = getopt(args, "u", &[], false);
-    if o.has(&["r"]) {
+    let o = Options::anywhere(args, &["-u"]);
+    if o.has(&["-r"]) {
         destroy("crontab -r", "deletes the whole crontab")
-    } else if o.has(&["l"]) {
+    } else if o.has(&["-l"]) {
         read("crontab")
     } else {
         write("crontab", "replaces the crontab")
@@ -205,10 +205,10 @@ pub(super) fn service(args: &[&str]) -> Option<Classification> {
 }
 
 pub(super) fn nginx(args: &[&str]) -> Option<Classification> {
-    let o = getopt(args, "scpge", &[], false);
-    if let Some(signal) = o.values(&["s"]).next() {
+    let o = Options::anywhere(args, &["-s", "-c", "-p", "-g", "-e"]);
+    if let Some(signal) = o.values(&["-s"]).next() {
         write(&format!("nginx -s {signal}"), "signals the server")
-    } else if o.has(&["t", "T", "v", "V"]) {
+    } else if o.has(&["-t", "-T", "-v", "-V"]) {
         read("nginx")
     } else {
         None

@@ -3,7 +3,7 @@
 
 use super::basename;
 use super::lexer::{Word, is_assignment};
-use super::options::skip_opts;
+use super::options::Options;
 
 /// Drops what only changes how the real command runs: keywords, `VAR=x`, `sudo`, `env`,
 /// `timeout`, `nice`, ... `None` when a wrapper is used in a way we cannot see through.
@@ -27,12 +27,11 @@ pub(super) fn strip_wrappers(words: &[Word]) -> Option<&[Word]> {
             "if" | "then" | "else" | "elif" | "do" | "while" | "until" | "!" | "{" => rest,
             "fi" | "done" | "}" | "esac" if rest.is_empty() => rest,
             "case" | "select" | "function" | "coproc" => return None,
-            "time" => skip_opts(rest, &[], &["-p"]),
+            "time" => after_options(rest, &[]),
             "sudo" | "doas" => {
-                let r = skip_opts(
+                let r = after_options(
                     rest,
                     &["-u", "-g", "-C", "-p", "-r", "-t", "-U", "-D", "-h"],
-                    &[],
                 );
                 if r.is_empty() {
                     return None; // an interactive root shell
@@ -46,7 +45,7 @@ pub(super) fn strip_wrappers(words: &[Word]) -> Option<&[Word]> {
                 {
                     return None;
                 }
-                let r = skip_opts(rest, &["-u", "-C", "--unset", "--chdir"], &[]);
+                let r = after_options(rest, &["-u", "-C", "--unset", "--chdir"]);
                 let mut r = r;
                 while r.first().is_some_and(|a| !a.quoted && is_assignment(a)) {
                     r = &r[1..];
@@ -57,18 +56,18 @@ pub(super) fn strip_wrappers(words: &[Word]) -> Option<&[Word]> {
                 r
             }
             "timeout" => {
-                let r = skip_opts(rest, &["-s", "-k", "--signal", "--kill-after"], &[]);
+                let r = after_options(rest, &["-s", "-k", "--signal", "--kill-after"]);
                 if r.is_empty() {
                     return None;
                 }
                 &r[1..] // the duration
             }
-            "nice" => skip_opts(rest, &["-n", "--adjustment"], &[]),
-            "ionice" => skip_opts(rest, &["-c", "-n", "-p", "-P", "-u"], &[]),
+            "nice" => after_options(rest, &["-n", "--adjustment"]),
+            "ionice" => after_options(rest, &["-c", "-n", "-p", "-P", "-u"]),
             "nohup" | "setsid" | "builtin" => rest,
-            "stdbuf" => skip_opts(rest, &["-i", "-o", "-e"], &[]),
+            "stdbuf" => after_options(rest, &["-i", "-o", "-e"]),
             "chrt" | "taskset" => return None,
-            "exec" => skip_opts(rest, &["-a"], &[]),
+            "exec" => after_options(rest, &["-a"]),
             "command" => {
                 if rest
                     .first()
@@ -76,9 +75,15 @@ pub(super) fn strip_wrappers(words: &[Word]) -> Option<&[Word]> {
                 {
                     return Some(w);
                 }
-                skip_opts(rest, &[], &[])
+                after_options(rest, &[])
             }
             _ => return Some(w),
         };
     }
+}
+
+/// The words after the leading options, `with_value` naming those that take a value.
+fn after_options<'a>(words: &'a [Word], with_value: &[&str]) -> &'a [Word] {
+    let first = Options::leading(words, with_value).first;
+    &words[first.unwrap_or(words.len())..]
 }
