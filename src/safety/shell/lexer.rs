@@ -172,6 +172,18 @@ fn is_meta(c: char) -> bool {
     )
 }
 
+/// What a [`Lexer::scan`] step did with the character it was shown.
+enum Scan {
+    /// Consumed it; the span goes on.
+    Take,
+    /// It closes the span: consumed, and the scan ends.
+    Close,
+    /// The span ends before it.
+    Stop,
+    /// The step read on by itself; the span goes on from where it left off.
+    Moved,
+}
+
 enum Token {
     Word(Word),
     /// A word of digits directly followed by `<` or `>`: a file descriptor number.
@@ -257,6 +269,53 @@ impl Lexer {
         }
     }
 
+    /// The one loop over a span (a quote, a substitution, a comment, a line): shows `step`
+    /// each character until it closes or stops the span. At the end of input that is the error
+    /// `unterminated` when given, else the span's end.
+    fn scan(
+        &mut self,
+        unterminated: Option<&'static str>,
+        mut step: impl FnMut(&mut Self, char) -> Result<Scan, LexError>,
+    ) -> Result<(), LexError> {
+        loop {
+            let Some(c) = self.peek() else {
+                return unterminated.map_or(Ok(()), |m| Err(LexError(m)));
+            };
+            match step(self, c)? {
+                Scan::Take => self.pos += 1,
+                Scan::Close => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Scan::Stop => return Ok(()),
+                Scan::Moved => {}
+            }
+        }
+    }
+
+    fn skip_blanks(&mut self) -> Result<(), LexError> {
+        self.scan(None, |_, c| {
+            Ok(if matches!(c, ' ' | '\t') {
+                Scan::Take
+            } else {
+                Scan::Stop
+            })
+        })
+    }
+
+    /// The rest of the line, and the newline that ends it.
+    fn line(&mut self) -> Result<String, LexError> {
+        let mut line = String::new();
+        self.scan(None, |_, c| {
+            if c == '\n' {
+                return Ok(Scan::Close);
+            }
+            line.push(c);
+            Ok(Scan::Take)
+        })?;
+        Ok(line)
+    }
+
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
     }
@@ -288,12 +347,13 @@ impl Lexer {
             };
             match c {
                 ' ' | '\t' | '\r' => self.pos += 1,
-                '#' => {
-                    while let Some(c) = self.peek().filter(|c| *c != '\n') {
-                        self.site(c, Quoting::Comment, None);
-                        self.pos += 1;
+                '#' => self.scan(None, |l, c| {
+                    if c == '\n' {
+                        return Ok(Scan::Stop);
                     }
-                }
+                    l.site(c, Quoting::Comment, None);
+                    Ok(Scan::Take)
+                })?,
                 '\n' | ';' => {
                     if c == ';' && self.peek_at(1) == Some(';') {
                         return Err(LexError("`;;` (case) is not supported"));
@@ -482,9 +542,7 @@ impl Lexer {
     }
 
     fn redirect_target(&mut self, cmd: &mut Command, kind: RedirKind) -> Result<(), LexError> {
-        while matches!(self.peek(), Some(' ' | '\t')) {
-            self.pos += 1;
-        }
+        self.skip_blanks()?;
         match self.peek() {
             Some(c) if !is_meta(c) => {}
             _ => return Err(LexError("redirection without a target")),
@@ -507,59 +565,52 @@ impl Lexer {
     /// Reads one word starting at a non-meta character.
     fn word(&mut self, cmd: &mut Command) -> Result<Token, LexError> {
         let mut w = Word::default();
-        while let Some(c) = self.peek() {
-            if is_meta(c) {
-                break;
-            }
+        self.scan(None, |l, c| {
             match c {
+                _ if is_meta(c) => return Ok(Scan::Stop),
                 '\\' => {
-                    self.pos += 1;
-                    match self.peek() {
+                    l.pos += 1;
+                    match l.peek() {
                         None => return Err(LexError("trailing backslash")),
-                        Some('\n') => self.pos += 1,
+                        Some('\n') => l.pos += 1,
                         Some(e) => {
                             w.text.push(e);
                             w.quoted = true;
-                            self.pos += 1;
+                            l.pos += 1;
                         }
                     }
                 }
                 '\'' => {
-                    self.pos += 1;
+                    l.pos += 1;
                     w.quoted = true;
-                    loop {
-                        self.inside_quotes()?;
-                        match self.peek() {
-                            None => return Err(LexError("unterminated `'`")),
-                            Some('\'') => {
-                                self.pos += 1;
-                                break;
-                            }
-                            Some(ch) => {
-                                self.site(ch, Quoting::Single, Some(&mut w));
-                                w.text.push(ch);
-                                self.pos += 1;
-                            }
+                    l.scan(Some("unterminated `'`"), |l, ch| {
+                        l.inside_quotes()?;
+                        if ch == '\'' {
+                            return Ok(Scan::Close);
                         }
-                    }
+                        l.site(ch, Quoting::Single, Some(&mut w));
+                        w.text.push(ch);
+                        Ok(Scan::Take)
+                    })?;
                 }
                 '"' => {
-                    self.pos += 1;
+                    l.pos += 1;
                     w.quoted = true;
-                    self.double_quoted(&mut w, cmd)?;
+                    l.double_quoted(&mut w, cmd)?;
                 }
                 '`' => {
-                    self.pos += 1;
-                    self.backtick(&mut w, cmd, false)?;
+                    l.pos += 1;
+                    l.backtick(&mut w, cmd, false)?;
                 }
-                '$' => self.dollar(&mut w, cmd, false)?,
+                '$' => l.dollar(&mut w, cmd, false)?,
                 _ => {
-                    self.site(c, Quoting::Bare, Some(&mut w));
+                    l.site(c, Quoting::Bare, Some(&mut w));
                     w.text.push(c);
-                    self.pos += 1;
+                    return Ok(Scan::Take);
                 }
             }
-        }
+            Ok(Scan::Moved)
+        })?;
         if !w.quoted
             && !w.text.is_empty()
             && w.text.chars().all(|c| c.is_ascii_digit())
@@ -579,42 +630,39 @@ impl Lexer {
     }
 
     fn double_quoted(&mut self, w: &mut Word, cmd: &mut Command) -> Result<(), LexError> {
-        loop {
-            self.inside_quotes()?;
-            match self.peek() {
-                None => return Err(LexError("unterminated `\"`")),
-                Some('"') => {
-                    self.pos += 1;
-                    return Ok(());
-                }
-                Some('\\') => {
-                    self.pos += 1;
-                    match self.peek() {
+        self.scan(Some("unterminated `\"`"), |l, c| {
+            l.inside_quotes()?;
+            match c {
+                '"' => return Ok(Scan::Close),
+                '\\' => {
+                    l.pos += 1;
+                    match l.peek() {
                         None => return Err(LexError("unterminated `\"`")),
-                        Some('\n') => self.pos += 1,
+                        Some('\n') => l.pos += 1,
                         Some(e @ ('$' | '`' | '"' | '\\')) => {
                             w.text.push(e);
-                            self.pos += 1;
+                            l.pos += 1;
                         }
                         Some(e) => {
                             w.text.push('\\');
                             w.text.push(e);
-                            self.pos += 1;
+                            l.pos += 1;
                         }
                     }
                 }
-                Some('`') => {
-                    self.pos += 1;
-                    self.backtick(w, cmd, true)?;
+                '`' => {
+                    l.pos += 1;
+                    l.backtick(w, cmd, true)?;
                 }
-                Some('$') => self.dollar(w, cmd, true)?,
-                Some(c) => {
-                    self.site(c, Quoting::Double, Some(w));
+                '$' => l.dollar(w, cmd, true)?,
+                _ => {
+                    l.site(c, Quoting::Double, Some(w));
                     w.text.push(c);
-                    self.pos += 1;
+                    return Ok(Scan::Take);
                 }
             }
-        }
+            Ok(Scan::Moved)
+        })
     }
 
     /// After `<<`: the delimiter, then the body, read from the line after this one; the
@@ -624,9 +672,7 @@ impl Lexer {
         if strip_tabs {
             self.pos += 1;
         }
-        while matches!(self.peek(), Some(' ' | '\t')) {
-            self.pos += 1;
-        }
+        self.skip_blanks()?;
         if self.peek().is_none_or(is_meta) {
             return Err(LexError("here-document without a delimiter"));
         }
@@ -636,38 +682,36 @@ impl Lexer {
         if !delim.holes.is_empty() || delim.dynamic {
             return Err(LexError("a here-document's delimiter must be plain text"));
         }
-        let start = match self.heredoc_resume {
-            Some(resume) => resume,
+        // The body is read where it stands, then the lexer comes back here.
+        let back = self.pos;
+        match self.heredoc_resume {
+            Some(resume) => self.pos = resume,
             None => {
-                let nl = (self.pos..self.chars.len())
-                    .find(|&i| self.chars[i] == '\n')
-                    .ok_or(LexError("here-document without a body"))?;
-                self.heredoc_line_end = Some(nl);
-                nl + 1
+                // The first here-document of this line: its body starts on the next one.
+                self.scan(Some("here-document without a body"), |_, c| {
+                    Ok(if c == '\n' { Scan::Stop } else { Scan::Take })
+                })?;
+                self.heredoc_line_end = Some(self.pos);
+                self.pos += 1;
             }
-        };
+        }
         let mut lines = Vec::new();
-        let mut at = start;
-        let resume = loop {
-            if at >= self.chars.len() {
+        loop {
+            if self.peek().is_none() {
                 return Err(LexError("unterminated here-document"));
             }
-            let end = (at..self.chars.len())
-                .find(|&i| self.chars[i] == '\n')
-                .unwrap_or(self.chars.len());
-            let line: String = self.chars[at..end].iter().collect();
+            let line = self.line()?;
             let line = if strip_tabs {
                 line.trim_start_matches('\t').to_string()
             } else {
                 line
             };
             if line == delim.text {
-                break (end + 1).min(self.chars.len());
+                break;
             }
             lines.push(line);
-            at = end + 1;
-        };
-        self.heredoc_resume = Some(resume);
+        }
+        self.heredoc_resume = Some(std::mem::replace(&mut self.pos, back));
         let mut body: String = lines.iter().map(|l| format!("{l}\n")).collect();
         let mut target = Word {
             quoted: delim.quoted,
@@ -693,47 +737,43 @@ impl Lexer {
     }
 
     fn expanding_body(&mut self, w: &mut Word, cmd: &mut Command) -> Result<(), LexError> {
-        while let Some(c) = self.peek() {
+        self.scan(None, |l, c| {
             match c {
                 '\\' => {
-                    self.pos += 1;
-                    match self.peek() {
-                        Some('\n') => self.pos += 1,
+                    l.pos += 1;
+                    match l.peek() {
+                        Some('\n') => l.pos += 1,
                         Some(e @ ('$' | '`' | '\\')) => {
                             w.text.push(e);
-                            self.pos += 1;
+                            l.pos += 1;
                         }
                         _ => w.text.push('\\'),
                     }
                 }
                 '`' => {
-                    self.pos += 1;
-                    self.backtick(w, cmd, false)?;
+                    l.pos += 1;
+                    l.backtick(w, cmd, false)?;
                 }
-                '$' => self.dollar(w, cmd, true)?,
+                '$' => l.dollar(w, cmd, true)?,
                 _ => {
-                    self.site(c, Quoting::Heredoc, Some(w));
+                    l.site(c, Quoting::Heredoc, Some(w));
                     w.text.push(c);
-                    self.pos += 1;
+                    return Ok(Scan::Take);
                 }
             }
-        }
-        Ok(())
+            Ok(Scan::Moved)
+        })
     }
 
     /// After the opening backtick: the body up to the closing one, unescaped, parsed as a script.
     fn backtick(&mut self, w: &mut Word, cmd: &mut Command, in_dq: bool) -> Result<(), LexError> {
         let mut body = String::new();
-        loop {
-            match self.peek() {
-                None => return Err(LexError("unterminated backtick")),
-                Some('`') => {
-                    self.pos += 1;
-                    break;
-                }
-                Some('\\') => {
-                    self.pos += 1;
-                    match self.peek() {
+        self.scan(Some("unterminated backtick"), |l, c| {
+            match c {
+                '`' => return Ok(Scan::Close),
+                '\\' => {
+                    l.pos += 1;
+                    match l.peek() {
                         None => return Err(LexError("unterminated backtick")),
                         Some(e @ ('$' | '`' | '\\')) => body.push(e),
                         Some('"') if in_dq => body.push('"'),
@@ -742,14 +782,11 @@ impl Lexer {
                             body.push(e);
                         }
                     }
-                    self.pos += 1;
                 }
-                Some(c) => {
-                    body.push(c);
-                    self.pos += 1;
-                }
+                _ => body.push(c),
             }
-        }
+            Ok(Scan::Take)
+        })?;
         let (script, sites) = Lexer::new(&body, self.depth + 1).run()?;
         cmd.substs.push(script);
         self.adopt(w, sites);
@@ -765,24 +802,22 @@ impl Lexer {
                 // Arithmetic: accepted only when it cannot hide a command.
                 let start = self.pos;
                 let mut depth = 0usize;
-                loop {
-                    match self.peek() {
-                        None => return Err(LexError("unterminated `$((`")),
-                        Some('(') => depth += 1,
-                        Some(')') => {
+                self.scan(Some("unterminated `$((`"), |l, c| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => {
                             depth -= 1;
                             if depth == 0 {
-                                self.pos += 1;
-                                break;
+                                return Ok(Scan::Close);
                             }
                         }
-                        Some('`' | '$' | '\'' | '"' | '\\') => {
+                        '`' | '$' | '\'' | '"' | '\\' => {
                             return Err(LexError("expansion inside arithmetic"));
                         }
-                        Some(c) => self.site(c, Quoting::Arithmetic, Some(w)),
+                        _ => l.site(c, Quoting::Arithmetic, Some(w)),
                     }
-                    self.pos += 1;
-                }
+                    Ok(Scan::Take)
+                })?;
                 let text: String = self.chars[start..self.pos].iter().collect();
                 w.text.push('$');
                 w.text.push_str(&text);
@@ -797,23 +832,17 @@ impl Lexer {
             }
             Some('{') => {
                 let start = self.pos;
-                loop {
-                    match self.peek() {
-                        None => return Err(LexError("unterminated `${`")),
-                        Some('}') => {
-                            self.pos += 1;
-                            break;
-                        }
-                        // Defaults like `${X:-$(cmd)}` could run anything.
-                        Some('`' | '$' | '\'' | '"' | '\\' | '{') if self.pos > start => {
-                            return Err(LexError("nested expansion inside `${`"));
-                        }
-                        Some(c) => {
-                            self.site(c, Quoting::Expansion, Some(w));
-                            self.pos += 1;
-                        }
+                self.scan(Some("unterminated `${`"), |l, c| match c {
+                    '}' => Ok(Scan::Close),
+                    // Defaults like `${X:-$(cmd)}` could run anything.
+                    '`' | '$' | '\'' | '"' | '\\' | '{' if l.pos > start => {
+                        Err(LexError("nested expansion inside `${`"))
                     }
-                }
+                    _ => {
+                        l.site(c, Quoting::Expansion, Some(w));
+                        Ok(Scan::Take)
+                    }
+                })?;
                 let text: String = self.chars[start..self.pos].iter().collect();
                 w.text.push('$');
                 w.text.push_str(&text);
@@ -823,31 +852,26 @@ impl Lexer {
                 // ANSI-C quoting: `\'` does not end it.
                 self.pos += 1;
                 w.quoted = true;
-                loop {
-                    match self.peek() {
-                        None => return Err(LexError("unterminated `$'`")),
-                        Some('\'') => {
-                            self.pos += 1;
-                            break;
-                        }
-                        Some('\\') => {
-                            self.pos += 1;
-                            let e = self.peek().ok_or(LexError("unterminated `$'`"))?;
+                self.scan(Some("unterminated `$'`"), |l, c| {
+                    match c {
+                        '\'' => return Ok(Scan::Close),
+                        '\\' => {
+                            l.pos += 1;
+                            let e = l.peek().ok_or(LexError("unterminated `$'`"))?;
                             w.text.push(match e {
                                 'n' => '\n',
                                 't' => '\t',
                                 'r' => '\r',
                                 _ => e,
                             });
-                            self.pos += 1;
                         }
-                        Some(c) => {
-                            self.site(c, Quoting::AnsiC, Some(w));
+                        _ => {
+                            l.site(c, Quoting::AnsiC, Some(w));
                             w.text.push(c);
-                            self.pos += 1;
                         }
                     }
-                }
+                    Ok(Scan::Take)
+                })?;
             }
             Some('"') if !in_dq => {
                 self.pos += 1;
@@ -856,13 +880,13 @@ impl Lexer {
             }
             Some(c) if c.is_ascii_alphanumeric() || c == '_' => {
                 w.text.push('$');
-                while let Some(c) = self
-                    .peek()
-                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-                {
+                self.scan(None, |_, c| {
+                    if !(c.is_ascii_alphanumeric() || c == '_') {
+                        return Ok(Scan::Stop);
+                    }
                     w.text.push(c);
-                    self.pos += 1;
-                }
+                    Ok(Scan::Take)
+                })?;
                 w.dynamic = true;
             }
             Some(c @ ('@' | '*' | '#' | '?' | '$' | '!' | '-')) => {
