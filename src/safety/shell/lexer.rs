@@ -650,19 +650,35 @@ impl Lexer {
                         }
                     }
                 }
-                '`' => {
-                    l.pos += 1;
-                    l.backtick(w, cmd, true)?;
-                }
-                '$' => l.dollar(w, cmd, true)?,
-                _ => {
-                    l.site(c, Quoting::Double, Some(w));
-                    w.text.push(c);
-                    return Ok(Scan::Take);
-                }
+                _ => return l.expanding(c, w, cmd, Quoting::Double),
             }
             Ok(Scan::Moved)
         })
+    }
+
+    /// A character of text that expands (double-quoted, or an unquoted here-document's body):
+    /// a substitution, a parameter, or itself.
+    fn expanding(
+        &mut self,
+        c: char,
+        w: &mut Word,
+        cmd: &mut Command,
+        quoting: Quoting,
+    ) -> Result<Scan, LexError> {
+        match c {
+            '`' => {
+                self.pos += 1;
+                // Inside `"`, `\"` in the backtick body stands for `"`.
+                self.backtick(w, cmd, quoting == Quoting::Double)?;
+            }
+            '$' => self.dollar(w, cmd, true)?,
+            _ => {
+                self.site(c, quoting, Some(w));
+                w.text.push(c);
+                return Ok(Scan::Take);
+            }
+        }
+        Ok(Scan::Moved)
     }
 
     /// After `<<`: the delimiter, then the body, read from the line after this one; the
@@ -750,16 +766,7 @@ impl Lexer {
                         _ => w.text.push('\\'),
                     }
                 }
-                '`' => {
-                    l.pos += 1;
-                    l.backtick(w, cmd, false)?;
-                }
-                '$' => l.dollar(w, cmd, true)?,
-                _ => {
-                    l.site(c, Quoting::Heredoc, Some(w));
-                    w.text.push(c);
-                    return Ok(Scan::Take);
-                }
+                _ => return l.expanding(c, w, cmd, Quoting::Heredoc),
             }
             Ok(Scan::Moved)
         })
