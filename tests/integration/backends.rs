@@ -1,8 +1,11 @@
 //! The backends against the real test lab (`scripts/lab.sh up`): for each, success, failure,
 //! an unreachable address and one that accepts but never answers.
 //!
-//! Tests that stop lab containers are grouped in one test and restore what they stop.
+//! Tests that stop lab containers are grouped in one test, which holds the lab lock
+//! exclusively and restores what it stops; tests of the lab's containers and of its web server
+//! (which other tests fault) hold it shared.
 
+use crate::lab;
 use lrb::action::catalogue::TargetKind;
 use lrb::action::*;
 use lrb::run::backend::execute;
@@ -12,15 +15,6 @@ use std::time::{Duration, Instant};
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// The timeout of the "never answers" tests.
 const SHORT: Duration = Duration::from_millis(500);
-
-/// A lab address from the environment; fails loudly when the lab is not set up.
-fn lab(var: &str) -> String {
-    std::env::var(var).unwrap_or_else(|_| {
-        panic!(
-            "`{var}` is not set: run `scripts/lab.sh up && eval \"$(scripts/lab.sh env)\"` first"
-        )
-    })
-}
 
 fn resolved(targets: &[(&str, TargetKind, &str)]) -> Resolved {
     Resolved {
@@ -113,7 +107,8 @@ fn api(address: &str) -> Resolved {
 
 #[tokio::test]
 async fn http_checks_status_body_and_json() {
-    let lab = api(&lab("LRB_LAB_HTTP_URL"));
+    let _lab = lab::Lock::shared();
+    let lab = api(&lab::var("LRB_LAB_HTTP_URL"));
     let live = Action::Http(HttpAction {
         status: vec![200],
         contains: Some(Template::literal("live")),
@@ -154,7 +149,8 @@ async fn http_checks_status_body_and_json() {
 
 #[tokio::test]
 async fn http_fails_on_wrong_status_content_or_pointer() {
-    let lab = api(&lab("LRB_LAB_HTTP_URL"));
+    let _lab = lab::Lock::shared();
+    let lab = api(&lab::var("LRB_LAB_HTTP_URL"));
     let missing = Action::Http(HttpAction {
         status: vec![200],
         ..get("/health/nope")
@@ -226,7 +222,7 @@ fn db(address: &str) -> Resolved {
 
 #[tokio::test]
 async fn postgres_connects_and_queries() {
-    let lab = db(&lab("LRB_LAB_PG_URL"));
+    let lab = db(&lab::var("LRB_LAB_PG_URL"));
     let outcome = run(&pg(PostgresOp::Connect), &lab, TIMEOUT).await;
     assert_status(&outcome, Status::Passed);
 
@@ -258,7 +254,7 @@ async fn postgres_connects_and_queries() {
 
 #[tokio::test]
 async fn postgres_fails_on_bounds_and_errors_on_bad_sql() {
-    let lab = db(&lab("LRB_LAB_PG_URL"));
+    let lab = db(&lab::var("LRB_LAB_PG_URL"));
     let over = query("SELECT 42", below(10.0));
     let outcome = run(&over, &lab, TIMEOUT).await;
     assert_status(&outcome, Status::Failed);
@@ -281,7 +277,7 @@ async fn postgres_fails_on_bounds_and_errors_on_bad_sql() {
 
 #[tokio::test]
 async fn postgres_wrong_password_is_masked() {
-    let url = lab("LRB_LAB_PG_URL").replace("lrb-secret-pw", "wrong-pw-4711");
+    let url = lab::var("LRB_LAB_PG_URL").replace("lrb-secret-pw", "wrong-pw-4711");
     let outcome = run(&pg(PostgresOp::Connect), &db(&url), TIMEOUT).await;
     assert_status(&outcome, Status::Error);
     assert!(
@@ -336,7 +332,7 @@ fn queue(address: &str) -> Resolved {
 
 #[tokio::test]
 async fn redis_ping_info_llen_and_commands() {
-    let lab = queue(&lab("LRB_LAB_REDIS_URL"));
+    let lab = queue(&lab::var("LRB_LAB_REDIS_URL"));
     let outcome = run(&redis(RedisOp::Ping), &lab, TIMEOUT).await;
     assert_status(&outcome, Status::Passed);
     assert_eq!(outcome.value, Some(Value::Text("PONG".into())));
@@ -381,7 +377,7 @@ async fn redis_ping_info_llen_and_commands() {
 
 #[tokio::test]
 async fn redis_missing_field_fails_and_bad_command_errors() {
-    let lab = queue(&lab("LRB_LAB_REDIS_URL"));
+    let lab = queue(&lab::var("LRB_LAB_REDIS_URL"));
     let info = redis(RedisOp::Info {
         section: Some("server".into()),
         field: Some("no_such_field".into()),
@@ -401,8 +397,8 @@ async fn redis_missing_field_fails_and_bad_command_errors() {
 
 #[tokio::test]
 async fn redis_password_url_works_and_wrong_password_is_masked() {
-    let url = lab("LRB_LAB_REDIS_AUTH_URL");
-    let password = lab("LRB_LAB_REDIS_AUTH_PASSWORD");
+    let url = lab::var("LRB_LAB_REDIS_AUTH_URL");
+    let password = lab::var("LRB_LAB_REDIS_AUTH_PASSWORD");
     assert!(
         url.contains(&format!(":{password}@")),
         "expected a `redis://:pw@` URL: {url}"
@@ -458,13 +454,11 @@ fn container(name: &str, state: Option<ContainerState>, health: Option<Health>) 
     })
 }
 
-/// Held by tests that stop lab containers (write) and by those that need them running (read).
-static LAB_CONTAINERS: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
-
-/// Waits until no test is stopping lab containers, then checks they run; fails loudly when
-/// they are missing rather than testing nothing. Hold the guard for the whole test.
-async fn lab_containers() -> tokio::sync::RwLockReadGuard<'static, ()> {
-    let guard = LAB_CONTAINERS.read().await;
+/// Waits until no test is stopping lab containers (the lab lock, shared), then checks they
+/// run; fails loudly when they are missing rather than testing nothing. Hold the guard for the
+/// whole test.
+async fn lab_containers() -> lab::Lock {
+    let guard = lab::Lock::shared();
     let local = engine("local");
     for name in ["backend", "worker"] {
         let outcome = run(&container(name, None, None), &local, TIMEOUT).await;
@@ -639,7 +633,7 @@ fn worker() -> Option<Template> {
 #[tokio::test]
 async fn worker_lifecycle_through_docker_and_compose() {
     drop(lab_containers().await);
-    let _stopping = LAB_CONTAINERS.write().await;
+    let _stopping = lab::Lock::exclusive();
     let result = tokio::spawn(worker_lifecycle()).await;
     let restore = std::process::Command::new("docker")
         .args(["start", "worker"])
@@ -656,8 +650,8 @@ async fn worker_lifecycle_through_docker_and_compose() {
 
 async fn worker_lifecycle() {
     let local = engine("local");
-    let file = lab("LRB_LAB_COMPOSE_FILE");
-    let project = lab("LRB_LAB_COMPOSE_PROJECT");
+    let file = lab::var("LRB_LAB_COMPOSE_FILE");
+    let project = lab::var("LRB_LAB_COMPOSE_PROJECT");
     let name = || Template::literal("worker");
 
     let stop = docker(DockerOp::Stop {
@@ -714,8 +708,8 @@ async fn worker_lifecycle() {
 #[tokio::test]
 async fn compose_reads_the_lab_project() {
     let _running = lab_containers().await;
-    let file = lab("LRB_LAB_COMPOSE_FILE");
-    let project = lab("LRB_LAB_COMPOSE_PROJECT");
+    let file = lab::var("LRB_LAB_COMPOSE_FILE");
+    let project = lab::var("LRB_LAB_COMPOSE_PROJECT");
     let backend = Some(Template::literal("backend"));
     let (ps, lab) = stack(ComposeOp::Ps { service: backend }, &file, &project);
     let outcome = run(&ps, &lab, TIMEOUT).await;

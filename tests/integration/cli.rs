@@ -1,14 +1,8 @@
 //! `lrb check` as a user runs it: the real binary, its exit codes and its output.
 
-use super::root;
+use crate::common::lrb;
 use assert_cmd::Command;
 use std::path::Path;
-
-fn lrb() -> Command {
-    let mut cmd = Command::cargo_bin("lrb").expect("the `lrb` binary");
-    cmd.current_dir(root());
-    cmd
-}
 
 fn fixture(name: &str) -> String {
     format!("tests/fixtures/diagnostics/{name}")

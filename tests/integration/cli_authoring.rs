@@ -1,24 +1,8 @@
 //! The authoring commands through the real binary: `new`, `graph`, `completions`, `man`, and
 //! `--help` examples on every command.
 
-use assert_cmd::Command;
+use crate::common::{lrb, stdout};
 use clap::CommandFactory;
-
-fn lrb() -> Command {
-    let mut cmd = Command::cargo_bin("lrb").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 #[test]
 fn new_scaffolds_a_runbook_that_checks_clean_and_never_overwrites() {

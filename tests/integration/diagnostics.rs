@@ -1,10 +1,14 @@
 //! Malformed runbooks in `tests/fixtures/diagnostics/`: each one problem, each snapshotted as
 //! a user sees it (no colour), each with a line and column and a failing exit code.
 
-use super::{check_file, fixtures};
-use assert_cmd::Command;
+use crate::common::{check_file, lrb, rb_files};
 use lrb::check::registry;
 use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+pub(crate) fn fixtures() -> Vec<PathBuf> {
+    rb_files("tests/fixtures/diagnostics")
+}
 
 #[test]
 fn each_fixture_renders_as_a_user_sees_it() {
@@ -25,8 +29,7 @@ fn each_fixture_renders_as_a_user_sees_it() {
 #[test]
 fn each_fixture_fails_the_binary_with_a_line_and_column() {
     for path in fixtures() {
-        let output = Command::cargo_bin("lrb")
-            .expect("the `lrb` binary")
+        let output = lrb()
             .args(["check", "--format", "json", "--deny", "warnings"])
             .arg(&path)
             .output()

@@ -2,7 +2,7 @@
 //! installs) runs `lrb lsp`, receives a runbook's diagnostics and applies the server's
 //! formatting edit. The script is `tests/editors/neovim.lua`.
 
-use std::path::Path;
+use crate::common::root;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -11,7 +11,7 @@ fn neovim_receives_diagnostics_and_applies_formatting() {
     let dir = tempfile::tempdir().unwrap();
     let runbooks = dir.path().join("runbooks");
     std::fs::create_dir(&runbooks).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     let shipped = std::fs::read_to_string(root.join("runbooks/api_outage.rb")).unwrap();
     // One mistake for the checker, one line out of layout for the formatter.
     let text = shipped

@@ -2,9 +2,8 @@
 //! (snapshotted), hostile parameter values never run, and the scripts work against the real
 //! services of the test lab (`scripts/lab.sh up`).
 
-mod lab;
-
-use assert_cmd::Command;
+use crate::common::{lrb, text};
+use crate::lab;
 use lrb::export::{Meta, bash};
 use lrb::plan::Plan;
 use proptest::prelude::*;
@@ -107,10 +106,6 @@ fn secrets_are_referenced_never_inlined() {
     );
     assert!(!every.contains("eval "), "no `eval` anywhere");
     assert!(every.contains("\nset -euo pipefail\n"));
-}
-
-fn lrb() -> Command {
-    Command::cargo_bin("lrb").unwrap()
 }
 
 #[test]
@@ -297,11 +292,7 @@ fn run_lab(script: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         cmd.env(k, v);
     }
     let out = cmd.output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = text(&out);
     let checks = text
         .lines()
         .filter_map(|l| l.strip_prefix("check `"))
@@ -316,15 +307,6 @@ fn run_lab(script: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         checks,
         text,
     }
-}
-
-fn docker(args: &[&str]) {
-    let ok = tool("docker").args(args).output().unwrap().status.success();
-    assert!(
-        ok,
-        "`docker {}` failed: run `scripts/lab.sh up`",
-        args.join(" ")
-    );
 }
 
 /// Puts the lab back however a scenario ends: containers running, web root restored.
@@ -506,14 +488,11 @@ fn expect(run: &Run, code: i32, checks: &[(&str, &str)]) {
 
 fn nothing(_: &Restore) {}
 
-/// One test, so the faults it injects never overlap; a lock file keeps other test binaries
-/// that follow the same convention out of the lab while it runs.
+/// One test, so the faults it injects never overlap; the lab lock keeps every other lab test
+/// out while it runs.
 #[test]
 fn live_the_script_and_lrb_run_agree_on_real_faults() {
-    let _lab = lab::exclusive();
-    let lock_path = Path::new(&lab::var("LRB_LAB_DIR")).join("faults.lock");
-    let lock = std::fs::File::create(&lock_path).unwrap();
-    lock.lock().unwrap();
+    let _lab = lab::Lock::exclusive();
     let restore = Restore::new();
     let dir = tempfile::tempdir().unwrap();
     let script = write_script(dir.path(), "lab", &scripts()["lab"]);
@@ -536,7 +515,7 @@ fn live_the_script_and_lrb_run_agree_on_real_faults() {
 
     // Docker: backend stopped. The HTTP checks cannot connect (error); the container check
     // fails; `--yes` starts it again and the confirm loop sees it recover.
-    let stop_backend = |_: &Restore| docker(&["stop", "backend"]);
+    let stop_backend = |_: &Restore| lab::docker(&["stop", "backend"]);
     let stopped = agree(
         &script,
         &restore,
@@ -553,7 +532,7 @@ fn live_the_script_and_lrb_run_agree_on_real_faults() {
     assert!(stopped.text.contains("mitigation `Start the backend`"));
 
     // Compose: the worker service stopped; `stack.start` brings it back.
-    let stop_worker = |_: &Restore| docker(&["stop", "worker"]);
+    let stop_worker = |_: &Restore| lab::docker(&["stop", "worker"]);
     agree(
         &script,
         &restore,
@@ -649,18 +628,13 @@ fn live_the_script_and_lrb_run_agree_on_real_faults() {
     drop(restore);
     let after = run_lab(&script, &[], &[]);
     expect(&after, 0, &all_pass);
-    lock.unlock().unwrap();
 }
 
 /// The exported deployment rollback against a bad release, as `lrb run` does it in
-/// `tests/run.rs`: the quick rollback deploys the last good image, the `when` no longer holds,
+/// `tests/integration/run.rs`: the quick rollback deploys the last good image, the `when` no longer holds,
 /// so the destructive full rollback is not offered, and `confirm` sees the recovery.
 #[test]
 fn live_the_exported_rollback_deploys_the_last_good_release() {
-    let _lab = lab::exclusive();
-    let lock_path = Path::new(&lab::var("LRB_LAB_DIR")).join("lab.lock");
-    let lock = std::fs::File::create(&lock_path).unwrap();
-    lock.lock_shared().unwrap();
     lab::assert_no_github_cli();
     let dir = tempfile::tempdir().unwrap();
     let script = write_script(dir.path(), "rollback", &scripts()["deployment_rollback"]);
@@ -699,8 +673,7 @@ fn live_the_exported_rollback_deploys_the_last_good_release() {
 /// `needs` as a script, or under `lrb run`, with the same arguments: exit code and output.
 fn run_needs(script: &Path, interpreted: bool, args: &[&str]) -> (Option<i32>, String) {
     let out = if interpreted {
-        Command::cargo_bin("lrb")
-            .unwrap()
+        lrb()
             .args(["run", "tests/fixtures/export/needs.rb", "--transcript"])
             .arg(script.with_extension("jsonl"))
             .args(args)
@@ -712,14 +685,7 @@ fn run_needs(script: &Path, interpreted: bool, args: &[&str]) -> (Option<i32>, S
             .output()
     }
     .unwrap();
-    (
-        out.status.code(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
+    (out.status.code(), text(&out))
 }
 
 #[test]

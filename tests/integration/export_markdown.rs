@@ -2,10 +2,9 @@
 //! mitigation names, every command of its code blocks, recovery items and the post-incident
 //! checklist. A structural comparison of the two parsed documents, not a byte diff.
 
-use assert_cmd::Command;
+use crate::common::{lrb, root, stdout};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// What one runbook section of a document holds.
 #[derive(Debug, Default)]
@@ -149,7 +148,7 @@ fn covers(export: &str, seed: &str) -> bool {
 }
 
 fn seed() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/seed-runbooks.md");
+    let path = root().join("tests/fixtures/seed/seed-runbooks.md");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "cannot read the seed document at `{}` ({e})",
@@ -159,24 +158,13 @@ fn seed() -> String {
 }
 
 fn export() -> String {
-    let out = Command::cargo_bin("lrb")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "export",
-            "markdown",
-            "--title",
-            "Core System Runbooks",
-            "runbooks/",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    stdout(lrb().args([
+        "export",
+        "markdown",
+        "--title",
+        "Core System Runbooks",
+        "runbooks/",
+    ]))
 }
 
 #[test]

@@ -1,21 +1,9 @@
 //! `lrb fmt`: round trip over every runbook and fixture, idempotence, comments, and the CLI.
 
-use assert_cmd::Command;
+use crate::common::{lrb, rb_files, root};
 use lrb::fmt::{format, without_spans};
 use lrb::source::FileId;
-use std::path::{Path, PathBuf};
-
-fn rb_files(dir: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|x| x == "rb"))
-        .collect();
-    files.sort();
-    files
-}
+use std::path::PathBuf;
 
 /// Every file that parses without a diagnostic: the ones `fmt` accepts.
 fn formattable() -> Vec<(PathBuf, String)> {
@@ -91,10 +79,7 @@ fn the_shipped_runbooks_are_formatted() {
 
 #[test]
 fn ugly_file_snapshot() {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fmt/ugly.rb"),
-    )
-    .unwrap();
+    let text = std::fs::read_to_string(root().join("tests/fixtures/fmt/ugly.rb")).unwrap();
     insta::assert_snapshot!(format(&text, FileId(0)).unwrap());
 }
 
@@ -111,10 +96,6 @@ end
     let after = lrb::syntax::parse(&formatted, FileId(0)).0.unwrap();
     assert_eq!(without_spans(&before), without_spans(&after), "{formatted}");
     assert!(formatted.contains(r"'a \' b \ c \d'"), "{formatted}");
-}
-
-fn lrb() -> Command {
-    Command::cargo_bin("lrb").unwrap()
 }
 
 #[test]

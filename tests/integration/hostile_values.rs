@@ -4,11 +4,8 @@
 //! path and query our HTTP server receives, the bytes a shell pipes). Nothing may run: no file
 //! appears, the `victim` table and the canary key survive. The three agree on every case.
 
-// Shared with run.rs and export_bash.rs; this file needs only the lab's addresses.
-#[allow(dead_code)]
-mod lab;
-
-use assert_cmd::Command;
+use crate::common::{lrb, root, stdout, text};
+use crate::lab;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use std::io::{BufRead, BufReader, Write};
@@ -129,11 +126,10 @@ fn untouched(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// One case at a time: they share the `lrb_hostile` table and the Redis keys.
-static SERIAL: Mutex<()> = Mutex::new(());
-
+/// One case at a time holds the lab exclusively: they share the `lrb_hostile` table and the
+/// Redis keys, with each other and with other test processes.
 struct Case {
-    _serial: std::sync::MutexGuard<'static, ()>,
+    _lab: lab::Lock,
     dir: tempfile::TempDir,
     url: String,
     seen: Arc<Mutex<Vec<String>>>,
@@ -141,12 +137,12 @@ struct Case {
 
 impl Case {
     fn new(value: &str) -> Case {
-        let serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        let lab = lab::Lock::exclusive();
         let dir = tempfile::tempdir().unwrap();
         seed(value, dir.path());
         let (url, seen) = echo_server();
         Case {
-            _serial: serial,
+            _lab: lab,
             dir,
             url,
             seen,
@@ -189,17 +185,11 @@ impl Case {
     /// The exported script of RUNBOOK, run with `--set PARAM=VALUE`.
     fn script_of(&self, runbook: &str, param: &str, value: &str) -> (Option<i32>, String) {
         let script = self.dir.path().join("hostile.sh");
-        let out = Command::cargo_bin("lrb")
-            .unwrap()
-            .args(["export", "bash", "-o"])
-            .arg(&script)
-            .arg(fixture(runbook))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        stdout(
+            lrb()
+                .args(["export", "bash", "-o"])
+                .arg(&script)
+                .arg(fixture(runbook)),
         );
         let mut cmd = std::process::Command::new("bash");
         cmd.arg(&script)
@@ -235,16 +225,11 @@ impl Case {
 
 /// The exit code, and everything printed for the failure message.
 fn outcome(out: std::process::Output) -> (Option<i32>, String) {
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code(), text)
+    (out.status.code(), text(&out))
 }
 
 fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+    root().join(path)
 }
 
 fn hostile() -> impl Strategy<Value = String> {

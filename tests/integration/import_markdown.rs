@@ -2,13 +2,11 @@
 //! write (one page per alert, a page of several issues, a free-form how-to): outputs parse,
 //! the only errors are the decisions left to a person, and nothing is decided for them.
 
-use assert_cmd::Command;
+use crate::common::{lrb, root};
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
+    let path = root().join("tests/fixtures").join(name);
     assert!(path.exists(), "fixture missing at `{}`", path.display());
     path
 }
@@ -18,8 +16,7 @@ fn fixture(name: &str) -> PathBuf {
 const DECISIONS: [&str; 3] = ["LRB307", "LRB401", "LRB403"];
 
 fn import(args: &[&str], file: &Path) -> std::process::Output {
-    Command::cargo_bin("lrb")
-        .unwrap()
+    lrb()
         .args(["import", "markdown"])
         .args(args)
         .arg(file)

@@ -1,7 +1,7 @@
 //! `lrb run` at a real terminal: the binary runs in a pseudo-terminal (expectrl) and each test
 //! answers its prompts like an operator would, then checks what the terminal showed, the file
 //! the runbook touches and the transcript. The fixtures use only `shell` targets: no lab.
-//! (That a run without a terminal refuses to write is tested in `tests/run.rs`.)
+//! (That a run without a terminal refuses to write is tested in `tests/integration/run.rs`.)
 //!
 //! Waiting is for text, never for time: expectrl's async `expect` sleeps until the terminal
 //! writes (its blocking `expect` spins a core, which slows the run under test on 2 cores).
@@ -56,7 +56,7 @@ impl Terminal {
     fn run(args: &[String]) -> Self {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lrb"));
         command
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(crate::common::root())
             .env("NO_COLOR", "1")
             .env("TERM", "xterm")
             .arg("run")

@@ -1,7 +1,9 @@
-//! The lab as `tests/run.rs` and `tests/export_bash.rs` use it: its addresses, docker, and the
-//! deployment rollback scenario (the `lrbdeploy` compose project running a bad release of the
-//! lineup backend).
+//! The test lab as the tests use it: its addresses, docker, the one lock that keeps a test
+//! that breaks the lab from another that reads it, and the deployment rollback scenario (the
+//! `lrbdeploy` compose project running a bad release of the lineup backend).
 
+use std::fs::File;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -9,11 +11,36 @@ use std::time::{Duration, Instant};
 pub const BAD_RATE: &str = r#"{"error_rate":12.5}"#;
 pub const GOOD_RATE: &str = r#"{"error_rate":0.1}"#;
 
-/// Tests of one binary that read or change the shared lab's containers take turns: one test's
-/// fault must not be another's diagnosis.
-pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
-    static LAB: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LAB.lock().unwrap_or_else(|p| p.into_inner())
+/// The lab lock: `lab.lock` in the lab dir, a file lock so that it holds between the tests'
+/// threads and between test processes (two `cargo test` at once). A test that stops, restarts
+/// or faults a lab container or service, or changes data another test reads, holds it
+/// exclusively and puts the lab back before it lets go; a test that needs the lab as
+/// `scripts/lab.sh up` left it holds it shared. Each holder opens the file anew: flock locks
+/// belong to the open file, so two holders in one process exclude each other as well.
+pub struct Lock(File);
+
+impl Lock {
+    pub fn shared() -> Self {
+        let file = Self::file();
+        file.lock_shared().unwrap();
+        Lock(file)
+    }
+
+    pub fn exclusive() -> Self {
+        let file = Self::file();
+        file.lock().unwrap();
+        Lock(file)
+    }
+
+    fn file() -> File {
+        File::create(Path::new(&var("LRB_LAB_DIR")).join("lab.lock")).unwrap()
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
 }
 
 /// A lab address or setting from `scripts/lab.sh env`.
@@ -57,15 +84,15 @@ pub fn assert_no_github_cli() {
 /// The lab's `lrbdeploy` project (lab/deploy/): the lineup backend after a bad deploy, apart
 /// from the shared lab so that rolling it back (`docker-compose down`, `up`) touches nothing
 /// else. Dropping it takes the project down and makes the bad release `latest` again.
-/// Holds `deploy.lock` in the lab dir while it lives: one scenario at a time owns the project.
-pub struct BadDeploy(std::fs::File);
+/// Holds the lab lock exclusively while it lives (it retags the lineup images): the caller
+/// takes no other.
+pub struct BadDeploy {
+    _lock: Lock,
+}
 
 impl BadDeploy {
     pub fn up() -> Self {
-        let lock =
-            std::fs::File::create(std::path::Path::new(&var("LRB_LAB_DIR")).join("deploy.lock"))
-                .unwrap();
-        lock.lock().unwrap();
+        let lock = Lock::exclusive();
         docker(&["tag", "lineup-backend:bad", "lineup-backend:latest"]);
         Self::compose(&["up", "-d", "--force-recreate"]);
         let ready = format!("{}/health/ready", var("LRB_LAB_DEPLOY_URL"));
@@ -77,7 +104,7 @@ impl BadDeploy {
             );
             std::thread::sleep(Duration::from_millis(200));
         }
-        BadDeploy(lock)
+        BadDeploy { _lock: lock }
     }
 
     fn compose(args: &[&str]) {
@@ -107,7 +134,6 @@ impl Drop for BadDeploy {
     fn drop(&mut self) {
         Self::compose(&["down", "-t", "3"]);
         docker(&["tag", "lineup-backend:bad", "lineup-backend:latest"]);
-        let _ = self.0.unlock();
     }
 }
 

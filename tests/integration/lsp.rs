@@ -1,18 +1,12 @@
 //! `lrb lsp`, driven through its message channel as an editor would: one test per feature,
 //! on a copy of the shipped runbooks.
 
-mod lsp_client;
-
-use lsp_client::{self as client, Client, find};
+use crate::common::root;
+use crate::lsp_client::{self as client, Client, find};
 use serde_json::{Value, json};
 
 fn shipped(name: &str) -> String {
-    std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("runbooks")
-            .join(name),
-    )
-    .unwrap()
+    std::fs::read_to_string(root().join("runbooks").join(name)).unwrap()
 }
 
 fn codes(diagnostics: &[Value]) -> Vec<&str> {

@@ -29,7 +29,7 @@ impl Client {
         let dir = tempfile::tempdir().unwrap();
         let runbooks = dir.path().join("runbooks");
         std::fs::create_dir(&runbooks).unwrap();
-        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks");
+        let shipped = crate::common::root().join("runbooks");
         for entry in std::fs::read_dir(shipped).unwrap() {
             let path = entry.unwrap().path();
             std::fs::copy(&path, runbooks.join(path.file_name().unwrap())).unwrap();

@@ -1,58 +1,29 @@
-//! Integration tests of the language core: parse, check and `lrb check`, in one test binary.
+//! The integration tests, in one binary so that the crate is linked into a test executable
+//! once: one module per area, the helpers they share in `common`, the test lab in `lab`, an
+//! LSP client in `lsp_client`. Snapshots of every module are in `snapshots/`.
+
+mod common;
+mod lab;
+mod lsp_client;
 
 mod ast;
+mod backends;
 mod cli;
+mod cli_authoring;
 mod diagnostics;
+mod editor_neovim;
+mod export_bash;
+mod export_markdown;
+mod fmt;
+mod hostile_values;
+mod import_markdown;
+mod interactive;
+mod lsp;
 mod no_panic;
+mod output_formats;
+mod rules;
+mod run;
+mod safety_corpus;
+mod safety_rules;
+mod signals;
 mod token_soup;
-
-use lrb::load::{self, Session};
-use std::path::{Path, PathBuf};
-
-/// The repository root: fixture and runbook paths are relative to it.
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The `*.rb` files of a directory under the root, sorted.
-fn rb_files(dir: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
-        .unwrap_or_else(|e| panic!("cannot list `{dir}`: {e}"))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "rb"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn runbooks() -> Vec<PathBuf> {
-    rb_files("runbooks")
-}
-
-fn fixtures() -> Vec<PathBuf> {
-    rb_files("tests/fixtures/diagnostics")
-}
-
-/// Parses and checks one file held in memory, named by its file name only so that rendered
-/// output does not depend on where the repository is.
-fn check_bytes(name: &str, bytes: Vec<u8>) -> Session {
-    load::from_bytes(vec![(PathBuf::from(name), bytes)])
-}
-
-fn check_file(path: &Path) -> Session {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {path:?}: {e}"));
-    let name = path.file_name().expect("file name").to_string_lossy();
-    check_bytes(&name, bytes)
-}
-
-/// Everything a user can get out of a file: the session, the human and the JSON rendering.
-/// This is the body of the fuzz target, run here on fixed inputs.
-fn exercise(bytes: &[u8]) -> Session {
-    let session = check_bytes("input.rb", bytes.to_vec());
-    let diagnostics = &session.checked.diagnostics;
-    lrb::diagnostic::render_human(diagnostics, &session.sources, false);
-    for d in diagnostics {
-        d.to_json(&session.sources);
-    }
-    session
-}

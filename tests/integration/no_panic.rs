@@ -1,12 +1,30 @@
 //! No input makes a stage panic: every fixture, every runbook, and runbooks cut short or
 //! missing a line.
 
-use super::{exercise, fixtures, runbooks};
+use crate::common::{check, rb_files};
+use crate::diagnostics::fixtures;
+use lrb::load::Session;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
+pub(crate) fn runbooks() -> Vec<PathBuf> {
+    rb_files("runbooks")
+}
+
+/// Everything a user can get out of a file: the session, the human and the JSON rendering.
+/// This is the body of the fuzz target, run here on fixed inputs.
+fn exercise(bytes: &[u8]) -> Session {
+    let session = check("input.rb", bytes);
+    let diagnostics = &session.checked.diagnostics;
+    lrb::diagnostic::render_human(diagnostics, &session.sources, false);
+    for d in diagnostics {
+        d.to_json(&session.sources);
+    }
+    session
+}
+
 /// Runs `exercise` on each input and fails listing every input that panicked.
-pub(super) fn assert_no_panic(inputs: impl IntoIterator<Item = (String, Vec<u8>)>) -> usize {
+pub(crate) fn assert_no_panic(inputs: impl IntoIterator<Item = (String, Vec<u8>)>) -> usize {
     let mut panicked = Vec::new();
     let mut count = 0;
     for (what, bytes) in inputs {

@@ -2,21 +2,15 @@
 //! against the official SARIF 2.1.0 schema (`tests/fixtures/sarif-2.1.0.json`, see the note
 //! beside it) and checked for the fields GitHub code scanning reads.
 
-use assert_cmd::cargo::cargo_bin_cmd;
+use crate::common::{lrb, root};
 use lrb::check::registry;
 use lrb::diagnostic::Diagnostic;
 use lrb::source::{FileId, SourceFile, SourceMap, Span};
 use serde_json::Value;
-use std::path::Path;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Runs `lrb check --format FORMAT` on `paths` from the repository root; expects findings.
 fn check(format: &str, paths: &[&str]) -> String {
-    let out = cargo_bin_cmd!("lrb")
-        .current_dir(root())
+    let out = lrb()
         .args(["--color", "never", "check", "--format", format])
         .args(paths)
         .output()

@@ -3,10 +3,7 @@
 //! `ruby bad` block must produce the page's code, each `ruby good` block nothing at all. The
 //! fixtures hold harder cases: suppressed findings, near misses, allows that silence nothing.
 
-mod common;
-
-use assert_cmd::cargo::cargo_bin_cmd;
-use common::{check, codes, describe, root};
+use crate::common::{check, codes, describe, lrb, root};
 use lrb::check::registry::{self, Rule};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -225,7 +222,7 @@ fn explain_prints_each_page_by_code_and_by_name() {
             r.name.to_string(),
             r.code.to_lowercase(),
         ] {
-            let out = cargo_bin_cmd!("lrb")
+            let out = lrb()
                 .args(["explain", &key])
                 .output()
                 .expect("run `lrb explain`");
@@ -243,7 +240,7 @@ fn explain_prints_each_page_by_code_and_by_name() {
 
 #[test]
 fn explain_of_an_unknown_rule_exits_2_and_says_where_to_look() {
-    let out = cargo_bin_cmd!("lrb")
+    let out = lrb()
         .args(["explain", "NOPE"])
         .output()
         .expect("run `lrb explain`");
@@ -258,10 +255,7 @@ fn explain_of_an_unknown_rule_exits_2_and_says_where_to_look() {
 
 #[test]
 fn rules_lists_every_rule_once() {
-    let out = cargo_bin_cmd!("lrb")
-        .arg("rules")
-        .output()
-        .expect("run `lrb rules`");
+    let out = lrb().arg("rules").output().expect("run `lrb rules`");
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     each_rule("`lrb rules`", |r| {

@@ -1,24 +1,17 @@
 //! `lrb run`, `lrb plan` and `lrb report` as an operator uses them: the real binary against
 //! the lab's real HTTP, PostgreSQL, Redis and Docker services (`scripts/lab.sh up`).
 //!
-//! Tests that break a lab service hold the lab lock exclusively and put the service back
-//! before they release it; the others hold it shared.
+//! Tests that break a lab service hold the lab lock (`lab::Lock`) exclusively and put the
+//! service back before they release it; the others that use the lab hold it shared.
 
-mod lab;
-
-use assert_cmd::Command;
-use lab::BadDeploy;
+use crate::common::{self, root, text};
+use crate::lab::{self, BadDeploy};
 use sha2::Digest;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "lrb-secret-pw";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The seed runbooks' environment, pointed at the lab's compose services.
 fn envs() -> Vec<(&'static str, String)> {
@@ -31,10 +24,9 @@ fn envs() -> Vec<(&'static str, String)> {
     ]
 }
 
+/// `lrb ARGS` with the lab's environment: its output, whatever the exit code.
 fn lrb(args: &[&str]) -> Output {
-    Command::cargo_bin("lrb")
-        .unwrap()
-        .current_dir(root())
+    common::lrb()
         .envs(envs())
         .env("NO_COLOR", "1")
         .args(args)
@@ -42,44 +34,8 @@ fn lrb(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 fn code(out: &Output) -> i32 {
     out.status.code().expect("lrb exited by a signal")
-}
-
-/// The lab lock, shared with every test (and test binary) that uses the lab.
-struct LabLock(File);
-
-impl LabLock {
-    fn shared() -> Self {
-        let f = Self::file();
-        f.lock_shared().unwrap();
-        LabLock(f)
-    }
-
-    fn exclusive() -> Self {
-        let f = Self::file();
-        f.lock().unwrap();
-        LabLock(f)
-    }
-
-    fn file() -> File {
-        let dir = lab::var("LRB_LAB_DIR");
-        File::create(Path::new(&dir).join("lab.lock")).unwrap()
-    }
-}
-
-impl Drop for LabLock {
-    fn drop(&mut self) {
-        let _ = self.0.unlock();
-    }
 }
 
 fn container_running(name: &str) -> bool {
@@ -139,8 +95,7 @@ fn assert_no_password(where_: &str, text: &str) {
 
 #[test]
 fn every_seed_runbook_is_healthy_against_a_healthy_lab() {
-    let _lab = lab::exclusive();
-    let _lab = LabLock::shared();
+    let _lab = lab::Lock::shared();
     let dir = tempfile::tempdir().unwrap();
     for name in [
         "api_outage",
@@ -199,8 +154,7 @@ fn recovers_a_stopped(container: &'static str, runbook: &str, mitigation: &str) 
 
 #[test]
 fn api_outage_refuses_without_yes_then_restarts_the_backend_with_it() {
-    let _lab = lab::exclusive();
-    let _lab = LabLock::exclusive();
+    let _lab = lab::Lock::exclusive();
     let _restore = Restart("backend");
     lab::docker(&["stop", "backend"]);
     let dir = tempfile::tempdir().unwrap();
@@ -230,8 +184,7 @@ fn api_outage_refuses_without_yes_then_restarts_the_backend_with_it() {
 
 #[test]
 fn queue_backlog_restarts_a_stopped_redis() {
-    let _lab = lab::exclusive();
-    let _lab = LabLock::exclusive();
+    let _lab = lab::Lock::exclusive();
     recovers_a_stopped(
         "redis",
         "queue_backlog",
@@ -241,8 +194,7 @@ fn queue_backlog_restarts_a_stopped_redis() {
 
 #[test]
 fn database_connectivity_starts_postgres_masks_the_password_and_reports() {
-    let _lab = lab::exclusive();
-    let _lab = LabLock::exclusive();
+    let _lab = lab::Lock::exclusive();
     let run = recovers_a_stopped(
         "postgres",
         "database_connectivity",
@@ -287,8 +239,7 @@ fn database_connectivity_starts_postgres_masks_the_password_and_reports() {
 
 #[test]
 fn plan_picks_the_rollback_and_the_scale_up_for_served_faults_and_changes_nothing() {
-    let _lab = lab::exclusive();
-    let _lab = LabLock::exclusive();
+    let _lab = lab::Lock::exclusive();
     {
         let _fault =
             RestoreFile::replace("api/v1/system-metrics/platform", r#"{"error_rate":12.5}"#);
@@ -324,17 +275,13 @@ fn plan_picks_the_rollback_and_the_scale_up_for_served_faults_and_changes_nothin
 
 #[test]
 fn deployment_rollback_rolls_a_bad_release_back_and_confirms_recovery() {
-    let _lab = lab::exclusive();
-    let _lab = LabLock::shared();
     lab::assert_no_github_cli();
     let _deploy = BadDeploy::up();
     assert_eq!(lab::error_rate().as_deref(), Some(lab::BAD_RATE));
 
     let dir = tempfile::tempdir().unwrap();
     let (path, shown) = transcript_of(&dir, "rollback");
-    let out = Command::cargo_bin("lrb")
-        .unwrap()
-        .current_dir(root())
+    let out = common::lrb()
         .envs(BadDeploy::envs())
         .env("NO_COLOR", "1")
         .args([
@@ -373,8 +320,7 @@ fn deployment_rollback_rolls_a_bad_release_back_and_confirms_recovery() {
 
 #[test]
 fn a_destructive_mitigation_needs_allow_destructive_as_well_as_yes() {
-    let _lab = lab::exclusive();
-    let _lab = LabLock::shared();
+    let _lab = lab::Lock::shared();
     let dir = tempfile::tempdir().unwrap();
     let marker = dir.path().join("wiped");
     let set = format!("marker={}", marker.display());
@@ -451,8 +397,7 @@ fn a_destructive_mitigation_needs_allow_destructive_as_well_as_yes() {
 
 #[test]
 fn an_interrupted_run_keeps_a_masked_transcript() {
-    let _lab = lab::exclusive();
-    let _lab = LabLock::shared();
+    let _lab = lab::Lock::shared();
     let dir = tempfile::tempdir().unwrap();
     let (path, shown) = transcript_of(&dir, "interrupted");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("lrb"))
@@ -506,13 +451,10 @@ fn an_interrupted_run_keeps_a_masked_transcript() {
 
 #[test]
 fn a_server_that_never_answers_errors_within_the_timeout_and_secrets_stay_masked() {
-    let _lab = lab::exclusive();
     // Accepts connections and never answers.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let out = Command::cargo_bin("lrb")
-        .unwrap()
-        .current_dir(root())
+    let out = common::lrb()
         .env("SILENT_URL", &url)
         .env("LRB_PARAM_TOKEN", "s3cr3t-t0ken")
         .args(["plan", "tests/fixtures/run/timeout.rb"])
@@ -529,10 +471,7 @@ fn a_server_that_never_answers_errors_within_the_timeout_and_secrets_stay_masked
 
 #[test]
 fn a_missing_secret_is_an_invalid_environment_naming_the_variable() {
-    let _lab = lab::exclusive();
-    let out = Command::cargo_bin("lrb")
-        .unwrap()
-        .current_dir(root())
+    let out = common::lrb()
         .env_remove("LRB_TEST_DB_URL")
         .args(["run", "--yes", "tests/fixtures/run/interrupt.rb"])
         .output()
@@ -545,16 +484,13 @@ fn a_missing_secret_is_an_invalid_environment_naming_the_variable() {
 
 #[test]
 fn an_api_that_does_not_answer_is_unhandled_not_healthy_in_run_plan_report_and_script() {
-    let _lab = lab::exclusive();
     // A port nothing listens on: bound, then closed.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     let fixture = "tests/fixtures/run/unhandled.rb";
     let lrb_with = |args: &[&str]| {
-        Command::cargo_bin("lrb")
-            .unwrap()
-            .current_dir(root())
+        common::lrb()
             .env("DOWN_URL", &url)
             .env("NO_COLOR", "1")
             .args(args)
@@ -658,8 +594,7 @@ fn since_resume(path: &Path) -> Vec<serde_json::Value> {
 
 #[test]
 fn an_interrupted_run_resumes_from_its_transcript_without_repeating_the_restart() {
-    let _lab = lab::exclusive();
-    let _lab = LabLock::exclusive();
+    let _lab = lab::Lock::exclusive();
     let _restore = Restart("backend");
     let fixture = "tests/fixtures/run/resume.rb";
     let dir = tempfile::tempdir().unwrap();
@@ -740,7 +675,6 @@ fn an_interrupted_run_resumes_from_its_transcript_without_repeating_the_restart(
 
 #[test]
 fn follow_continues_into_the_runbook_a_when_hands_over_to_in_one_transcript_and_stops_a_cycle() {
-    let _lab = lab::exclusive();
     let dir = tempfile::tempdir().unwrap();
     let marker = dir.path().join("marker");
     let set = format!("marker={}", marker.display());

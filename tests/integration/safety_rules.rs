@@ -2,10 +2,7 @@
 //! placed in a generated runbook and checked as `lrb check` would, so the classifiers, the
 //! lowering and the safety rules are tested together. Then the seed runbooks.
 
-mod common;
-
-use assert_cmd::cargo::cargo_bin_cmd;
-use common::{check, codes, describe, root};
+use crate::common::{check, codes, describe, lrb, root};
 use lrb::effect::Effect;
 use lrb::load::Session;
 
@@ -256,7 +253,7 @@ fn the_generated_runbook_keeps_the_command_verbatim() {
 
 #[test]
 fn seed_runbooks_pass_with_warnings_denied() {
-    let out = cargo_bin_cmd!("lrb")
+    let out = lrb()
         .args(["check", "--deny", "warnings"])
         .arg(root().join("runbooks"))
         .output()

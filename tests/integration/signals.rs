@@ -3,6 +3,7 @@
 //! exits 12, and the transcript ends with `interrupted` and `end`. The slow work is real
 //! shell (`tests/fixtures/run/signals.rb`): a `sleep` that writes its pid to a file.
 
+use crate::common::{lrb, root};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use std::path::{Path, PathBuf};
@@ -10,10 +11,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const FIXTURE: &str = "tests/fixtures/run/signals.rb";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Whether `pid` is a live process (a zombie waiting for its parent counts as gone).
 fn alive(pid: i32) -> bool {
@@ -137,8 +134,7 @@ fn sigterm_and_sighup_during_a_wait_stop_at_once_and_name_the_steps_left() {
 
 fn exported_script(dir: &Path) -> PathBuf {
     let script = dir.join("signals.sh");
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("lrb"))
-        .current_dir(root())
+    let out = lrb()
         .args(["export", "bash", FIXTURE, "-o"])
         .arg(&script)
         .output()

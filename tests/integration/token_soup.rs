@@ -2,8 +2,7 @@
 //! which has no nightly toolchain) explores inputs no fixture thought of. Seeded: a failure
 //! names the input that reproduces it.
 
-use super::no_panic::assert_no_panic;
-use super::runbooks;
+use crate::no_panic::{assert_no_panic, runbooks};
 
 /// Words, literals and punctuation of the grammar, some broken on purpose.
 const TOKENS: &[&str] = &[
