@@ -1,7 +1,8 @@
 //! `lrb fmt`: round trip over every runbook and fixture, idempotence, comments, and the CLI.
 
 use crate::common::{lrb, rb_files, root};
-use lrb::fmt::{format, without_spans};
+use lrb::ast::EqIgnoringSpans;
+use lrb::fmt::format;
 use lrb::source::FileId;
 use std::path::PathBuf;
 
@@ -34,9 +35,8 @@ fn formatting_keeps_the_tree_and_every_comment() {
             .unwrap_or_else(|e| panic!("`{}` did not format: {e:?}", path.display()));
         let before = lrb::syntax::parse(&text, FileId(0)).0.unwrap();
         let after = lrb::syntax::parse(&formatted, FileId(0)).0.unwrap();
-        assert_eq!(
-            without_spans(&before),
-            without_spans(&after),
+        assert!(
+            before.eq_ignoring_spans(&after),
             "`{}` means something else once formatted",
             path.display()
         );
@@ -77,6 +77,18 @@ fn the_shipped_runbooks_are_formatted() {
     }
 }
 
+/// Where things are does not count; what they are does.
+#[test]
+fn trees_are_compared_without_their_spans() {
+    let parse = |text: &str| lrb::syntax::parse(text, FileId(0)).0.unwrap();
+    let tidy = parse("runbook :x do\n  title \"X\" # note\nend\n");
+    let moved = parse("\n\nrunbook :x   do\ntitle    \"X\" # note  \n  end\n");
+    let other = parse("runbook :x do\n  title \"Y\" # note\nend\n");
+    assert!(tidy.eq_ignoring_spans(&moved));
+    assert!(!tidy.eq_ignoring_spans(&other));
+    assert_ne!(tidy, moved, "the spans differ");
+}
+
 #[test]
 fn ugly_file_snapshot() {
     let text = std::fs::read_to_string(root().join("tests/fixtures/fmt/ugly.rb")).unwrap();
@@ -94,7 +106,7 @@ end
     let formatted = format(text, FileId(0)).unwrap();
     let before = lrb::syntax::parse(text, FileId(0)).0.unwrap();
     let after = lrb::syntax::parse(&formatted, FileId(0)).0.unwrap();
-    assert_eq!(without_spans(&before), without_spans(&after), "{formatted}");
+    assert!(before.eq_ignoring_spans(&after), "{formatted}");
     assert!(formatted.contains(r"'a \' b \ c \d'"), "{formatted}");
 }
 
