@@ -212,6 +212,30 @@ fn fixtures_fire_and_pass() {
     });
 }
 
+/// What `lrb check` prints on each `fires.rb`, colours off (miette lays it out 100 columns
+/// wide whatever the terminal): one snapshot per code.
+#[test]
+fn each_fires_fixture_renders_as_a_user_sees_it() {
+    let mut codes: Vec<String> = std::fs::read_dir(root().join("tests/fixtures/rules"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    codes.sort();
+    for code in codes {
+        let path = format!("tests/fixtures/rules/{code}/fires.rb");
+        let out = lrb()
+            .args(["--color", "never", "check", &path])
+            .output()
+            .unwrap();
+        let rendered = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !rendered.contains('\u{1b}'),
+            "{code}: colour in plain output"
+        );
+        insta::assert_snapshot!(format!("rule_{code}"), rendered);
+    }
+}
+
 /// Also proves `PAGES` has every page: without one, `explain` prints only the summary.
 #[test]
 fn explain_prints_each_page_by_code_and_by_name() {
