@@ -54,7 +54,7 @@ PGR_BINS=("$PG15"/bin/{postgres,initdb,pg_ctl,pg_isready,psql,pg_dump,pg_dumpall
 PGR_TREES=(/usr/share/postgresql/15 /usr/share/zoneinfo /usr/lib/locale/C.utf8)
 PGR_OLD_ID="" # set by pgr_image_up when it replaces an image
 
-# neovim: the editor of the end-to-end language-server test (tests/editor_neovim.rs).
+# neovim: the editor of the end-to-end language-server test (tests/integration/editor_neovim.rs).
 APT_PACKAGES=(postgresql postgresql-client redis-server redis-tools busybox-static shellcheck jq curl neovim)
 
 log() { printf '[lab] %s\n' "$*" >&2; }

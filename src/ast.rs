@@ -370,3 +370,155 @@ pub enum StrStyle {
         tag: String,
     },
 }
+
+/// Equality of meaning: two trees that differ only in where things are (spans, and the
+/// trailing white space of comments) are equal. The formatter's check that its output means
+/// what its input meant.
+pub trait EqIgnoringSpans {
+    fn eq_ignoring_spans(&self, other: &Self) -> bool;
+}
+
+/// Types without spans compare as they are.
+macro_rules! by_value {
+    ($($ty:ty),+) => {$(
+        impl EqIgnoringSpans for $ty {
+            fn eq_ignoring_spans(&self, other: &Self) -> bool {
+                self == other
+            }
+        }
+    )+};
+}
+
+by_value!(String, StrStyle, CheckState, CmpOp);
+
+/// Structs compare the fields named before the `;`, never the ones after it; naming every
+/// field in the pattern keeps a new field from being skipped silently.
+macro_rules! by_fields {
+    ($($ty:ident { $($field:ident),+ ; $($skip:ident),* })+) => {$(
+        impl EqIgnoringSpans for $ty {
+            fn eq_ignoring_spans(&self, other: &Self) -> bool {
+                let $ty { $($field: _,)+ $($skip: _,)* } = self;
+                $(self.$field.eq_ignoring_spans(&other.$field))&&+
+            }
+        }
+    )+};
+}
+
+by_fields! {
+    File { body, comments; }
+    Ident { name; span }
+    Target { name, kind, address, options; span }
+    Param { name, options; span }
+    Runbook { name, body; span }
+    Block { stmts; open, close }
+    Meta { key, args; span }
+    Check { id, description, options, body; span }
+    When { cond, body; span }
+    Mitigate { name, options, body; span }
+    Confirm { options, body; span }
+    Followup { body; span }
+    Step { text, options; span }
+    Todo { text; span }
+    See { runbook; span }
+    Wait { duration; span }
+    ActionCall { target, verb, args; span }
+    Unknown { path, args, body; span }
+    Args { positional, keywords; }
+    KwArg { key, value; }
+    Expr { kind; span }
+    Str { parts, style; }
+}
+
+/// Enums whose every variant holds one value compare variant and value.
+macro_rules! by_variant {
+    ($ty:ident: $($variant:ident),+) => {
+        impl EqIgnoringSpans for $ty {
+            fn eq_ignoring_spans(&self, other: &Self) -> bool {
+                match (self, other) {
+                    $(($ty::$variant(a), $ty::$variant(b)) => a.eq_ignoring_spans(b),)+
+                    $(($ty::$variant(_), _))|+ => false,
+                }
+            }
+        }
+    };
+}
+
+by_variant!(Stmt: Target, Param, Runbook, Meta, Check, When, Mitigate, Confirm, Followup, Step, Todo, See, Wait, Action, Unknown);
+by_variant!(StrPart: Text, Interp);
+
+impl EqIgnoringSpans for Comment {
+    fn eq_ignoring_spans(&self, other: &Self) -> bool {
+        self.text.trim_end() == other.text.trim_end()
+    }
+}
+
+impl EqIgnoringSpans for Cond {
+    fn eq_ignoring_spans(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                Cond::State { state, check, .. },
+                Cond::State {
+                    state: s, check: c, ..
+                },
+            ) => state == s && check.eq_ignoring_spans(c),
+            (
+                Cond::Compare {
+                    check, op, value, ..
+                },
+                Cond::Compare {
+                    check: c,
+                    op: o,
+                    value: v,
+                    ..
+                },
+            ) => check.eq_ignoring_spans(c) && op == o && value.eq_ignoring_spans(v),
+            (Cond::Not(a, _), Cond::Not(b, _)) => a.eq_ignoring_spans(b),
+            (Cond::And(a, b), Cond::And(c, d)) | (Cond::Or(a, b), Cond::Or(c, d)) => {
+                a.eq_ignoring_spans(c) && b.eq_ignoring_spans(d)
+            }
+            (Cond::State { .. } | Cond::Compare { .. } | Cond::Not(..), _) => false,
+            (Cond::And(..) | Cond::Or(..), _) => false,
+        }
+    }
+}
+
+impl EqIgnoringSpans for ExprKind {
+    fn eq_ignoring_spans(&self, other: &Self) -> bool {
+        use ExprKind::*;
+        match (self, other) {
+            (Str(a), Str(b)) => a.eq_ignoring_spans(b),
+            (List(a), List(b)) => a.eq_ignoring_spans(b),
+            (Call { func, args }, Call { func: f, args: a }) => {
+                func.eq_ignoring_spans(f) && args.eq_ignoring_spans(a)
+            }
+            // These hold no span.
+            (
+                Int(_) | Float(_) | Duration(_) | Percent(_) | Bool(_) | Symbol(_) | Ref(_)
+                | Invalid,
+                _,
+            ) => self == other,
+            (Str(_) | List(_) | Call { .. }, _) => false,
+        }
+    }
+}
+
+impl<T: EqIgnoringSpans> EqIgnoringSpans for Vec<T> {
+    fn eq_ignoring_spans(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a.eq_ignoring_spans(b))
+    }
+}
+
+impl<T: EqIgnoringSpans> EqIgnoringSpans for Option<T> {
+    fn eq_ignoring_spans(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Some(a), Some(b)) => a.eq_ignoring_spans(b),
+            (a, b) => a.is_none() && b.is_none(),
+        }
+    }
+}
+
+impl<T: EqIgnoringSpans> EqIgnoringSpans for Box<T> {
+    fn eq_ignoring_spans(&self, other: &Self) -> bool {
+        (**self).eq_ignoring_spans(other)
+    }
+}

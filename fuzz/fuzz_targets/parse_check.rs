@@ -1,5 +1,5 @@
 //! Any bytes through read, parse, check and both renderings: nothing may panic.
-//! `tests/core/token_soup.rs` runs the same body over a seeded corpus on stable.
+//! `tests/integration/token_soup.rs` runs the same body over a seeded corpus on stable.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -8,7 +8,9 @@
 
 mod expr;
 
-use crate::ast::{Args, Block, Comment, Expr, File, Ident, KwArg, Stmt, Str, StrPart, StrStyle};
+use crate::ast::{
+    Args, Block, Comment, EqIgnoringSpans, Expr, File, Ident, KwArg, Stmt, Str, StrPart, StrStyle,
+};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
@@ -29,7 +31,7 @@ pub fn format(text: &str, file: FileId) -> Result<String, FormatError> {
     };
     let out = Printer::new(text, &ast.comments).file(&ast);
     match crate::syntax::parse(&out, file) {
-        (Some(again), d) if d.is_empty() && without_spans(&again) == without_spans(&ast) => Ok(out),
+        (Some(again), d) if d.is_empty() && again.eq_ignoring_spans(&ast) => Ok(out),
         _ => Err(FormatError::Unstable),
     }
 }
@@ -40,33 +42,6 @@ pub fn quote(text: &str) -> String {
         parts: vec![StrPart::Text(text.to_string())],
         style: StrStyle::Double,
     })
-}
-
-/// The tree as JSON with every span dropped and comments reduced to their trimmed text: two
-/// files that mean the same and hold the same comments compare equal.
-pub fn without_spans(file: &File) -> serde_json::Value {
-    fn strip(v: &mut serde_json::Value) {
-        match v {
-            // A span in a tuple variant (`Not(cond, span)`) has no key to drop it by.
-            serde_json::Value::Object(map)
-                if map.len() == 2 && map.contains_key("start") && map.contains_key("end") =>
-            {
-                *v = serde_json::Value::Null;
-            }
-            serde_json::Value::Object(map) => {
-                for key in ["span", "open", "close"] {
-                    map.remove(key);
-                }
-                map.values_mut().for_each(strip);
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
-        }
-    }
-    let comments: Vec<&str> = file.comments.iter().map(|c| c.text.trim_end()).collect();
-    let mut body = serde_json::to_value(&file.body).unwrap_or_default();
-    strip(&mut body);
-    serde_json::json!({ "body": body, "comments": comments })
 }
 
 /// One argument as printed, with where it was in the source (to keep the author's line breaks).

@@ -1,5 +1,5 @@
 //! Scheduling and approval logic against an in-process executor; the real backends are
-//! exercised by `tests/run.rs` against the lab.
+//! exercised by `tests/integration/run.rs` against the lab.
 
 use super::*;
 use crate::action::Action;
