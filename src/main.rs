@@ -1,3 +1,5 @@
+//! The `lrb` binary: the allocator, then `lrb::cli`.
+
 // A run allocates many small AST nodes on every core at once, where mimalloc beats the system
 // allocator (see `bench/check-corpus.sh`).
 #[global_allocator]

@@ -1,6 +1,7 @@
 //! `lrb completions` and `lrb man`: generated from the clap definition, so they never drift.
 
 use super::Cli;
+use super::error::CliError;
 use crate::exit::Exit;
 use clap::CommandFactory;
 use std::path::PathBuf;
@@ -38,7 +39,7 @@ pub fn man(args: ManArgs) -> Exit {
     match written {
         Ok(()) => Exit::Ok,
         Err(e) => {
-            eprintln!("error: {e}");
+            CliError::new(e.to_string()).print();
             Exit::Usage
         }
     }

@@ -1,6 +1,7 @@
 //! `lrb export`: a runbook as a bash script that works without lrb (`bash`), or as the human
 //! document (`markdown`). Each format is one variant of [`ExportFormat`].
 
+use super::error::CliError;
 use super::{load_or_report, plan_or_report};
 use crate::diagnostic;
 use crate::exit::Exit;
@@ -100,16 +101,17 @@ fn export_with(
             "{}",
             diagnostic::human::render(&alone.checked.diagnostics, &alone.sources, color)
         );
-        eprintln!(
-            "error: {} in the runbooks: fix them (see `lrb check`) before exporting",
+        CliError::new(format!(
+            "{} in the runbooks: fix them (see `lrb check`) before exporting",
             diagnostic::summary(&session.checked.diagnostics)
-        );
+        ))
+        .print();
         return Exit::Findings;
     };
     let runbook = match pick(&plan.runbooks, sel) {
         Ok(rb) => rb,
         Err(message) => {
-            eprintln!("error: {message}");
+            CliError::new(message.to_string()).print();
             return Exit::Usage;
         }
     };
@@ -117,7 +119,7 @@ fn export_with(
     let text = match render(runbook, &meta) {
         Ok(t) => t,
         Err(err) => {
-            eprintln!("error: cannot export runbook `{}`: {err}", runbook.id);
+            CliError::new(format!("cannot export runbook `{}`: {err}", runbook.id)).print();
             return Exit::Findings;
         }
     };
@@ -130,7 +132,7 @@ fn export_with(
                 .map_or("standard output".to_string(), |p| {
                     format!("`{}`", p.display())
                 });
-            eprintln!("error: cannot write to {place}: {err}");
+            CliError::new(format!("cannot write to {place}: {err}")).print();
             Exit::Usage
         }
     }

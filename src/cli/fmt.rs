@@ -1,5 +1,6 @@
 //! `lrb fmt`: rewrite runbooks in the canonical layout, or show what would change.
 
+use super::error::CliError;
 use crate::diagnostic;
 use crate::exit::Exit;
 use crate::fmt::{self, FormatError};
@@ -30,7 +31,7 @@ pub fn run(args: FmtArgs, color: bool) -> Exit {
     let files = match crate::load::discover(&args.paths) {
         Ok(files) => files,
         Err(err) => {
-            eprintln!("error: {err}");
+            CliError::new(err.to_string()).print();
             return Exit::Usage;
         }
     };
@@ -42,7 +43,7 @@ pub fn run(args: FmtArgs, color: bool) -> Exit {
             Ok(Outcome::Changed) => changed += 1,
             Ok(Outcome::Failed) => failed += 1,
             Err(err) => {
-                eprintln!("error: {err}");
+                CliError::new(err.to_string()).print();
                 return Exit::Usage;
             }
         }
@@ -74,10 +75,12 @@ fn one(path: &Path, check: bool, color: bool) -> Result<Outcome, String> {
         std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let (text, bad_byte) = source::decode(bytes);
     if let Some(at) = bad_byte {
-        eprintln!(
-            "error: `{}` is not valid UTF-8 (byte {at}); it was left as it is\n  help: Save the file as UTF-8, then run `lrb fmt` again.",
+        CliError::new(format!(
+            "`{}` is not valid UTF-8 (byte {at}); it was left as it is",
             path.display()
-        );
+        ))
+        .help("Save the file as UTF-8, then run `lrb fmt` again.")
+        .print();
         return Ok(Outcome::Failed);
     }
     let formatted = match fmt::format(&text, FileId(0)) {
@@ -89,17 +92,21 @@ fn one(path: &Path, check: bool, color: bool) -> Result<Outcome, String> {
                 "{}",
                 diagnostic::human::render(&diagnostics, &sources, color)
             );
-            eprintln!(
-                "error: `{}` does not parse, so it was left as it is\n  help: Fix the errors above (`lrb check` shows them too), then run `lrb fmt` again.",
+            CliError::new(format!(
+                "`{}` does not parse, so it was left as it is",
                 path.display()
-            );
+            ))
+            .help("Fix the errors above (`lrb check` shows them too), then run `lrb fmt` again.")
+            .print();
             return Ok(Outcome::Failed);
         }
         Err(FormatError::Unstable) => {
-            eprintln!(
-                "error: formatting `{}` would change what it means, so it was left as it is\n  help: This is a bug in `lrb fmt`; please report it with the file attached.",
+            CliError::new(format!(
+                "formatting `{}` would change what it means, so it was left as it is",
                 path.display()
-            );
+            ))
+            .help("This is a bug in `lrb fmt`; please report it with the file attached.")
+            .print();
             return Ok(Outcome::Failed);
         }
     };

@@ -1,5 +1,6 @@
 //! `lrb import markdown`: a Markdown runbook to lrb skeletons.
 
+use super::error::CliError;
 use crate::exit::Exit;
 use crate::import::markdown::{self, Imported};
 use std::path::{Path, PathBuf};
@@ -35,7 +36,7 @@ pub fn run(args: ImportArgs) -> Exit {
     let bytes = match std::fs::read(&args.file) {
         Ok(bytes) => bytes,
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {e}", args.file.display());
+            CliError::new(format!("cannot read `{}`: {e}", args.file.display())).print();
             return Exit::Usage;
         }
     };
@@ -47,10 +48,7 @@ pub fn run(args: ImportArgs) -> Exit {
         .unwrap_or_default();
     let imported = markdown::import(&text, &stem);
     if imported.is_empty() {
-        eprintln!(
-            "error: `{}` has nothing to import\n  help: A runbook page has a title heading, and code blocks for its diagnosis and mitigation.",
-            args.file.display()
-        );
+        CliError::new(format!("`{}` has nothing to import", args.file.display())).help("A runbook page has a title heading, and code blocks for its diagnosis and mitigation.").print();
         return Exit::Findings;
     }
     match &args.dir {
@@ -63,7 +61,7 @@ pub fn run(args: ImportArgs) -> Exit {
                 Exit::Ok
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                CliError::new(e.to_string()).print();
                 Exit::Usage
             }
         },

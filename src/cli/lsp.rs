@@ -1,5 +1,6 @@
 //! `lrb lsp`: the language server over stdio, for editors.
 
+use super::error::CliError;
 use crate::exit::Exit;
 use crate::lsp;
 use lsp_server::Connection;
@@ -19,15 +20,15 @@ pub fn run(_args: LspArgs) -> Exit {
     match (served, joined) {
         (Ok(true), Ok(())) => Exit::Ok,
         (Ok(false), _) => {
-            eprintln!("error: the client ended the session without `shutdown`");
+            CliError::new("the client ended the session without `shutdown`").print();
             Exit::Findings
         }
         (Err(e), _) => {
-            eprintln!("error: {e}");
+            CliError::new(e.to_string()).print();
             Exit::Findings
         }
         (Ok(true), Err(e)) => {
-            eprintln!("error: {e}");
+            CliError::new(e.to_string()).print();
             Exit::Findings
         }
     }

@@ -4,6 +4,7 @@
 mod check;
 mod console;
 mod docs;
+mod error;
 mod export;
 mod fmt;
 mod graph;
@@ -19,6 +20,7 @@ mod signals;
 use crate::exit::Exit;
 use crate::load::{self, Session};
 use clap::{Parser, Subcommand, ValueEnum};
+use error::CliError;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -160,7 +162,7 @@ pub fn main() -> ExitCode {
 
 pub(crate) fn load_or_report(paths: &[PathBuf]) -> Result<Session, Exit> {
     load::load(paths).map_err(|err| {
-        eprintln!("error: {err}");
+        CliError::new(err.to_string()).print();
         Exit::Usage
     })
 }
@@ -181,10 +183,12 @@ pub(crate) fn plan_or_report(session: &Session, color: bool) -> Result<&crate::p
                 "{}",
                 crate::diagnostic::human::render(&errors, &session.sources, color)
             );
-            eprintln!(
-                "error: the runbooks have {}, so nothing was written\n  help: Fix them (`lrb check` lists them), then run this command again.",
+            CliError::new(format!(
+                "the runbooks have {}, so nothing was written",
                 crate::diagnostic::summary(&errors)
-            );
+            ))
+            .help("Fix them (`lrb check` lists them), then run this command again.")
+            .print();
             Err(Exit::Findings)
         }
     }
@@ -204,7 +208,7 @@ pub(crate) fn write_output(path: Option<&std::path::Path>, text: &str) -> Exit {
     match written {
         Ok(()) => Exit::Ok,
         Err(e) => {
-            eprintln!("error: {e}");
+            CliError::new(e.to_string()).print();
             Exit::Usage
         }
     }

@@ -1,5 +1,6 @@
 //! `lrb new`: scaffold a runbook that passes `lrb check`, ready to fill in.
 
+use super::error::CliError;
 use crate::exit::Exit;
 use std::path::PathBuf;
 
@@ -20,10 +21,7 @@ pub fn run(args: NewArgs) -> Exit {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !valid {
-        eprintln!(
-            "error: `{}` is not a runbook name\n  help: Use lowercase letters, digits and `_`, starting with a letter, such as `api_outage`.",
-            args.name
-        );
+        CliError::new(format!("`{}` is not a runbook name", args.name)).help("Use lowercase letters, digits and `_`, starting with a letter, such as `api_outage`.").print();
         return Exit::Usage;
     }
     let path = args.dir.join(format!("{}.rb", args.name));
@@ -37,7 +35,7 @@ pub fn run(args: NewArgs) -> Exit {
             Exit::Ok
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            CliError::new(e.to_string()).print();
             Exit::Usage
         }
     }

@@ -2,6 +2,7 @@
 //! would do, without doing it.
 
 use super::console::{check_table, when_lines};
+use super::error::CliError;
 use super::run::{RunbookArgs, SHUTDOWN, prepare, runtime_with_signals, unhandled_text};
 use crate::duration::Duration;
 use crate::effect::Effect;
@@ -31,11 +32,12 @@ pub fn run(args: PlanArgs) -> Exit {
     let writing = writing_probes(runbook);
     if !writing.is_empty() {
         for (check, step) in writing {
-            eprintln!(
-                "error: check `{check}` holds a {} action: {}",
+            CliError::new(format!(
+                "check `{check}` holds a {} action: {}",
                 step.action.effect(),
                 mask::mask(&describe(&step.action, &prepared.resolved), &secrets)
-            );
+            ))
+            .print();
         }
         eprintln!("  help: Checks may only read; move the action into a `mitigate` block.");
         return Exit::Invalid;

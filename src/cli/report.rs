@@ -1,5 +1,6 @@
 //! `lrb report`: a transcript as a Markdown incident report.
 
+use super::error::CliError;
 use crate::exit::Exit;
 use crate::run::{report, transcript};
 use std::path::PathBuf;
@@ -17,9 +18,9 @@ pub fn run(args: ReportArgs) -> Exit {
     let records = match transcript::read(&args.transcript) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!(
-                "error: {e}\n  help: Pass a transcript written by `lrb run --transcript PATH`."
-            );
+            CliError::new(e.to_string())
+                .help("Pass a transcript written by `lrb run --transcript PATH`.")
+                .print();
             return Exit::Usage;
         }
     };
@@ -28,7 +29,7 @@ pub fn run(args: ReportArgs) -> Exit {
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => Exit::Ok,
             Err(e) => {
-                eprintln!("error: cannot write `{}`: {e}", path.display());
+                CliError::new(format!("cannot write `{}`: {e}", path.display())).print();
                 Exit::Usage
             }
         },

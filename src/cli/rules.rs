@@ -1,5 +1,6 @@
 //! `lrb rules` and `lrb explain CODE`: the rule registry and each rule's page.
 
+use super::error::CliError;
 use crate::diagnostic::registry::{self, Rule};
 use crate::exit::Exit;
 
@@ -44,7 +45,10 @@ pub fn list() -> Exit {
 
 pub fn explain(key: &str) -> Exit {
     let Some(rule) = registry::find(key) else {
-        eprintln!("error: no rule `{key}`; `lrb rules` lists every code and name");
+        CliError::new(format!(
+            "no rule `{key}`; `lrb rules` lists every code and name"
+        ))
+        .print();
         return Exit::Usage;
     };
     match page(rule) {

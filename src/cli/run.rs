@@ -1,6 +1,7 @@
 //! `lrb run`: diagnose, mitigate with approval, confirm; and what `plan` shares with it.
 
 use super::console::Console;
+use super::error::CliError;
 use super::load_or_report;
 use super::signals::Signals;
 use crate::diagnostic;
@@ -86,11 +87,12 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, Exit> {
             "{}",
             diagnostic::human::render(&alone.checked.diagnostics, &alone.sources, false)
         );
-        eprintln!(
-            "error: `{}` has errors, so it cannot run\n  help: Fix the errors above; `lrb check {}` shows them.",
-            file.display(),
-            file.display()
-        );
+        CliError::new(format!("`{}` has errors, so it cannot run", file.display()))
+            .help(format!(
+                "Fix the errors above; `lrb check {}` shows them.",
+                file.display()
+            ))
+            .print();
         return Err(Exit::Invalid);
     };
     let same = |p: &Path| match (p.canonicalize(), file.canonicalize()) {
@@ -101,37 +103,31 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, Exit> {
     let ids: Vec<String> = in_file.iter().map(|r| format!("`{}`", r.id)).collect();
     let runbook = match (&args.runbook, in_file.as_slice()) {
         (Some(id), _) => *in_file.iter().find(|r| r.id == *id).ok_or_else(|| {
-            eprintln!(
-                "error: `{}` has no runbook `{id}`\n  help: Pick one of {}.",
-                file.display(),
-                ids.join(", ")
-            );
+            CliError::new(format!("`{}` has no runbook `{id}`", file.display()))
+                .help(format!("Pick one of {}.", ids.join(", ")))
+                .print();
             Exit::Usage
         })?,
         (None, [only]) => *only,
         (None, []) => {
-            eprintln!("error: `{}` holds no runbook", file.display());
+            CliError::new(format!("`{}` holds no runbook", file.display())).print();
             return Err(Exit::Invalid);
         }
         (None, _) => {
-            eprintln!(
-                "error: `{}` holds several runbooks\n  help: Pick one with `--runbook ID`: {}.",
-                file.display(),
-                ids.join(", ")
-            );
+            CliError::new(format!("`{}` holds several runbooks", file.display()))
+                .help(format!("Pick one with `--runbook ID`: {}.", ids.join(", ")))
+                .print();
             return Err(Exit::Usage);
         }
     };
     let resolved =
         resolve::resolve(runbook, &args.set, |name| std::env::var(name).ok()).map_err(|e| {
-            eprintln!("error: {e}\n  help: {}", e.help());
+            CliError::new(e.to_string()).help(e.help()).print();
             Exit::Invalid
         })?;
     // Every value is checked before anything runs, so a bad one cannot stop a step half-way.
     crate::run::admit::admit_runbook(runbook, &resolved).map_err(|why| {
-        eprintln!(
-            "error: {why}\n  help: Pass a value that is data for its place (see `docs/safety.md`, \"How a parameter reaches a backend\")."
-        );
+        CliError::new(why.to_string()).help("Pass a value that is data for its place (see `docs/safety.md`, \"How a parameter reaches a backend\").").print();
         Exit::Invalid
     })?;
     // The bytes that were checked, not the file read again: it may have changed since.
@@ -155,7 +151,7 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
         .enable_all()
         .build()
         .map_err(|e| {
-            eprintln!("error: cannot start the async runtime: {e}");
+            CliError::new(format!("cannot start the async runtime: {e}")).print();
             Exit::Usage
         })
 }
@@ -173,7 +169,7 @@ pub(super) fn runtime_with_signals() -> Result<(tokio::runtime::Runtime, Signals
     match signals {
         Ok(signals) => Ok((rt, signals)),
         Err(e) => {
-            eprintln!("error: cannot listen for signals: {e}");
+            CliError::new(format!("cannot listen for signals: {e}")).print();
             Err(Exit::Usage)
         }
     }
@@ -220,10 +216,12 @@ pub fn run(args: RunArgs) -> Exit {
     let transcript = match opened {
         Ok(t) => t,
         Err(e) => {
-            eprintln!(
-                "error: cannot write the transcript `{}`: {e}\n  help: Pass a writable path with `--transcript PATH`.",
+            CliError::new(format!(
+                "cannot write the transcript `{}`: {e}",
                 path.display()
-            );
+            ))
+            .help("Pass a writable path with `--transcript PATH`.")
+            .print();
             return Exit::Usage;
         }
     };
@@ -399,19 +397,16 @@ fn start_event(args: &RunArgs, prepared: &Prepared, policy: Policy) -> Event {
 fn earlier(path: &Path, prepared: &Prepared, force: bool) -> Result<(Earlier, bool), Exit> {
     let shown = path.display();
     let records = transcript::read(path).map_err(|e| {
-        eprintln!("error: cannot resume: {e}");
+        CliError::new(format!("cannot resume: {e}")).print();
         Exit::Usage
     })?;
     let earlier = Earlier::read(&records, &prepared.runbook).map_err(|e| {
-        eprintln!("error: cannot resume `{shown}`: {e}");
+        CliError::new(format!("cannot resume `{shown}`: {e}")).print();
         Exit::Usage
     })?;
     let changed = earlier.file_sha256 != prepared.file_sha256;
     if changed && !force {
-        eprintln!(
-            "error: the runbook changed since the run in `{shown}` started (sha256 {} then, {} now)\n  help: Resume with the runbook as it was, or pass `--force` to resume with this one (the transcript records it).",
-            earlier.file_sha256, prepared.file_sha256
-        );
+        CliError::new(format!("the runbook changed since the run in `{shown}` started (sha256 {} then, {} now)", earlier.file_sha256, prepared.file_sha256)).help("Resume with the runbook as it was, or pass `--force` to resume with this one (the transcript records it).").print();
         return Err(Exit::Usage);
     }
     Ok((earlier, changed))

@@ -6,6 +6,7 @@ mod common;
 mod lab;
 mod lsp_client;
 
+mod architecture;
 mod ast;
 mod backends;
 mod cli;
