@@ -6,6 +6,7 @@ use crate::ast::{self, Expr, ExprKind, Ident, KwArg, Stmt};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::plan;
 use crate::source::{FileId, Span};
+use crate::syntax::keywords::{self, Kind};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -57,21 +58,6 @@ impl Context {
             Context::Mitigate => &["action", "step", "wait"],
             Context::Confirm => &["action", "step", "wait"],
             Context::Followup => &["todo"],
-        }
-    }
-
-    /// Where a statement of this keyword does belong, for the help sentence.
-    fn home(keyword: &str) -> &'static str {
-        match keyword {
-            "target" | "param" => "at the top of the file or inside a `runbook`",
-            "runbook" => "at the top of a file",
-            "check" | "when" | "confirm" | "followup" | "title" | "severity" | "owner"
-            | "description" | "symptom" | "tags" => "directly inside a `runbook`",
-            "mitigate" => "inside a `when`, so a condition decides when it runs",
-            "see" => "inside a `when`",
-            "step" | "wait" => "inside a `mitigate` or a `confirm`",
-            "todo" => "inside a `followup`",
-            _ => "inside a `check`, `mitigate` or `confirm`",
         }
     }
 }
@@ -494,7 +480,7 @@ impl<'a> FileChecker<'a> {
             Stmt::Action(a) => format!("action `{}.{}`", a.target.name, a.verb.name),
             other => format!("`{}`", other.keyword()),
         };
-        let home = Context::home(stmt.keyword());
+        let home = keywords::find(stmt.keyword()).map_or(keywords::ACTION_HOME, |k| k.home);
         let d = self
             .diag(
                 Code::MisplacedStatement,
@@ -510,7 +496,7 @@ impl<'a> FileChecker<'a> {
         let word = &u.path[0];
         // A keyword the grammar could not match: its arguments or block are wrong, not its name.
         if let [_] = u.path.as_slice()
-            && let Some(usage) = usage(&word.name)
+            && let Some(usage) = keywords::find(&word.name).and_then(|k| k.usage)
         {
             let d = self
                 .diag(
@@ -534,10 +520,12 @@ impl<'a> FileChecker<'a> {
             .filter(|k| *k != "action")
             .collect();
         if ctx == Context::Runbook || ctx == Context::File {
-            candidates.extend([
-                "check", "when", "mitigate", "confirm", "followup", "runbook", "step", "todo",
-                "see", "wait",
-            ]);
+            candidates.extend(
+                keywords::KEYWORDS
+                    .iter()
+                    .filter(|k| matches!(k.kind, Kind::Block | Kind::Step))
+                    .map(|k| k.word),
+            );
         }
         let message = if u.path.len() > 1 {
             format!("`{}` is not a target or a statement", word.name)
@@ -555,30 +543,6 @@ impl<'a> FileChecker<'a> {
             .help(help);
         self.report(d);
     }
-}
-
-/// How a statement keyword is written, for a statement that has its keyword but not its shape.
-fn usage(keyword: &str) -> Option<&'static str> {
-    Some(match keyword {
-        "target" => "target :api, http: \"http://127.0.0.1:3000\"",
-        "param" => "param :version, default: \"v1.0.0\"",
-        "runbook" => "runbook :name do ... end",
-        "check" => "check :name do ... end",
-        "mitigate" => "mitigate \"Restart the backend\" do ... end",
-        "confirm" => "confirm within: 2m, every: 5s do ... end",
-        "followup" => "followup do ... end",
-        "step" => "step \"what the operator does\"",
-        "todo" => "todo \"what to follow up\"",
-        "see" => "see :other_runbook",
-        "wait" => "wait 10s",
-        "title" => "title \"API Outage\"",
-        "owner" => "owner \"platform-oncall\"",
-        "description" => "description \"...\"",
-        "symptom" => "symptom \"...\"",
-        "severity" => "severity :high",
-        "tags" => "tags :api, :http",
-        _ => return None,
-    })
 }
 
 /// The span of a statement's first line, so labels stay small.

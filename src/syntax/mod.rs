@@ -2,6 +2,7 @@
 
 mod depth;
 mod error;
+pub mod keywords;
 mod lower;
 mod scan;
 
