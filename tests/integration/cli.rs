@@ -23,7 +23,7 @@ fn the_seed_runbooks_are_clean() {
 fn errors_exit_1() {
     let out = lrb()
         .args(["check", "--color", "never"])
-        .arg(fixture("017-unknown-target.rb"))
+        .arg(fixture("LRB101-unknown-target.rb"))
         .assert()
         .code(1);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
@@ -33,7 +33,7 @@ fn errors_exit_1() {
 
 #[test]
 fn warnings_alone_exit_0_unless_denied() {
-    let unused = fixture("038-unused-check.rb");
+    let unused = fixture("LRB303-unused-check.rb");
     lrb().args(["check", &unused]).assert().code(0);
     lrb()
         .args(["check", "--deny", "warnings", &unused])
@@ -76,7 +76,7 @@ fn a_bad_flag_exits_2() {
 fn json_output_is_valid_and_has_positions() {
     let out = lrb()
         .args(["check", "--format", "json"])
-        .arg(fixture("017-unknown-target.rb"))
+        .arg(fixture("LRB101-unknown-target.rb"))
         .assert()
         .code(1);
     let doc: serde_json::Value =
@@ -100,7 +100,7 @@ fn json_output_is_valid_and_has_positions() {
 /// Escape sequences in stdout, from a run on a fixture with findings.
 fn has_ansi(cmd: &mut Command) -> bool {
     let out = cmd
-        .arg(fixture("021-unknown-check-in-when.rb"))
+        .arg(fixture("LRB104-unknown-check-in-when.rb"))
         .output()
         .expect("runs");
     out.stdout.contains(&0x1b)
