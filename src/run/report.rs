@@ -1,8 +1,8 @@
 //! `lrb report`: a transcript rendered as a Markdown incident report.
 
-use super::Status;
 use super::describe::{show_value, status_mark, status_word};
 use super::transcript::{ActionResult, Event, Record};
+use super::{Status, Value};
 use crate::duration::Duration;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -341,8 +341,18 @@ fn diagnosis(out: &mut String, records: &[Record]) {
 
 /// The checks among `records` as a table, in the runbook's `order`; `false` when there are
 /// none.
+/// One row of the checks table, as the transcript recorded the check.
+struct CheckRow<'a> {
+    check: &'a str,
+    description: Option<&'a str>,
+    status: Status,
+    value: Option<&'a Value>,
+    detail: &'a str,
+    ms: u64,
+}
+
 fn check_table(out: &mut String, records: &[Record], order: &[String]) -> bool {
-    let mut checks: Vec<_> = records
+    let mut checks: Vec<CheckRow> = records
         .iter()
         .filter_map(|r| match &r.event {
             Event::Check {
@@ -353,34 +363,45 @@ fn check_table(out: &mut String, records: &[Record], order: &[String]) -> bool {
                 detail,
                 duration_ms,
                 ..
-            } => Some((check, description, status, value, detail, duration_ms)),
+            } => Some(CheckRow {
+                check,
+                description: description.as_deref(),
+                status: *status,
+                value: value.as_ref(),
+                detail,
+                ms: *duration_ms,
+            }),
             _ => None,
         })
         .collect();
     if checks.is_empty() {
         return false;
     }
-    checks.sort_by_key(|c| order.iter().position(|id| id == c.0).unwrap_or(usize::MAX));
+    checks.sort_by_key(|c| {
+        order
+            .iter()
+            .position(|id| id == c.check)
+            .unwrap_or(usize::MAX)
+    });
     let _ = writeln!(
         out,
         "| Check | State | Value | Detail | Time |\n| --- | --- | --- | --- | --- |"
     );
-    for (check, description, status, value, detail, ms) in checks {
-        let name = match description {
-            Some(d) => format!("`{check}`: {}", cell(d)),
-            None => format!("`{check}`"),
+    for row in checks {
+        let name = match row.description {
+            Some(d) => format!("`{}`: {}", row.check, cell(d)),
+            None => format!("`{}`", row.check),
         };
         let _ = writeln!(
             out,
             "| {name} | {} {} | {} | {} | {} |",
-            status_mark(*status),
-            status_word(*status),
-            value
-                .as_ref()
+            status_mark(row.status),
+            status_word(row.status),
+            row.value
                 .map(show_value)
                 .map_or_else(String::new, |v| cell(&v)),
-            cell(detail),
-            Duration::from_ms(*ms).rounded()
+            cell(row.detail),
+            Duration::from_ms(row.ms).rounded()
         );
     }
     out.push('\n');
