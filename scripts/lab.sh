@@ -562,20 +562,22 @@ cmd_env() {
 }
 
 # `up` and `down` change shared state: a second one waits for the first instead of racing it
-# (two concurrent builds of the same image context corrupt each other).
+# (two concurrent builds of the same image context corrupt each other). The script runs again
+# under flock(1), whose `-o` keeps the lock's descriptor from the servers it starts: a daemon
+# holding it would make every later `up` wait forever.
 lock() {
+  [[ -n "${LRB_LAB_LOCKED:-}" ]] && return
   mkdir -p "$LAB_DIR"
-  exec 9>"$LAB_DIR/.lock"
-  flock 9
+  LRB_LAB_LOCKED=1 exec flock -o "$LAB_DIR/up.lock" "$BASH" "${BASH_SOURCE[0]}" "$@"
 }
 
 case "${1:-up}" in
   up)
-    lock
+    lock "$@"
     cmd_up
     ;;
   down)
-    lock
+    lock "$@"
     cmd_down
     ;;
   status) cmd_status ;;
