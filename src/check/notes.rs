@@ -10,7 +10,9 @@ use crate::source::Span;
 pub(super) fn above(text: &str, comments: &[Comment], span: Span) -> Option<String> {
     let mut lines = Vec::new();
     let mut next_start = span.start;
-    for c in comments.iter().rev().filter(|c| c.span.end <= span.start) {
+    // Comments are in source order: skip straight to those that end before `span`.
+    let before = comments.partition_point(|c| c.span.end <= span.start);
+    for c in comments[..before].iter().rev() {
         let between = &text[c.span.end..next_start];
         let line_start = text[..c.span.start].rfind('\n').map_or(0, |i| i + 1);
         let own_line = text[line_start..c.span.start].trim().is_empty();
