@@ -400,10 +400,11 @@ impl ArgValues {
             _ => RedisCommand::default(),
         }
     }
-    fn plain(&self, key: Arg) -> Option<String> {
+    /// A text argument as written, holes kept as `#{name}`.
+    pub fn plain(&self, key: Arg) -> Option<String> {
         self.text(key).map(|t| t.source())
     }
-    fn ms(&self, key: Arg) -> Option<u64> {
+    pub fn ms(&self, key: Arg) -> Option<u64> {
         match self.0.get(&key) {
             Some(ArgValue::Duration(ms)) => Some(*ms),
             _ => None,

@@ -3,7 +3,7 @@
 
 use super::condition::Checks;
 use super::flow;
-use super::scope::{Context, FileChecker, Scope, duration, param_names, secret_names, text};
+use super::scope::{Context, FileChecker, Scope, param_names, secret_names};
 use crate::action::ValueType;
 use crate::action::catalogue::{Arg, ArgSpec, ArgType, ArgValue};
 use crate::ast::{self, Stmt};
@@ -239,7 +239,8 @@ impl FileChecker<'_> {
         Some(plan::Check {
             id: c.id.name.clone(),
             description,
-            timeout_ms: duration(&options, Arg::Timeout)
+            timeout_ms: options
+                .ms(Arg::Timeout)
                 .unwrap_or(plan::DEFAULT_PROBE_TIMEOUT.as_ms()),
             value_type,
             probes,
@@ -331,7 +332,7 @@ impl FileChecker<'_> {
         }
         Some(plan::Mitigation {
             name: name?,
-            destructive: text(&options, Arg::Destructive),
+            destructive: options.plain(Arg::Destructive),
             steps,
             span: m.span,
         })
@@ -363,8 +364,12 @@ impl FileChecker<'_> {
                 .help("Add read actions that pass once the service has recovered, such as `api.get \"/health\", status: 200`.");
             self.report(d);
         }
-        let within_ms = duration(&options, Arg::Within).unwrap_or(plan::DEFAULT_CONFIRM_WITHIN_MS);
-        let every_ms = duration(&options, Arg::Every).unwrap_or(plan::DEFAULT_CONFIRM_EVERY_MS);
+        let within_ms = options
+            .ms(Arg::Within)
+            .unwrap_or(plan::DEFAULT_CONFIRM_WITHIN_MS);
+        let every_ms = options
+            .ms(Arg::Every)
+            .unwrap_or(plan::DEFAULT_CONFIRM_EVERY_MS);
         self.confirm_window(c, within_ms, every_ms);
         Some(plan::Confirm {
             within_ms,

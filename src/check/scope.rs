@@ -212,8 +212,8 @@ impl<'a> FileChecker<'a> {
             name: t.name.name.clone(),
             kind,
             address,
-            timeout_ms: duration(&options, Arg::Timeout),
-            project: text(&options, Arg::Project),
+            timeout_ms: options.ms(Arg::Timeout),
+            project: options.plain(Arg::Project),
         })
     }
 
@@ -327,8 +327,8 @@ impl<'a> FileChecker<'a> {
         let options = self.options(&p.options, &allowed, "`param`");
         plan::Param {
             name: p.name.name.clone(),
-            default: text(&options, Arg::Default),
-            description: text(&options, Arg::Description),
+            default: options.plain(Arg::Default),
+            description: options.plain(Arg::Description),
             secret: matches!(options.0.get(&Arg::Secret), Some(ArgValue::Bool(true))),
         }
     }
@@ -565,20 +565,6 @@ pub(super) fn capitalize(s: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
-}
-
-pub(super) fn duration(v: &ArgValues, key: Arg) -> Option<u64> {
-    match v.0.get(&key) {
-        Some(ArgValue::Duration(ms)) => Some(*ms),
-        _ => None,
-    }
-}
-
-pub(super) fn text(v: &ArgValues, key: Arg) -> Option<String> {
-    match v.0.get(&key) {
-        Some(ArgValue::Text(t)) => Some(t.source()),
-        _ => None,
-    }
 }
 
 /// Names of the parameters a block declares.
