@@ -41,6 +41,10 @@ pub enum Stmt {
     See(See),
     Wait(Wait),
     Action(ActionCall),
+    Scenario(Scenario),
+    Background(Background),
+    After(After),
+    Fact(Fact),
     Unknown(Unknown),
 }
 
@@ -61,7 +65,36 @@ impl Stmt {
             Stmt::See(s) => s.span,
             Stmt::Wait(s) => s.span,
             Stmt::Action(s) => s.span,
+            Stmt::Scenario(s) => s.span,
+            Stmt::Background(s) => s.span,
+            Stmt::After(s) => s.span,
+            Stmt::Fact(s) => s.span,
             Stmt::Unknown(s) => s.span,
+        }
+    }
+
+    /// The block the statement holds, if any.
+    pub fn block(&self) -> Option<&Block> {
+        match self {
+            Stmt::Runbook(s) => Some(&s.body),
+            Stmt::Check(s) => Some(&s.body),
+            Stmt::When(s) => Some(&s.body),
+            Stmt::Mitigate(s) => Some(&s.body),
+            Stmt::Confirm(s) => Some(&s.body),
+            Stmt::Followup(s) => Some(&s.body),
+            Stmt::Scenario(s) => Some(&s.body),
+            Stmt::Background(s) => Some(&s.body),
+            Stmt::After(s) => Some(&s.body),
+            Stmt::Unknown(s) => s.body.as_ref(),
+            Stmt::Target(_)
+            | Stmt::Param(_)
+            | Stmt::Meta(_)
+            | Stmt::Step(_)
+            | Stmt::Todo(_)
+            | Stmt::See(_)
+            | Stmt::Wait(_)
+            | Stmt::Action(_)
+            | Stmt::Fact(_) => None,
         }
     }
 
@@ -82,6 +115,10 @@ impl Stmt {
             Stmt::See(_) => "see",
             Stmt::Wait(_) => "wait",
             Stmt::Action(_) => "action",
+            Stmt::Scenario(_) => "scenario",
+            Stmt::Background(_) => "background",
+            Stmt::After(_) => "after",
+            Stmt::Fact(f) => f.key.name.as_str(),
             Stmt::Unknown(u) => u.path[0].name.as_str(),
         }
     }
@@ -268,6 +305,39 @@ pub struct ActionCall {
     pub span: Span,
 }
 
+/// `scenario "backend crashed: restart it" do ... end`: one test of a runbook.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    pub name: Expr,
+    pub body: Block,
+    pub span: Span,
+}
+
+/// `background do given ... end`: facts every scenario of the file starts from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Background {
+    pub body: Block,
+    pub span: Span,
+}
+
+/// `after "Restart backend" do given ... end`: what the checks see once that mitigation ran.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct After {
+    pub mitigation: Expr,
+    pub body: Block,
+    pub span: Span,
+}
+
+/// `given :live, :failed`, `expect outcome: :recovered`, `operator :absent`, `flags :yes`,
+/// `answer "Restart", :skip`, `runbook :api_outage`: one fact of a scenario, typed by the
+/// checker.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fact {
+    pub key: Ident,
+    pub args: Args,
+    pub span: Span,
+}
+
 /// A statement the grammar could not place; the checker reports it with a suggestion.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unknown {
@@ -422,6 +492,10 @@ by_fields! {
     See { runbook; span }
     Wait { duration; span }
     ActionCall { target, verb, args; span }
+    Scenario { name, body; span }
+    Background { body; span }
+    After { mitigation, body; span }
+    Fact { key, args; span }
     Unknown { path, args, body; span }
     Args { positional, keywords; }
     KwArg { key, value; }
@@ -443,7 +517,7 @@ macro_rules! by_variant {
     };
 }
 
-by_variant!(Stmt: Target, Param, Runbook, Meta, Check, When, Mitigate, Confirm, Followup, Step, Todo, See, Wait, Action, Unknown);
+by_variant!(Stmt: Target, Param, Runbook, Meta, Check, When, Mitigate, Confirm, Followup, Step, Todo, See, Wait, Action, Scenario, Background, After, Fact, Unknown);
 by_variant!(StrPart: Text, Interp);
 
 impl EqIgnoringSpans for Comment {

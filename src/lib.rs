@@ -27,5 +27,6 @@ pub mod lsp;
 pub mod plan;
 pub mod run;
 pub mod safety;
+pub mod scenario;
 pub mod source;
 pub mod syntax;

@@ -148,7 +148,11 @@ pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
             })
         })
         .collect();
-    let checked = check::check(&inputs, diagnostics);
+    let scenario_files: Vec<FileId> = (0..sources.len())
+        .map(FileId)
+        .filter(|&id| crate::scenario::is_scenario_file(&sources.get(id).path))
+        .collect();
+    let checked = check::check(&inputs, diagnostics, &scenario_files);
     Session {
         sources,
         asts,

@@ -100,46 +100,26 @@ impl FileChecker<'_> {
             self.report(d);
             return None;
         }
-        let literal = match (&value.kind, ty) {
-            (ExprKind::Int(i), ValueType::Integer | ValueType::Number | ValueType::Any) => {
-                L::Number(*i as f64)
-            }
-            (ExprKind::Float(f), ValueType::Integer | ValueType::Number | ValueType::Any) => {
-                L::Number(*f)
-            }
-            (ExprKind::Percent(p), ValueType::Percent | ValueType::Any) => L::Percent(*p),
-            (ExprKind::Str(s), ValueType::Text | ValueType::Any) if s.as_literal().is_some() => {
-                L::Text(s.as_literal().unwrap_or_default())
-            }
-            (ExprKind::Symbol(s), ValueType::Text | ValueType::Any) => L::Text(s.clone()),
-            (ExprKind::Bool(b), ValueType::Any) => L::Bool(*b),
-            (ExprKind::Invalid, _) => return None,
-            (other, _) => {
-                let hint = match ty {
-                    ValueType::Percent => "Write a percentage such as `90%`.".to_string(),
-                    ValueType::Integer | ValueType::Number => {
-                        "Compare with a number such as `80`.".to_string()
-                    }
-                    ValueType::Text => "Compare with a string such as `\"running\"`.".to_string(),
-                    _ => "Compare with a literal number, percentage or string.".to_string(),
-                };
-                let d = self
-                    .diag(
-                        Code::ComparisonTypeMismatch,
-                        value.span,
-                        format!(
-                            "check `{}` yields {}, but is compared with {}",
-                            check.name,
-                            ty.describe(),
-                            other.describe()
-                        ),
-                    )
-                    .label(format!("expected {}", ty.describe()))
-                    .related(check.span, "this check's value")
-                    .help(hint);
-                self.report(d);
+        let Some(literal) = typed_literal(&value.kind, ty) else {
+            if value.kind == ExprKind::Invalid {
                 return None;
             }
+            let d = self
+                .diag(
+                    Code::ComparisonTypeMismatch,
+                    value.span,
+                    format!(
+                        "check `{}` yields {}, but is compared with {}",
+                        check.name,
+                        ty.describe(),
+                        value.kind.describe()
+                    ),
+                )
+                .label(format!("expected {}", ty.describe()))
+                .related(check.span, "this check's value")
+                .help(literal_hint(ty));
+            self.report(d);
+            return None;
         };
         if matches!(literal, L::Text(_) | L::Bool(_))
             && !matches!(op, ast::CmpOp::Eq | ast::CmpOp::Ne)
@@ -159,5 +139,33 @@ impl FileChecker<'_> {
             return None;
         }
         Some(literal)
+    }
+}
+
+/// `value` as a literal of a check's value type `ty`; `None` when it is not one.
+pub(super) fn typed_literal(value: &ExprKind, ty: ValueType) -> Option<plan::Literal> {
+    use plan::Literal as L;
+    Some(match (value, ty) {
+        (ExprKind::Int(i), ValueType::Integer | ValueType::Number | ValueType::Any) => {
+            L::Number(*i as f64)
+        }
+        (ExprKind::Float(f), ValueType::Integer | ValueType::Number | ValueType::Any) => {
+            L::Number(*f)
+        }
+        (ExprKind::Percent(p), ValueType::Percent | ValueType::Any) => L::Percent(*p),
+        (ExprKind::Str(s), ValueType::Text | ValueType::Any) => L::Text(s.as_literal()?),
+        (ExprKind::Symbol(s), ValueType::Text | ValueType::Any) => L::Text(s.clone()),
+        (ExprKind::Bool(b), ValueType::Any) => L::Bool(*b),
+        _ => return None,
+    })
+}
+
+/// What to write instead, for a literal of the wrong type.
+pub(super) fn literal_hint(ty: ValueType) -> &'static str {
+    match ty {
+        ValueType::Percent => "Write a percentage such as `90%`.",
+        ValueType::Integer | ValueType::Number => "Compare with a number such as `80`.",
+        ValueType::Text => "Compare with a string such as `\"running\"`.",
+        ValueType::None | ValueType::Any => "Compare with a literal number, percentage or string.",
     }
 }

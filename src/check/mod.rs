@@ -10,6 +10,7 @@ mod metadata;
 mod notes;
 mod rules;
 mod runbook;
+mod scenario;
 mod scope;
 pub use scope::Context;
 mod suppress;
@@ -17,6 +18,7 @@ mod suppress;
 use crate::ast;
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::plan::Plan;
+use crate::scenario::{Scenario, is_scenario_file};
 use crate::source::FileId;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -32,17 +34,21 @@ pub struct Input<'a> {
 }
 
 pub struct Checked {
-    /// The lowered runbooks; `None` when any error was found.
+    /// The lowered runbooks; `None` when any runbook file has an error.
     pub plan: Option<Plan>,
+    /// The checked scenarios of the scenario files (`NAME.test.rb`); empty when any file has
+    /// an error.
+    pub scenarios: Vec<Scenario>,
     /// Every finding, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Checks files together, so `see` can name a runbook in any of them. `syntax` holds the
 /// parser's findings for every file, also those that did not parse (which have no [`Input`]);
-/// the result has a plan only when no file has an error.
-pub fn check(inputs: &[Input], syntax: Vec<Diagnostic>) -> Checked {
-    let (plan, mut diagnostics) = lower(inputs);
+/// the result has a plan only when no runbook file has an error. `scenario_files` are the
+/// files that hold scenarios, parsed or not: their errors do not withhold the plan.
+pub fn check(inputs: &[Input], syntax: Vec<Diagnostic>, scenario_files: &[FileId]) -> Checked {
+    let (plan, scenarios, mut diagnostics) = lower_all(inputs);
     // A block missing its `end` swallows the statements after it, so where they stand says
     // nothing: report the missing `end` alone.
     let unclosed: Vec<FileId> = syntax
@@ -52,7 +58,7 @@ pub fn check(inputs: &[Input], syntax: Vec<Diagnostic>) -> Checked {
         .collect();
     diagnostics.retain(|d| !(d.code == Code::MisplacedStatement && unclosed.contains(&d.file)));
     diagnostics.extend(syntax);
-    for input in inputs {
+    for input in inputs.iter().filter(|i| !is_scenario_file(i.path)) {
         let has_runbook = input
             .ast
             .body
@@ -72,9 +78,17 @@ pub fn check(inputs: &[Input], syntax: Vec<Diagnostic>) -> Checked {
         }
     }
     diagnostic::sort(&mut diagnostics);
-    let ok = !diagnostics.iter().any(Diagnostic::is_error);
+    let errors_in = |scenarios: bool| {
+        (diagnostics.iter()).any(|d| d.is_error() && scenario_files.contains(&d.file) == scenarios)
+    };
+    let (runbooks_ok, scenarios_ok) = (!errors_in(false), !errors_in(true));
     Checked {
-        plan: ok.then_some(plan),
+        plan: runbooks_ok.then_some(plan),
+        scenarios: if runbooks_ok && scenarios_ok {
+            scenarios
+        } else {
+            Vec::new()
+        },
         diagnostics,
     }
 }
@@ -82,9 +96,17 @@ pub fn check(inputs: &[Input], syntax: Vec<Diagnostic>) -> Checked {
 /// Checks like [`check`] and lowers every runbook, also those with errors: an editor shows
 /// what the parts that did check mean.
 pub fn lower(inputs: &[Input]) -> (Plan, Vec<Diagnostic>) {
+    let (plan, _, diagnostics) = lower_all(inputs);
+    (plan, diagnostics)
+}
+
+/// [`lower`], and the scenario files checked against the runbooks.
+fn lower_all(inputs: &[Input]) -> (Plan, Vec<Scenario>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let runbooks = runbook_index(inputs, &mut diagnostics);
-    let per_file: Vec<_> = inputs
+    let (tests, books): (Vec<&Input>, Vec<&Input>) =
+        inputs.iter().partition(|i| is_scenario_file(i.path));
+    let per_file: Vec<_> = books
         .par_iter()
         .map(|input| {
             let mut checker = scope::FileChecker::new(input, &runbooks);
@@ -101,8 +123,14 @@ pub fn lower(inputs: &[Input]) -> (Plan, Vec<Diagnostic>) {
         plan.runbooks.extend(lowered);
         diagnostics.append(&mut found);
     }
+    let mut scenarios = Vec::new();
+    for input in tests {
+        let (mut checked, mut found) = scenario::check(input, &plan, &runbooks);
+        scenarios.append(&mut checked);
+        diagnostics.append(&mut found);
+    }
     diagnostic::sort(&mut diagnostics);
-    (plan, diagnostics)
+    (plan, scenarios, diagnostics)
 }
 
 /// Where each runbook is defined, reporting ids defined twice.
@@ -111,7 +139,7 @@ fn runbook_index<'a>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> HashMap<String, (FileId, &'a Path)> {
     let mut index: HashMap<String, (FileId, &Path, crate::source::Span)> = HashMap::new();
-    for input in inputs {
+    for input in inputs.iter().filter(|i| !is_scenario_file(i.path)) {
         for stmt in &input.ast.body {
             let ast::Stmt::Runbook(rb) = stmt else {
                 continue;

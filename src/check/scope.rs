@@ -20,6 +20,11 @@ pub enum Context {
     Mitigate,
     Confirm,
     Followup,
+    /// The top of a scenario file (`NAME.test.rb`).
+    ScenarioFile,
+    Scenario,
+    Background,
+    After,
 }
 
 impl Context {
@@ -32,6 +37,10 @@ impl Context {
             Context::Mitigate => "a `mitigate`",
             Context::Confirm => "a `confirm`",
             Context::Followup => "a `followup`",
+            Context::ScenarioFile => "the top of a scenario file",
+            Context::Scenario => "a `scenario`",
+            Context::Background => "a `background`",
+            Context::After => "an `after`",
         }
     }
 
@@ -58,6 +67,11 @@ impl Context {
             Context::Mitigate => &["action", "step", "wait"],
             Context::Confirm => &["action", "step", "wait"],
             Context::Followup => &["todo"],
+            Context::ScenarioFile => &["background", "scenario"],
+            Context::Scenario => &[
+                "runbook", "given", "after", "set", "operator", "flags", "answer", "expect",
+            ],
+            Context::Background | Context::After => &["given"],
         }
     }
 }
@@ -476,6 +490,15 @@ impl<'a> FileChecker<'a> {
         if let Stmt::Unknown(u) = stmt {
             return self.unknown(u, ctx);
         }
+        // `runbook :name` with no block is a scenario's fact; in a runbook file, a runbook
+        // that lost its `do ... end`.
+        if let Stmt::Fact(f) = stmt
+            && let Some(usage) = keywords::find(&f.key.name)
+                .filter(|k| k.kind != Kind::Scenario)
+                .and_then(|k| k.usage)
+        {
+            return self.malformed(f.span, &f.key.name, usage);
+        }
         let keyword = match stmt {
             Stmt::Action(a) => format!("action `{}.{}`", a.target.name, a.verb.name),
             other => format!("`{}`", other.keyword()),
@@ -492,26 +515,31 @@ impl<'a> FileChecker<'a> {
         self.report(d);
     }
 
+    fn malformed(&mut self, span: Span, word: &str, usage: &str) {
+        let d = self
+            .diag(
+                Code::MalformedStatement,
+                span,
+                format!("malformed `{word}` statement"),
+            )
+            .label(format!("expected `{usage}`"))
+            .help(format!(
+                "Write it as `{usage}`; `docs/language.md` shows every statement."
+            ));
+        self.report(d);
+    }
+
     fn unknown(&mut self, u: &ast::Unknown, ctx: Context) {
         let word = &u.path[0];
         // A keyword the grammar could not match: its arguments or block are wrong, not its name.
         if let [_] = u.path.as_slice()
             && let Some(usage) = keywords::find(&word.name).and_then(|k| k.usage)
         {
-            let d = self
-                .diag(
-                    Code::MalformedStatement,
-                    Span::new(
-                        u.span.start,
-                        u.body.as_ref().map_or(u.span.end, |b| b.open.end),
-                    ),
-                    format!("malformed `{}` statement", word.name),
-                )
-                .label(format!("expected `{usage}`"))
-                .help(format!(
-                    "Write it as `{usage}`; `docs/language.md` shows every statement."
-                ));
-            return self.report(d);
+            let span = Span::new(
+                u.span.start,
+                u.body.as_ref().map_or(u.span.end, |b| b.open.end),
+            );
+            return self.malformed(span, &word.name, usage);
         }
         let mut candidates: Vec<&str> = ctx
             .allows()
@@ -547,15 +575,7 @@ impl<'a> FileChecker<'a> {
 
 /// The span of a statement's first line, so labels stay small.
 fn head_span(stmt: &Stmt) -> Span {
-    let body_open = match stmt {
-        Stmt::Runbook(r) => Some(r.body.open),
-        Stmt::Check(c) => Some(c.body.open),
-        Stmt::When(w) => Some(w.body.open),
-        Stmt::Mitigate(m) => Some(m.body.open),
-        Stmt::Confirm(c) => Some(c.body.open),
-        Stmt::Followup(f) => Some(f.body.open),
-        _ => None,
-    };
+    let body_open = stmt.block().map(|b| b.open);
     let span = stmt.span();
     body_open.map_or(span, |open| Span::new(span.start, open.end))
 }

@@ -156,23 +156,7 @@ fn scope(text: &str, comment: Span, stmts: &[Span]) -> Option<Span> {
 fn flatten(stmts: &[Stmt], out: &mut Vec<Span>) {
     for stmt in stmts {
         out.push(stmt.span());
-        let block = match stmt {
-            Stmt::Runbook(s) => Some(&s.body),
-            Stmt::Check(s) => Some(&s.body),
-            Stmt::When(s) => Some(&s.body),
-            Stmt::Mitigate(s) => Some(&s.body),
-            Stmt::Confirm(s) => Some(&s.body),
-            Stmt::Followup(s) => Some(&s.body),
-            Stmt::Unknown(s) => s.body.as_ref(),
-            Stmt::Target(_)
-            | Stmt::Param(_)
-            | Stmt::Meta(_)
-            | Stmt::Step(_)
-            | Stmt::Todo(_)
-            | Stmt::See(_)
-            | Stmt::Wait(_)
-            | Stmt::Action(_) => None,
-        };
+        let block = stmt.block();
         if let Some(block) = block {
             flatten(&block.stmts, out);
         }

@@ -16,6 +16,7 @@ mod report;
 mod rules;
 mod run;
 mod signals;
+mod test;
 
 use crate::exit::Exit;
 use crate::load::{self, Session};
@@ -71,6 +72,12 @@ pub enum Command {
         after_help = "Examples:\n  lrb plan runbooks/api_outage.rb\n\nExit codes: 0 healthy (nothing would run), 1 mitigations would run, 12 interrupted, 13 invalid runbook or environment, 14 unhandled (a check failed, no `when` matched), 2 usage."
     )]
     Plan(plan::PlanArgs),
+    /// Test runbooks offline: run the scenarios of `NAME.test.rb` files against a simulated
+    /// world, and report the `when` arms, mitigations and confirm outcomes none reached.
+    #[command(
+        after_help = "Examples:\n  lrb test runbooks/\n  lrb test --require-coverage --format junit runbooks/ > lrb-tests.xml\n  lrb test --filter crashed runbooks/api_outage.test.rb\n  lrb test --record lrb-api_outage-20250101T030000Z.jsonl -o runbooks/api_outage.test.rb\n\nExit codes: 0 every scenario passed (and, with --require-coverage, every part was reached), 1 a scenario failed, a part was not reached, or a file has errors, 2 usage or I/O error. See docs/testing.md."
+    )]
+    Test(test::TestArgs),
     /// Render a run's transcript as a Markdown incident report.
     #[command(
         after_help = "Examples:\n  lrb report lrb-api_outage-20250101T030000Z.jsonl\n  lrb report incident.jsonl -o incident.md"
@@ -146,6 +153,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(args, color),
         Command::Run(args) => run::run(args),
         Command::Plan(args) => plan::run(args),
+        Command::Test(args) => test::run(args, color),
         Command::Report(args) => report::run(args),
         Command::Rules => rules::list(),
         Command::Explain { code } => rules::explain(&code),

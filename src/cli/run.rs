@@ -133,10 +133,7 @@ pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, Exit> {
     // The bytes that were checked, not the file read again: it may have changed since.
     let checked = alone.sources.iter().find(|(_, f)| same(&f.path));
     let bytes = checked.map_or(&[][..], |(_, f)| f.text.as_bytes());
-    let file_sha256 = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let file_sha256 = sha256_hex(bytes);
     Ok(Prepared {
         all: plan.runbooks.clone(),
         runbook: runbook.clone(),
@@ -268,7 +265,14 @@ pub fn run(args: RunArgs) -> Exit {
     // The runbooks this run has entered: a handover back to one of them is not followed.
     let mut entered = vec![runbook.id.clone()];
     let ended = loop {
-        let mut engine = Engine::new(&current, resolved, Backends, policy, &transcript, started);
+        let mut engine = Engine::new(
+            &current,
+            resolved,
+            Backends,
+            policy,
+            &transcript,
+            started.into(),
+        );
         engine.who = who.clone();
         engine.earlier = earlier.take();
         let ended = rt.block_on(async {
@@ -508,4 +512,12 @@ pub(super) fn unhandled_text(checks: &[String]) -> String {
         "unhandled: {} did not pass and no `when` matched: escalate, this runbook has no mitigation for it",
         ids.join(", ")
     )
+}
+
+/// The SHA-256 of `bytes` in hex, as transcripts record a runbook file.
+pub(super) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

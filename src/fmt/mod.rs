@@ -191,6 +191,10 @@ impl<'a> Head<'a> {
             Stmt::Action(a) => {
                 Head::new(format!("{}.{}", a.target.name, a.verb.name)).args(&a.args)
             }
+            Stmt::Scenario(s) => Head::new("scenario").expr(&s.name).block(&s.body),
+            Stmt::Background(b) => Head::new("background").block(&b.body),
+            Stmt::After(a) => Head::new("after").expr(&a.mitigation).block(&a.body),
+            Stmt::Fact(f) => Head::new(f.key.name.clone()).args(&f.args),
             Stmt::Unknown(u) => {
                 let path: Vec<&str> = u.path.iter().map(|i| i.name.as_str()).collect();
                 let head = Head::new(path.join(".")).args(&u.args);

@@ -91,21 +91,5 @@ pub fn enclosing(file: &ast::File, offset: usize) -> Vec<&ast::Stmt> {
 
 /// The block a statement holds, if any.
 pub fn body(stmt: &ast::Stmt) -> Option<&ast::Block> {
-    match stmt {
-        ast::Stmt::Runbook(s) => Some(&s.body),
-        ast::Stmt::Check(s) => Some(&s.body),
-        ast::Stmt::When(s) => Some(&s.body),
-        ast::Stmt::Mitigate(s) => Some(&s.body),
-        ast::Stmt::Confirm(s) => Some(&s.body),
-        ast::Stmt::Followup(s) => Some(&s.body),
-        ast::Stmt::Unknown(s) => s.body.as_ref(),
-        ast::Stmt::Target(_)
-        | ast::Stmt::Param(_)
-        | ast::Stmt::Meta(_)
-        | ast::Stmt::Step(_)
-        | ast::Stmt::Todo(_)
-        | ast::Stmt::See(_)
-        | ast::Stmt::Wait(_)
-        | ast::Stmt::Action(_) => None,
-    }
+    stmt.block()
 }

@@ -154,6 +154,16 @@ impl<'a> Walker<'_, 'a> {
                 self.push(Kind::Target, &a.target, false);
                 self.args(&a.args);
             }
+            Stmt::Scenario(s) => {
+                self.expr(&s.name);
+                self.block(&s.body);
+            }
+            Stmt::Background(b) => self.block(&b.body),
+            Stmt::After(a) => {
+                self.expr(&a.mitigation);
+                self.block(&a.body);
+            }
+            Stmt::Fact(f) => self.args(&f.args),
             Stmt::Unknown(u) => {
                 self.args(&u.args);
                 u.body.iter().for_each(|b| self.block(b));

@@ -163,7 +163,7 @@ pub fn missing_params(steps: &[Step], resolved: &Resolved) -> Vec<String> {
 
 /// The first runbook of `src`, which must check clean.
 #[cfg(test)]
-pub(super) fn runbook(src: &str) -> Runbook {
+pub(crate) fn runbook(src: &str) -> Runbook {
     let file = (std::path::PathBuf::from("t.rb"), src.as_bytes().to_vec());
     let session = crate::load::from_bytes(vec![file]);
     let plan = session.checked.plan.expect("fixture runbook checks clean");

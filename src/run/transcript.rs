@@ -174,9 +174,15 @@ pub enum Event {
     },
 }
 
+/// Where records go: a file as the run goes, or memory for `lrb test`.
+enum Sink {
+    File(File),
+    Memory(Vec<Record>),
+}
+
 /// A transcript being written.
 pub struct Transcript {
-    file: Mutex<File>,
+    sink: Mutex<Sink>,
     secrets: Mutex<Vec<String>>,
     started: Instant,
     /// The first write that failed; the run goes on without a transcript.
@@ -188,18 +194,37 @@ impl Transcript {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        Self::to(File::create(path)?, secrets, started)
+        Self::to(Sink::File(File::create(path)?), secrets, started)
+    }
+
+    /// A transcript kept in memory: a simulated run's record, read back with
+    /// [`Transcript::records`].
+    pub fn in_memory(started: Instant) -> Self {
+        Transcript {
+            sink: Mutex::new(Sink::Memory(Vec::new())),
+            secrets: Mutex::new(Vec::new()),
+            started,
+            error: Mutex::new(None),
+        }
+    }
+
+    /// What an in-memory transcript holds; `None` for one written to a file.
+    pub fn records(&self) -> Option<Vec<Record>> {
+        match &*self.sink.lock().unwrap_or_else(|p| p.into_inner()) {
+            Sink::Memory(records) => Some(records.clone()),
+            Sink::File(_) => None,
+        }
     }
 
     /// Appends to an existing transcript (`--resume`); `started` is the first session's start.
     pub fn append(path: &Path, secrets: Vec<String>, started: Instant) -> io::Result<Self> {
         let file = std::fs::OpenOptions::new().append(true).open(path)?;
-        Self::to(file, secrets, started)
+        Self::to(Sink::File(file), secrets, started)
     }
 
-    fn to(file: File, secrets: Vec<String>, started: Instant) -> io::Result<Self> {
+    fn to(sink: Sink, secrets: Vec<String>, started: Instant) -> io::Result<Self> {
         let transcript = Transcript {
-            file: Mutex::new(file),
+            sink: Mutex::new(sink),
             secrets: Mutex::new(Vec::new()),
             started,
             error: Mutex::new(None),
@@ -231,6 +256,11 @@ impl Transcript {
             elapsed_ms: self.started.elapsed().as_millis() as u64,
             event,
         };
+        let mut sink = self.sink.lock().unwrap_or_else(|p| p.into_inner());
+        let file = match &mut *sink {
+            Sink::File(file) => file,
+            Sink::Memory(records) => return records.push(record),
+        };
         let line = match serde_json::to_string(&record) {
             Ok(line) => mask::mask(
                 &line,
@@ -238,10 +268,9 @@ impl Transcript {
             ),
             Err(e) => return self.fail(io::Error::other(e)),
         };
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
         // One write per line: a kill leaves whole lines behind (the kernel has them already).
         if let Err(e) = file.write_all(format!("{line}\n").as_bytes()) {
-            drop(file);
+            drop(sink);
             self.fail(e);
         }
     }

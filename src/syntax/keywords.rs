@@ -12,6 +12,8 @@ pub enum Kind {
     Block,
     /// `step`, `todo`, `see`, `wait`: one line inside a block.
     Step,
+    /// `scenario`, `given`, `expect`, ...: the statements of a scenario file (`NAME.test.rb`).
+    Scenario,
 }
 
 #[derive(Debug)]
@@ -26,6 +28,7 @@ pub struct Keyword {
 }
 
 const RUNBOOK: &str = "directly inside a `runbook`";
+const SCENARIO: &str = "inside a `scenario` of a scenario file (`NAME.test.rb`)";
 
 const fn kw(word: &'static str, kind: Kind, usage: &'static str, home: &'static str) -> Keyword {
     Keyword {
@@ -109,6 +112,50 @@ pub static KEYWORDS: &[Keyword] = &[
         Kind::Step,
         "wait 10s",
         "inside a `mitigate` or a `confirm`",
+    ),
+    kw(
+        "scenario",
+        Kind::Scenario,
+        "scenario \"what goes wrong\" do ... end",
+        "at the top of a scenario file (`NAME.test.rb`)",
+    ),
+    kw(
+        "background",
+        Kind::Scenario,
+        "background do given :live, :passed end",
+        "at the top of a scenario file (`NAME.test.rb`)",
+    ),
+    kw(
+        "after",
+        Kind::Scenario,
+        "after \"Mitigation name\" do given :live, :passed end",
+        SCENARIO,
+    ),
+    kw(
+        "given",
+        Kind::Scenario,
+        "given :check, :failed, value: 42",
+        "inside a `scenario`, `background` or `after` of a scenario file (`NAME.test.rb`)",
+    ),
+    kw(
+        "expect",
+        Kind::Scenario,
+        "expect outcome: :recovered",
+        SCENARIO,
+    ),
+    kw("set", Kind::Scenario, "set :version, \"v1.0.1\"", SCENARIO),
+    kw("operator", Kind::Scenario, "operator :absent", SCENARIO),
+    kw(
+        "flags",
+        Kind::Scenario,
+        "flags :yes, :allow_destructive",
+        SCENARIO,
+    ),
+    kw(
+        "answer",
+        Kind::Scenario,
+        "answer \"Mitigation name\", :skip",
+        SCENARIO,
     ),
 ];
 

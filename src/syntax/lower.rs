@@ -79,6 +79,10 @@ impl Lower {
             Rule::see_stmt => Stmt::See(self.see_stmt(pair)?),
             Rule::wait_stmt => Stmt::Wait(self.wait_stmt(pair)?),
             Rule::action_stmt => Stmt::Action(self.action_stmt(pair)),
+            Rule::scenario_def => Stmt::Scenario(self.scenario_def(pair)?),
+            Rule::background_def => Stmt::Background(self.background_def(pair)),
+            Rule::after_def => Stmt::After(self.after_def(pair)?),
+            Rule::fact_stmt => Stmt::Fact(self.fact_stmt(pair)),
             Rule::unknown_stmt => Stmt::Unknown(self.unknown_stmt(pair)),
             _ => unreachable!("`stmt` has no other alternatives: {:?}", pair.as_rule()),
         })
@@ -349,6 +353,51 @@ impl Lower {
         ActionCall {
             target,
             verb,
+            args,
+            span: whole,
+        }
+    }
+
+    fn scenario_def(&mut self, pair: Pair<Rule>) -> Option<Scenario> {
+        let whole = span(&pair);
+        let (kw, mut args, block) = self.parts(pair);
+        let name = self.text_arg("scenario", kw, &mut args)?;
+        self.no_keywords("scenario", &args);
+        Some(Scenario {
+            name,
+            body: block.expect("the grammar requires a block"),
+            span: whole,
+        })
+    }
+
+    fn background_def(&mut self, pair: Pair<Rule>) -> Background {
+        let whole = span(&pair);
+        let (_, _, block) = self.parts(pair);
+        Background {
+            body: block.expect("the grammar requires a block"),
+            span: whole,
+        }
+    }
+
+    fn after_def(&mut self, pair: Pair<Rule>) -> Option<After> {
+        let whole = span(&pair);
+        let (kw, mut args, block) = self.parts(pair);
+        let mitigation = self.text_arg("after", kw, &mut args)?;
+        self.no_keywords("after", &args);
+        Some(After {
+            mitigation,
+            body: block.expect("the grammar requires a block"),
+            span: whole,
+        })
+    }
+
+    fn fact_stmt(&mut self, pair: Pair<Rule>) -> Fact {
+        let whole = span(&pair);
+        let mut inner = kids(pair);
+        let key = ident(inner.next().expect("fact key"));
+        let args = inner.next().map(|p| self.args(p)).unwrap_or_default();
+        Fact {
+            key,
             args,
             span: whole,
         }

@@ -220,7 +220,7 @@ fn scalar(text: &str) -> Value {
 }
 
 /// A value as a person reads it: `200`, `0.1`, `v1.0.0`, `true`.
-fn show(value: &Value) -> String {
+pub(crate) fn show(value: &Value) -> String {
     match value {
         Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
         Value::Number(n) => format!("{n}"),
@@ -230,7 +230,7 @@ fn show(value: &Value) -> String {
 }
 
 /// Why the value misses its bounds, or `None` when it meets them (or there are none).
-fn check_bounds(value: Option<&Value>, bounds: &Bounds) -> Option<String> {
+pub(crate) fn check_bounds(value: Option<&Value>, bounds: &Bounds) -> Option<String> {
     if bounds.is_empty() {
         return None;
     }

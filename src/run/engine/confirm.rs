@@ -1,13 +1,14 @@
 //! Confirming: the `confirm` loop, or the checks again when there is none.
 
-use super::execute::{GRACE, action_result, action_timeout, guarded};
+use super::execute::{Call, GRACE, action_result, action_timeout, guarded};
 use super::{Choice, Engine, Executor, Operator};
 use crate::action::Action;
 use crate::plan::{self, Step};
 use crate::run::Status;
 use crate::run::describe::describe;
 use crate::run::transcript::{ActionResult, Event};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 impl<E: Executor> Engine<'_, E> {
     /// The `confirm` loop. `None` when the operator aborted at a manual step.
@@ -18,8 +19,8 @@ impl<E: Executor> Engine<'_, E> {
     ) -> Option<bool> {
         // Manual steps are asked once and waits happen once, before the first attempt; the
         // other probes are retried together.
-        let mut probes: Vec<&Step> = Vec::new();
-        for step in &confirm.probes {
+        let mut probes: Vec<(usize, &Step)> = Vec::new();
+        for (index, step) in confirm.probes.iter().enumerate() {
             match &step.action {
                 Action::Manual(_) => {
                     let shown = self.mask(&describe(&step.action, &self.resolved));
@@ -33,7 +34,7 @@ impl<E: Executor> Engine<'_, E> {
                 | Action::Redis(_)
                 | Action::Docker(_)
                 | Action::Compose(_)
-                | Action::Shell(_) => probes.push(step),
+                | Action::Shell(_) => probes.push((index, step)),
             }
         }
         let within = Duration::from_millis(confirm.within_ms);
@@ -47,11 +48,13 @@ impl<E: Executor> Engine<'_, E> {
             let started = Instant::now();
             let left = deadline.saturating_duration_since(started).max(GRACE);
             let results: Vec<ActionResult> =
-                futures_util::future::join_all(probes.iter().map(|p| async {
+                futures_util::future::join_all(probes.iter().map(|&(index, p)| async move {
                     let timeout =
                         action_timeout(&p.action, &self.resolved, plan::DEFAULT_PROBE_TIMEOUT)
                             .min(left);
-                    let outcome = guarded(&self.exec, &p.action, &self.resolved, timeout).await;
+                    let call = Call::Confirm { index };
+                    let outcome =
+                        guarded(&self.exec, call, &p.action, &self.resolved, timeout).await;
                     action_result(&p.action, &self.resolved, outcome)
                 }))
                 .await;
@@ -70,7 +73,7 @@ impl<E: Executor> Engine<'_, E> {
             if next >= deadline {
                 return Some(false);
             }
-            tokio::time::sleep_until(next.into()).await;
+            tokio::time::sleep_until(next).await;
         }
     }
 

@@ -1,6 +1,6 @@
 //! Diagnosis: every check at once, each check's probes in order.
 
-use super::execute::{Executor, action_result, action_timeout, guarded};
+use super::execute::{Call, Executor, action_result, action_timeout, guarded};
 use super::{Engine, Operator, WhenResult, decide};
 use crate::plan;
 use crate::run::condition::Evidence;
@@ -8,7 +8,8 @@ use crate::run::transcript::{ActionResult, Event};
 use crate::run::{Resolved, Status, Value};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// One check's outcome: the first probe that did not pass decides it.
 #[derive(Debug, Clone)]
@@ -74,7 +75,11 @@ async fn run_check<E: Executor>(
             crate::duration::Duration::from_ms(check.timeout_ms),
         )
         .min(left);
-        let outcome = guarded(exec, &probe.action, resolved, timeout).await;
+        let call = Call::Probe {
+            check: check.id.clone(),
+            index: i,
+        };
+        let outcome = guarded(exec, call, &probe.action, resolved, timeout).await;
         if i == 0 {
             value = outcome.value.clone();
         }

@@ -6,20 +6,36 @@ use crate::run::transcript::ActionResult;
 use crate::run::{Outcome, Resolved, Status, admit, backend, mask};
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// Extra time given to a backend past its timeout before the engine gives up on it.
 pub(super) const GRACE: Duration = Duration::from_millis(500);
 
-/// Runs one action. [`Backends`] is the real one; the trait lets the scheduling logic be
-/// unit-tested without services.
+/// Where in the runbook an action stands: what a simulated world answers by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    /// The probe at `index` of check `check`.
+    Probe { check: String, index: usize },
+    /// The step at `index` of mitigation `mitigation`.
+    Step { mitigation: String, index: usize },
+    /// The probe at `index` of `confirm`.
+    Confirm { index: usize },
+}
+
+/// Runs one action. [`Backends`] is the real one; `lrb test` runs the engine against a world
+/// a scenario describes (`scenario::world`).
 pub trait Executor: Clone + Send + Sync + 'static {
     fn execute(
         &self,
+        call: Call,
         action: Action,
         resolved: Arc<Resolved>,
         timeout: Duration,
     ) -> impl Future<Output = Outcome> + Send + 'static;
+
+    /// Mitigation `name` has run (all its steps, or up to a failed one).
+    fn mitigated(&self, _name: &str) {}
 }
 
 /// The real backends: HTTP, PostgreSQL, Redis, Docker, Compose and shell.
@@ -31,6 +47,7 @@ impl Executor for Backends {
     #[allow(clippy::manual_async_fn)]
     fn execute(
         &self,
+        _call: Call,
         action: Action,
         resolved: Arc<Resolved>,
         timeout: Duration,
@@ -52,6 +69,7 @@ impl Drop for AbortOnDrop {
 /// becomes an `error` outcome instead of taking the run down or hanging it.
 pub(super) async fn guarded<E: Executor>(
     exec: &E,
+    call: Call,
     action: &Action,
     resolved: &Arc<Resolved>,
     timeout: Duration,
@@ -67,7 +85,7 @@ pub(super) async fn guarded<E: Executor>(
             duration: started.elapsed(),
         };
     }
-    let task = tokio::spawn(exec.execute(action.clone(), resolved.clone(), timeout));
+    let task = tokio::spawn(exec.execute(call, action.clone(), resolved.clone(), timeout));
     let _abort = AbortOnDrop(task.abort_handle());
     let failure = match tokio::time::timeout(timeout + GRACE, task).await {
         Ok(Ok(outcome)) => return outcome,

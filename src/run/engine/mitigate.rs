@@ -1,13 +1,14 @@
 //! Mitigating: approval by the operator or the flags, then each step in order.
 
-use super::execute::{action_result, action_timeout, guarded};
+use super::execute::{Call, action_result, action_timeout, guarded};
 use super::{Choice, Engine, Executor, Operator};
 use crate::action::Action;
 use crate::plan::{Mitigation, Step};
 use crate::run::describe::describe;
 use crate::run::transcript::Event;
 use crate::run::{Status, resolve};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 pub(super) enum Approval {
     Run { how: &'static str },
@@ -50,9 +51,9 @@ impl<E: Executor> Engine<'_, E> {
         let destructive = m.is_destructive();
         let steps = self.describe_steps(&m.steps);
         let policy = self.policy;
-        let (question, approval) = if destructive {
-            let question = format!("type `{}` to run this destructive mitigation", m.name);
-            let approval = if policy.yes && policy.allow_destructive {
+        let question = question(m);
+        let approval = if destructive {
+            if policy.yes && policy.allow_destructive {
                 Approval::Run {
                     how: "--yes --allow-destructive",
                 }
@@ -65,18 +66,13 @@ impl<E: Executor> Engine<'_, E> {
                 )
             } else {
                 Approval::Refused(no_terminal())
-            };
-            (question, approval)
+            }
+        } else if policy.yes {
+            Approval::Run { how: "--yes" }
+        } else if policy.interactive {
+            by_operator(op.propose(m, &steps), "menu")
         } else {
-            let question = "run this mitigation?".to_string();
-            let approval = if policy.yes {
-                Approval::Run { how: "--yes" }
-            } else if policy.interactive {
-                by_operator(op.propose(m, &steps), "menu")
-            } else {
-                Approval::Refused(no_terminal())
-            };
-            (question, approval)
+            Approval::Refused(no_terminal())
         };
         let (answer, how) = match &approval {
             Approval::Run { how } => ("run", *how),
@@ -102,6 +98,7 @@ impl<E: Executor> Engine<'_, E> {
         self.track(|p| p.mitigation = Some((m.name.clone(), shown.clone(), 0)));
         let done = self.steps(m, &shown, op).await;
         self.track(|p| p.mitigation = None);
+        self.exec.mitigated(&m.name);
         done
     }
 
@@ -125,7 +122,11 @@ impl<E: Executor> Engine<'_, E> {
                     op.action_started(shown);
                     let timeout =
                         action_timeout(action, &self.resolved, crate::plan::DEFAULT_ACTION_TIMEOUT);
-                    let outcome = guarded(&self.exec, action, &self.resolved, timeout).await;
+                    let call = Call::Step {
+                        mitigation: m.name.clone(),
+                        index: finished,
+                    };
+                    let outcome = guarded(&self.exec, call, action, &self.resolved, timeout).await;
                     let result = action_result(action, &self.resolved, outcome);
                     op.action_done(shown, &result);
                     let passed = result.status == Status::Passed;
@@ -209,6 +210,15 @@ impl<E: Executor> Engine<'_, E> {
             mitigation: mitigation.into(),
             duration_ms: total.as_millis() as u64,
         });
+    }
+}
+
+/// The question the approval of `m` answers, as the transcript records it.
+pub fn question(m: &Mitigation) -> String {
+    if m.is_destructive() {
+        format!("type `{}` to run this destructive mitigation", m.name)
+    } else {
+        "run this mitigation?".to_string()
     }
 }
 

@@ -14,7 +14,8 @@ mod tests;
 
 pub use decide::{WhenResult, decide, writing_probes};
 pub use diagnose::{CheckResult, diagnose};
-pub use execute::{Backends, Executor};
+pub use execute::{Backends, Call, Executor};
+pub use mitigate::question;
 pub use resume::{Earlier, ResumeError};
 
 use crate::plan::{Mitigation, Runbook};
@@ -24,7 +25,8 @@ use mitigate::Approval;
 use progress::Progress;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// What the run came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

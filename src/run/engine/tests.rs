@@ -22,6 +22,7 @@ struct Fake {
 impl Executor for Fake {
     fn execute(
         &self,
+        _call: Call,
         action: Action,
         _resolved: Arc<Resolved>,
         _timeout: Duration,
@@ -174,8 +175,12 @@ async fn run_source(source: &str, policy: Policy, choice: Choice) -> (RunEnd, Ve
     let resolved = Arc::new(resolve(&rb, &[], |_| None).unwrap());
     let fake = Fake::default();
     let dir = tempfile::tempdir().unwrap();
-    let transcript =
-        Transcript::create(&dir.path().join("t.jsonl"), vec![], Instant::now()).unwrap();
+    let transcript = Transcript::create(
+        &dir.path().join("t.jsonl"),
+        vec![],
+        std::time::Instant::now(),
+    )
+    .unwrap();
     let engine = Engine::new(
         &rb,
         resolved,
