@@ -57,6 +57,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
             files.push(path.clone());
         }
     }
+    files.sort();
     files.dedup();
     if files.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();

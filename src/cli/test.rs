@@ -50,7 +50,8 @@ pub fn run(args: TestArgs, color: bool) -> Exit {
     if let Some(transcript) = &args.record {
         return record_run(transcript, args.output.as_deref());
     }
-    let session = match load_or_report(&with_companions(&args.paths)) {
+    let (load, asked) = with_companions(&args.paths);
+    let session = match load_or_report(&load) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -75,6 +76,7 @@ pub fn run(args: TestArgs, color: bool) -> Exit {
         return Exit::Findings;
     };
     let scenarios: Vec<&Scenario> = (session.checked.scenarios.iter())
+        .filter(|s| asked.contains(&s.source))
         .filter(|s| {
             args.filter
                 .as_ref()
@@ -100,7 +102,11 @@ pub fn run(args: TestArgs, color: bool) -> Exit {
             (runbook, scenario::run::run(s, runbook))
         })
         .collect();
-    let mut items: Vec<Item> = plan.runbooks.iter().flat_map(coverage::items).collect();
+    // Coverage of the runbooks asked for, and of those the chosen scenarios run.
+    let mut items: Vec<Item> = (plan.runbooks.iter())
+        .filter(|r| asked.contains(&r.source) || scenarios.iter().any(|s| s.runbook == r.id))
+        .flat_map(coverage::items)
+        .collect();
     let mut results = Vec::new();
     for (s, (runbook, run)) in scenarios.iter().zip(runs) {
         results.push(match run {
@@ -151,24 +157,26 @@ pub fn run(args: TestArgs, color: bool) -> Exit {
     }
 }
 
-/// The paths, with each runbook file's scenario file and each scenario file's directory, so
-/// `lrb test runbooks/api_outage.rb` runs its scenarios and a scenario file finds its runbook.
-fn with_companions(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = paths.to_vec();
+/// The files to load, and the files the user asked to test. Each runbook file brings its
+/// scenario file, so `lrb test runbooks/api_outage.rb` runs its scenarios; each scenario file
+/// brings its directory, so its runbook (and the runbooks it hands over to) resolve.
+fn with_companions(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut asked = paths.to_vec();
+    let mut load = paths.to_vec();
     for path in paths.iter().filter(|p| p.is_file()) {
         if is_scenario_file(path) {
             let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-            out.push(dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf));
+            load.push(dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf));
         } else if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
             let tests = path.with_file_name(format!("{stem}.test.rb"));
             if tests.is_file() {
-                out.push(tests);
+                asked.push(tests.clone());
+                load.push(tests);
             }
         }
     }
-    out.sort();
-    out.dedup();
-    out
+    let asked = crate::load::discover(&asked).unwrap_or_default();
+    (load, asked)
 }
 
 /// `path:line:column` of an item.

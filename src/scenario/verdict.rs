@@ -132,6 +132,8 @@ fn unmet(expect: &Expect, runbook: &Runbook, observed: &Observed) -> Option<Stri
 /// The run as the engine decided it, from its transcript.
 fn trace(observed: &Observed) -> Vec<String> {
     let mut lines = Vec::new();
+    // The first failed confirm attempt of the current run of them, and its line.
+    let mut failing: Option<(u32, usize)> = None;
     for record in &observed.records {
         let line = match &record.event {
             Event::Check {
@@ -182,10 +184,18 @@ fn trace(observed: &Observed) -> Vec<String> {
                 of,
                 passed,
                 ..
-            } => format!(
-                "confirm attempt {attempt} of {of}: {}",
-                if *passed { "passed" } else { "failed" }
-            ),
+            } => {
+                let result = if *passed { "passed" } else { "failed" };
+                // A run of failed attempts is one line: `confirm attempts 1-30 of 31: failed`.
+                match failing {
+                    Some((first, at)) if !passed && at + 1 == lines.len() => {
+                        lines[at] = format!("confirm attempts {first}-{attempt} of {of}: failed");
+                        continue;
+                    }
+                    _ => failing = (!passed).then_some((*attempt, lines.len())),
+                }
+                format!("confirm attempt {attempt} of {of}: {result}")
+            }
             Event::Healthy => "healthy: every check passed and no `when` holds".into(),
             Event::Unhandled { checks } => format!(
                 "unhandled: {} did not pass and no `when` holds",
