@@ -32,6 +32,15 @@ struct State {
     problems: Vec<String>,
 }
 
+impl State {
+    /// Notes what the scenario did not describe, once however often the engine asks.
+    fn problem(&mut self, problem: &str) {
+        if !self.problems.iter().any(|p| p == problem) {
+            self.problems.push(problem.to_string());
+        }
+    }
+}
+
 impl World {
     pub fn new(scenario: &Scenario, runbook: Arc<Runbook>) -> Self {
         World {
@@ -71,7 +80,7 @@ impl World {
                     let problem = format!(
                         "the scenario does not say what check `{check}` sees: add `given :{check}, ...`"
                     );
-                    state.problems.push(problem.clone());
+                    state.problem(&problem);
                     outcome(Status::Error, None, problem)
                 }
             },
@@ -101,7 +110,7 @@ impl World {
                     },
                     None => {
                         let problem = "a `confirm` probe is no probe of any check, so the scenario cannot tell what it sees: add `given confirm: :passed` (or `:failed`), or say it in an `after` block".to_string();
-                        state.problems.push(problem.clone());
+                        state.problem(&problem);
                         outcome(Status::Error, None, problem)
                     }
                 },

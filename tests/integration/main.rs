@@ -26,5 +26,6 @@ mod rules;
 mod run;
 mod safety_corpus;
 mod safety_rules;
+mod scenarios;
 mod signals;
 mod token_soup;

@@ -144,12 +144,45 @@ fn recovers_a_stopped(container: &'static str, runbook: &str, mitigation: &str) 
     );
     assert_no_password("the output", &output);
     assert_no_password("the transcript", &transcript);
+    recorded_scenario_passes(&shown, runbook, mitigation);
     Recovered {
         output,
         transcript,
         shown,
         _dir: dir,
     }
+}
+
+/// `lrb test --record` turns the transcript into a scenario, written beside a copy of the
+/// seed runbooks, that reproduces the run: it passes there, offline.
+fn recorded_scenario_passes(transcript: &str, runbook: &str, mitigation: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    for seed in common::rb_files("runbooks") {
+        if !lrb::scenario::is_scenario_file(&seed) {
+            std::fs::copy(&seed, dir.path().join(seed.file_name().unwrap())).unwrap();
+        }
+    }
+    let file = dir.path().join(format!("{runbook}.test.rb"));
+    let shown = file.display().to_string();
+    let out = lrb(&["test", "--record", transcript, "-o", &shown]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let scenario = std::fs::read_to_string(&file).unwrap();
+    for part in [
+        format!("runbook :{runbook}"),
+        format!("expect order: [\"{mitigation}\"]"),
+        "expect outcome: :recovered".to_string(),
+    ] {
+        assert!(scenario.contains(&part), "no `{part}` in:\n{scenario}");
+    }
+    assert_no_password("the recorded scenario", &scenario);
+    let out = lrb(&["test", &shown]);
+    let all = text(&out);
+    assert_eq!(code(&out), 0, "{all}\n{scenario}");
+    assert!(
+        all.contains(&format!("pass  recorded: {runbook} at ")),
+        "{all}\n{scenario}"
+    );
+    assert!(!all.contains("FAIL"), "{all}\n{scenario}");
 }
 
 #[test]
