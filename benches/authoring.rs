@@ -9,6 +9,7 @@ fn runbooks() -> Vec<String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| !lrb::scenario::is_scenario_file(p))
         .collect();
     files.sort();
     files

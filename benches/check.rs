@@ -15,6 +15,7 @@ fn corpus() -> Vec<(PathBuf, Vec<u8>)> {
         .expect("runbooks/")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "rb"))
+        .filter(|p| !lrb::scenario::is_scenario_file(p))
         .map(|p| {
             let name = p.file_name().expect("name").to_string_lossy().into_owned();
             (name, std::fs::read_to_string(&p).expect("a UTF-8 runbook"))

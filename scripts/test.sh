@@ -13,3 +13,5 @@ echo "== cargo clippy --all-targets -- -D warnings" >&2
 cargo clippy --all-targets -- -D warnings
 echo "== cargo test --all-targets" >&2
 cargo test --all-targets
+echo "== lrb test --require-coverage runbooks/" >&2
+cargo run --quiet -- test --require-coverage runbooks/

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 pub enum Exit {
     /// Clean, formatted, written, healthy or done.
     Ok,
-    /// `check` found errors (or warnings under `--deny warnings`); `plan`: mitigations would run.
+    /// `check` found errors (or warnings under `--deny warnings`); `plan`: mitigations would run;
+    /// `test`: a scenario failed, or a part was not reached under `--require-coverage`.
     Findings,
     /// Bad usage, or a file that cannot be read or written.
     Usage,

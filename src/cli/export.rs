@@ -89,6 +89,9 @@ fn export_with(
     render: impl Fn(&Runbook, &Meta) -> Result<String, ExportError>,
     executable: bool,
 ) -> Exit {
+    if let Err(code) = super::refuse_scenario_file(&sel.file) {
+        return code;
+    }
     let alone = match load_or_report(std::slice::from_ref(&sel.file)) {
         Ok(s) => s,
         Err(code) => return code,

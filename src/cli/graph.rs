@@ -28,6 +28,9 @@ pub enum GraphFormat {
 }
 
 pub fn run(args: GraphArgs, color: bool) -> Exit {
+    if let Err(code) = super::refuse_scenario_file(&args.path) {
+        return code;
+    }
     let file = args.path.is_file().then(|| args.path.clone());
     let read = match &file {
         Some(f) => f

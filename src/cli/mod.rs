@@ -168,6 +168,24 @@ pub fn main() -> ExitCode {
     code.into()
 }
 
+/// `run`, `plan`, `export bash` and `graph` take a runbook file: a scenario file is pointed to
+/// `lrb test`.
+pub(crate) fn refuse_scenario_file(path: &std::path::Path) -> Result<(), Exit> {
+    if !crate::scenario::is_scenario_file(path) {
+        return Ok(());
+    }
+    CliError::new(format!(
+        "`{}` is a scenario file, not a runbook",
+        path.display()
+    ))
+    .help(format!(
+        "Run its scenarios with `lrb test {}`; pass the runbook it tests here.",
+        path.display()
+    ))
+    .print();
+    Err(Exit::Usage)
+}
+
 pub(crate) fn load_or_report(paths: &[PathBuf]) -> Result<Session, Exit> {
     load::load(paths).map_err(|err| {
         CliError::new(err.to_string()).print();

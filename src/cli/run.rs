@@ -78,6 +78,7 @@ pub(super) struct Prepared {
 /// the exit code otherwise.
 pub(super) fn prepare(args: &RunbookArgs) -> Result<Prepared, Exit> {
     let file = &args.file;
+    super::refuse_scenario_file(file)?;
     let alone = load_or_report(std::slice::from_ref(file))?;
     // `see :other` names a runbook in another file: read the file's siblings too.
     let with_siblings = crate::load::with_siblings(file, &alone);

@@ -728,3 +728,26 @@ fn every_request_at_every_position_is_answered_without_error() {
     }
     assert!(client.shutdown());
 }
+
+#[test]
+fn an_unsaved_scenario_buffer_is_checked_against_the_runbook_beside_it() {
+    let mut client = Client::start(0);
+    let uri = client.uri("api_outage.test.rb");
+    let saved = std::fs::read_to_string(client.path("api_outage.test.rb")).unwrap();
+    let text = saved.replacen("given :port_3000, :failed", "given :port_300, :failed", 1);
+    client.open(&uri, &text, 1);
+    let found = client.diagnostics(&uri, 1);
+    let d = found
+        .iter()
+        .find(|d| d["code"] == "LRB104")
+        .unwrap_or_else(|| panic!("no LRB104 in {found:?}"));
+    assert_eq!(d["range"]["start"], find(&text, "port_300,", 0));
+    assert!(d["message"].as_str().unwrap().contains("port_3000"), "{d}");
+    client.change(&uri, &saved, 2);
+    assert_eq!(codes(&client.diagnostics(&uri, 2)), Vec::<&str>::new());
+    assert_eq!(
+        std::fs::read_to_string(client.path("api_outage.test.rb")).unwrap(),
+        saved,
+        "the server never writes a file"
+    );
+}

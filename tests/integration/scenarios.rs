@@ -387,3 +387,41 @@ fn a_transcript_that_is_not_a_run_is_a_usage_error_and_writes_nothing() {
     assert_eq!(code(&out), 2, "{}", text(&out));
     assert!(!target.exists());
 }
+
+#[test]
+fn the_scenario_examples_of_docs_testing_check_clean_against_the_seed_runbook() {
+    let doc = std::fs::read_to_string(root().join("docs/testing.md")).unwrap();
+    let examples: Vec<&str> = doc
+        .split("```ruby\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .collect();
+    assert!(!examples.is_empty());
+    for example in examples {
+        let session = scenario_session(example);
+        assert!(
+            session.checked.diagnostics.is_empty(),
+            "{example}\n{}",
+            describe(&session)
+        );
+        assert!(!session.checked.scenarios.is_empty(), "{example}");
+    }
+}
+
+#[test]
+fn commands_that_take_a_runbook_point_a_scenario_file_to_lrb_test() {
+    for command in [&["run"][..], &["plan"], &["graph"], &["export", "bash"]] {
+        let out = lrb()
+            .args(command)
+            .arg("runbooks/api_outage.test.rb")
+            .output()
+            .unwrap();
+        let all = text(&out);
+        assert_eq!(code(&out), 2, "{command:?}: {all}");
+        assert!(
+            all.contains("is a scenario file, not a runbook")
+                && all.contains("lrb test runbooks/api_outage.test.rb"),
+            "{command:?}: {all}"
+        );
+    }
+}
