@@ -157,24 +157,23 @@ impl<'a> ScenarioChecker<'a> {
         let runbook = self.runbook(s, &facts)?;
         let mut given = BTreeMap::new();
         let mut confirm = None;
+        // Checks a `given` names, even one with an error already reported.
+        let mut named: Vec<&str> = named_checks(&facts.given);
         if let Some(b) = background {
             let shared = self.facts(&b.body, Context::Background);
+            named.extend(named_checks(&shared.given));
             self.givens(&shared.given, runbook, &mut given, &mut confirm);
         }
         // The scenario's own facts override the background's.
         let mut own = BTreeMap::new();
         self.givens(&facts.given, runbook, &mut own, &mut confirm);
         given.extend(own);
-        let missing: Vec<String> = (runbook.checks.iter())
-            .filter(|c| !given.contains_key(&c.id))
-            .map(|c| format!("`:{}`", c.id))
+        let undescribed: Vec<&str> = (runbook.checks.iter())
+            .map(|c| c.id.as_str())
+            .filter(|id| !given.contains_key(*id) && !named.contains(id))
             .collect();
-        if !missing.is_empty() {
-            let first = runbook
-                .checks
-                .iter()
-                .find(|c| !given.contains_key(&c.id))
-                .map_or("check", |c| c.id.as_str());
+        let missing: Vec<String> = undescribed.iter().map(|id| format!("`:{id}`")).collect();
+        if let Some(first) = undescribed.first() {
             let d = self
                 .diag(
                     Code::MissingArgument,
@@ -902,4 +901,14 @@ fn list(items: impl Iterator<Item = String>) -> String {
     } else {
         items.join(", ")
     }
+}
+
+/// The checks `given :check, ...` facts name by their first argument.
+fn named_checks<'f>(facts: &[&'f Fact]) -> Vec<&'f str> {
+    (facts.iter())
+        .filter_map(|f| match &f.args.positional.first()?.kind {
+            ExprKind::Symbol(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect()
 }
