@@ -8,11 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 files=${1:-1000}
 
-cargo build --release --quiet
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-# A copy, so a concurrent build into a shared target dir cannot swap the binary mid-run.
-cp "${CARGO_TARGET_DIR:-target}/release/lrb" "$work/lrb"
+source bench/release.sh
 
 seeds=()
 for f in runbooks/*.rb; do [[ $f == *.test.rb ]] || seeds+=("$f"); done

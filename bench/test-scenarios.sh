@@ -9,11 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-1000}
 
-cargo build --release --quiet
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-# A copy, so a concurrent build into a shared target dir cannot swap the binary mid-run.
-cp "${CARGO_TARGET_DIR:-target}/release/lrb" "$work/lrb"
+source bench/release.sh
 
 mkdir "$work/suite"
 cp runbooks/*.rb "$work/suite/"
