@@ -10,10 +10,10 @@ mod plan_mode;
 mod record;
 mod words;
 
-pub use words::quote;
+pub use words::{comment, quote};
 
 use self::action::{address, call, describe, target_var};
-use self::words::{comment, identifier, param_env, param_var, word};
+use self::words::{identifier, param_env, param_var, word};
 use crate::action::catalogue::TargetKind;
 use crate::action::{Action, HttpAction};
 use crate::ast::CheckState;
