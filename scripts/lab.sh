@@ -54,8 +54,19 @@ PGR_BINS=("$PG15"/bin/{postgres,initdb,pg_ctl,pg_isready,psql,pg_dump,pg_dumpall
 PGR_TREES=(/usr/share/postgresql/15 /usr/share/zoneinfo /usr/lib/locale/C.utf8)
 PGR_OLD_ID="" # set by pgr_image_up when it replaces an image
 
+# The fleet: three SSH hosts for `lrb export ansible` (tests/integration/export_ansible.rs),
+# each its own sshd on 127.0.0.N:2222 with its own state dir, driven by Ansible from a venv.
+FLEET_HOSTS=(11 12 13)
+FLEET_PORT=2222
+SSH_DIR="$LAB_DIR/ssh"
+FLEET_DIR="$LAB_DIR/fleet"
+VENV="$LAB_DIR/venv"
+# Pinned: the newest that install on Debian 12's Python 3.11.
+PIP_PACKAGES=(ansible-core==2.19.14 ansible-lint==26.10.1)
+
 # neovim: the editor of the end-to-end language-server test (tests/integration/editor_neovim.rs).
-APT_PACKAGES=(postgresql postgresql-client redis-server redis-tools busybox-static shellcheck jq curl neovim)
+APT_PACKAGES=(postgresql postgresql-client redis-server redis-tools busybox-static shellcheck jq curl neovim
+  openssh-server openssh-client python3-venv)
 
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() {
@@ -443,6 +454,72 @@ container_state() {
 }
 container_healthy() { [[ "$(container_state "$1")" == running/healthy ]]; }
 
+# ------------------------------------------------------------------- fleet --
+addr_in_use() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; } # addr_in_use ADDR PORT
+
+# The fleet's ssh keys: one host key the three sshd share, one client key the tests log in with.
+ssh_keys() {
+  install -d -m 700 "$SSH_DIR"
+  [[ -f "$SSH_DIR/host_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C lrb-lab-host -f "$SSH_DIR/host_ed25519"
+  [[ -f "$SSH_DIR/id_ed25519" ]] || ssh-keygen -q -t ed25519 -N '' -C lrb-lab-client -f "$SSH_DIR/id_ed25519"
+  cp "$SSH_DIR/id_ed25519.pub" "$SSH_DIR/authorized_keys"
+  chmod 600 "$SSH_DIR/authorized_keys"
+}
+
+# fleet_host_up N: the sshd of host 127.0.0.N; its sessions get LRB_FLEET_DIR, the host's state.
+fleet_host_up() {
+  local n="$1" addr="127.0.0.$1" conf="$SSH_DIR/sshd-$1.conf" log="$SSH_DIR/sshd-$1.log"
+  mkdir -p "$FLEET_DIR/host$n"
+  if addr_in_use "$addr" "$FLEET_PORT"; then return 0; fi
+  cat >"$conf" <<EOF
+# written by scripts/lab.sh
+ListenAddress $addr:$FLEET_PORT
+HostKey $SSH_DIR/host_ed25519
+PidFile $SSH_DIR/sshd-$n.pid
+AuthorizedKeysFile $SSH_DIR/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+Subsystem sftp internal-sftp
+SetEnv LRB_FLEET_HOST=host$n LRB_FLEET_DIR=$FLEET_DIR/host$n
+EOF
+  mkdir -p /run/sshd
+  log "fleet: sshd on $addr:$FLEET_PORT"
+  /usr/sbin/sshd -f "$conf" -E "$log" || die "step 'sshd $addr' failed" "see $log"
+  wait_for 10 addr_in_use "$addr" "$FLEET_PORT" || die "step 'sshd $addr wait': nothing listens" "see $log"
+}
+
+fleet_host_down() {
+  local pidfile="$SSH_DIR/sshd-$1.pid" pid
+  [[ -f "$pidfile" ]] || return 0
+  pid="$(cat "$pidfile" 2>/dev/null || true)"
+  if [[ -n "$pid" ]] && grep -q sshd "/proc/$pid/cmdline" 2>/dev/null; then
+    log "fleet: stopping sshd on 127.0.0.$1:$FLEET_PORT"
+    kill "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+# The venv with Ansible, made once; pip runs again only when the pins change.
+venv_up() {
+  local want="${PIP_PACKAGES[*]}"
+  [[ -x "$VENV/bin/ansible-playbook" && "$(cat "$VENV/lrb-pins" 2>/dev/null)" == "$want" ]] && return 0
+  log "venv: installing ${PIP_PACKAGES[*]} into $VENV"
+  python3 -m venv "$VENV" >"$LAB_DIR/venv.log" 2>&1 || die "step 'python3 -m venv' failed" "see $LAB_DIR/venv.log"
+  "$VENV/bin/pip" install -q "${PIP_PACKAGES[@]}" >>"$LAB_DIR/venv.log" 2>&1 ||
+    die "step 'pip install ${PIP_PACKAGES[*]}' failed" "see $LAB_DIR/venv.log"
+  printf '%s' "$want" >"$VENV/lrb-pins"
+}
+
+fleet_up() {
+  local n
+  ssh_keys
+  for n in "${FLEET_HOSTS[@]}"; do fleet_host_up "$n"; done
+  venv_up
+}
+
 # --------------------------------------------------------------- commands --
 cmd_up() {
   mkdir -p "$LAB_DIR"
@@ -456,8 +533,9 @@ cmd_up() {
   pgr_image_up
   compose_up
   pgr_image_cleanup
+  fleet_up
   log "up: postgres :$PG_PORT, redis :$REDIS_PORT and :$REDIS_AUTH_PORT, backend http :$HTTP_PORT, worker," \
-    "compose db :$CPG_PORT and redis :$CREDIS_PORT (state in $LAB_DIR)"
+    "compose db :$CPG_PORT and redis :$CREDIS_PORT, fleet sshd on :$FLEET_PORT of 127.0.0.${FLEET_HOSTS[*]} (state in $LAB_DIR)"
 }
 
 cmd_down() {
@@ -474,6 +552,8 @@ cmd_down() {
     redis_down "$REDIS_AUTH_PORT" "$REDIS_AUTH_PASSWORD"
   fi
   if [[ -d /usr/lib/postgresql ]]; then pg_down; fi
+  local n
+  for n in "${FLEET_HOSTS[@]}"; do fleet_host_down "$n"; done
   log "down (data kept in $LAB_DIR; rm -rf it for a fresh start)"
 }
 
@@ -535,6 +615,17 @@ cmd_status() {
     row compose-redis "127.0.0.1:$CREDIS_PORT" DOWN
     bad=1
   fi
+  local n
+  for n in "${FLEET_HOSTS[@]}"; do
+    if addr_in_use "127.0.0.$n" "$FLEET_PORT"; then row "fleet-$n" "127.0.0.$n:$FLEET_PORT" up; else
+      row "fleet-$n" "127.0.0.$n:$FLEET_PORT" DOWN
+      bad=1
+    fi
+  done
+  if [[ -x "$VENV/bin/ansible-playbook" ]]; then row ansible "$VENV" present; else
+    row ansible "$VENV" MISSING
+    bad=1
+  fi
   if ((bad)); then
     log "something is down: run scripts/lab.sh up"
     return 1
@@ -556,7 +647,12 @@ cmd_env() {
     "LRB_LAB_COMPOSE_PROJECT=$COMPOSE_PROJECT" \
     "LRB_LAB_DEPLOY_FILE=$ROOT/lab/deploy/docker-compose.yml" \
     "LRB_LAB_DEPLOY_PROJECT=$DEPLOY_PROJECT" \
-    "LRB_LAB_DEPLOY_URL=http://127.0.0.1:$DEPLOY_PORT"; do
+    "LRB_LAB_DEPLOY_URL=http://127.0.0.1:$DEPLOY_PORT" \
+    "LRB_LAB_FLEET_HOSTS=${FLEET_HOSTS[*]/#/127.0.0.}" \
+    "LRB_LAB_FLEET_PORT=$FLEET_PORT" \
+    "LRB_LAB_FLEET_DIR=$FLEET_DIR" \
+    "LRB_LAB_SSH_KEY=$SSH_DIR/id_ed25519" \
+    "LRB_LAB_ANSIBLE_BIN=$VENV/bin"; do
     printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
   done
 }

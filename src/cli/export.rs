@@ -5,7 +5,7 @@ use super::error::CliError;
 use super::{load_or_report, plan_or_report};
 use crate::diagnostic;
 use crate::exit::Exit;
-use crate::export::{self, ExportError, Meta, markdown};
+use crate::export::{self, ExportError, Meta, ansible, markdown};
 use crate::load::Session;
 use crate::plan::Runbook;
 use std::io::Write;
@@ -28,12 +28,45 @@ pub enum ExportFormat {
                       Exit codes: 0 written, 1 the runbooks have errors, 2 usage or I/O error."
     )]
     Bash(Selection),
+    /// Write a playbook that runs the runbook's bash script on a fleet with Ansible, in
+    /// batches, and brings each host's transcript back.
+    #[command(
+        after_help = "Examples:\n  lrb export ansible runbooks/queue_backlog.rb -o fleet/ --hosts workers --serial 25% --max-fail 0%\n  \
+                      ansible-playbook -i inventory fleet/queue_backlog.yml -e lrb_yes=true\n  \
+                      ansible-playbook -i inventory fleet/queue_backlog.yml --check   # the checks only (--plan)\n  \
+                      lrb report fleet/transcripts/\n\n\
+                      Writes DIR/<runbook>.yml and DIR/<runbook>.sh; see docs/fleet.md.\n\n\
+                      Exit codes: 0 written, 1 the runbooks have errors, 2 usage or I/O error."
+    )]
+    Ansible(AnsibleArgs),
     /// Write the human runbook document: symptoms, checks as commands, mitigations, recovery
     /// and the post-incident checklist.
     #[command(
         after_help = "Examples:\n  lrb export markdown runbooks/ > RUNBOOKS.md\n  lrb export markdown --title \"Core System Runbooks\" -o docs/runbooks.md runbooks/\n\nExit codes: 0 written, 1 the runbooks have errors (run `lrb check`), 2 usage or I/O error."
     )]
     Markdown(MarkdownArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AnsibleArgs {
+    /// The runbook file. Runbooks it hands over to (`see`) are looked for beside it.
+    pub file: PathBuf,
+    /// The runbook to export, when the file holds several.
+    #[arg(long, value_name = "ID")]
+    pub runbook: Option<String>,
+    /// The directory to write the playbook and the script to.
+    #[arg(short = 'o', long, value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+    /// The inventory pattern of the hosts to run on.
+    #[arg(long, value_name = "PATTERN", default_value = "all")]
+    pub hosts: String,
+    /// Hosts per batch: a number or a percentage of the hosts.
+    #[arg(long, value_name = "N|N%", default_value = "1", value_parser = ansible::parse_serial)]
+    pub serial: String,
+    /// Stop the rollout once more than this share of a batch ended failed (not recovered,
+    /// unhandled, refused); 0% stops it at the first.
+    #[arg(long, value_name = "N%", default_value = "0%", value_parser = ansible::parse_max_fail)]
+    pub max_fail: u8,
 }
 
 #[derive(Debug, clap::Args)]
@@ -66,6 +99,7 @@ pub fn run(args: ExportArgs, color: bool) -> Exit {
     match args.format {
         ExportFormat::Bash(sel) => export_with(&sel, color, export::bash::export, true),
         ExportFormat::Markdown(args) => run_markdown(args, color),
+        ExportFormat::Ansible(args) => run_ansible(args, color),
     }
 }
 
@@ -82,6 +116,34 @@ fn run_markdown(args: MarkdownArgs, color: bool) -> Exit {
     super::write_output(args.output.as_deref(), &doc)
 }
 
+/// The playbook and the script beside it, both in the output directory.
+fn run_ansible(args: AnsibleArgs, color: bool) -> Exit {
+    let rollout = ansible::Rollout {
+        hosts: args.hosts.clone(),
+        serial: args.serial.clone(),
+        max_fail: args.max_fail,
+    };
+    let sel = Selection {
+        file: args.file.clone(),
+        runbook: args.runbook.clone(),
+        output: None,
+    };
+    with_runbook(&sel, color, |rb, meta| {
+        if let Err(e) = std::fs::create_dir_all(&args.output) {
+            CliError::new(format!("cannot make `{}`: {e}", args.output.display())).print();
+            return Exit::Usage;
+        }
+        let script = args.output.join(ansible::script_name(rb));
+        let code = render_to(rb, meta, export::bash::export, Some(&script), true);
+        if code != Exit::Ok {
+            return code;
+        }
+        let play = args.output.join(format!("{}.yml", rb.id));
+        let render = |rb: &Runbook, meta: &Meta| ansible::playbook(rb, meta, &rollout);
+        render_to(rb, meta, render, Some(&play), false)
+    })
+}
+
 /// Loads, picks the runbook, renders it with `render` and writes the result.
 fn export_with(
     sel: &Selection,
@@ -89,6 +151,14 @@ fn export_with(
     render: impl Fn(&Runbook, &Meta) -> Result<String, ExportError>,
     executable: bool,
 ) -> Exit {
+    with_runbook(sel, color, |rb, meta| {
+        render_to(rb, meta, &render, sel.output.as_deref(), executable)
+    })
+}
+
+/// Loads the file, picks the runbook and hands it to `then` with where it came from; prints
+/// why not otherwise.
+fn with_runbook(sel: &Selection, color: bool, then: impl FnOnce(&Runbook, &Meta) -> Exit) -> Exit {
     if let Err(code) = super::refuse_scenario_file(&sel.file) {
         return code;
     }
@@ -118,23 +188,30 @@ fn export_with(
             return Exit::Usage;
         }
     };
-    let meta = meta(session, runbook);
-    let text = match render(runbook, &meta) {
+    then(runbook, &meta(session, runbook))
+}
+
+/// Renders `rb` with `render` and writes it to `output` (standard output when `None`).
+fn render_to(
+    rb: &Runbook,
+    meta: &Meta,
+    render: impl Fn(&Runbook, &Meta) -> Result<String, ExportError>,
+    output: Option<&Path>,
+    executable: bool,
+) -> Exit {
+    let text = match render(rb, meta) {
         Ok(t) => t,
         Err(err) => {
-            CliError::new(format!("cannot export runbook `{}`: {err}", runbook.id)).print();
+            CliError::new(format!("cannot export runbook `{}`: {err}", rb.id)).print();
             return Exit::Findings;
         }
     };
-    match write(sel.output.as_deref(), &text, executable) {
+    match write(output, &text, executable) {
         Ok(()) => Exit::Ok,
         Err(err) => {
-            let place = sel
-                .output
-                .as_ref()
-                .map_or("standard output".to_string(), |p| {
-                    format!("`{}`", p.display())
-                });
+            let place = output.map_or("standard output".to_string(), |p| {
+                format!("`{}`", p.display())
+            });
             CliError::new(format!("cannot write to {place}: {err}")).print();
             Exit::Usage
         }

@@ -6,12 +6,14 @@
 //! background jobs), the `when` conditions, one function per mitigation, the confirm loop.
 
 mod action;
+mod plan_mode;
+mod record;
 mod words;
 
-pub use words::quote;
+pub use words::{comment, quote};
 
 use self::action::{address, call, describe, target_var};
-use self::words::{comment, identifier, param_env, param_var, word};
+use self::words::{identifier, param_env, param_var, word};
 use crate::action::catalogue::TargetKind;
 use crate::action::{Action, HttpAction};
 use crate::ast::CheckState;
@@ -25,6 +27,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 const CORE: &str = include_str!("bash/core.sh");
+const TRANSCRIPT: &str = include_str!("bash/transcript.sh");
 const HTTP: &str = include_str!("bash/http.sh");
 const POSTGRES: &str = include_str!("bash/postgres.sh");
 const REDIS: &str = include_str!("bash/redis.sh");
@@ -40,6 +43,7 @@ const EXIT_NOT_RECOVERED: u8 = Exit::NotRecovered.code();
 const EXIT_ABORTED: u8 = Exit::Aborted.code();
 const EXIT_INVALID: u8 = Exit::Invalid.code();
 const EXIT_UNHANDLED: u8 = Exit::Unhandled.code();
+const EXIT_PLANNED: u8 = Exit::Findings.code();
 
 /// Tools every exported script calls, besides bash itself (coreutils and awk).
 const BASE_TOOLS: &[&str] = &["awk", "mkdir", "mktemp", "rm", "sleep", "timeout"];
@@ -67,6 +71,8 @@ pub fn export(rb: &Runbook, meta: &Meta) -> Result<String, ExportError> {
     admissions(&mut s, rb)?;
     targets(&mut s, rb, &uses)?;
     tools(&mut s, &uses)?;
+    plan_mode::refuse_writing_probes(&mut s, rb)?;
+    record::start(&mut s, rb, meta)?;
     checks(&mut s, rb)?;
     branches(&mut s, rb)?;
     mitigations(&mut s, rb)?;
@@ -175,7 +181,8 @@ fn header(s: &mut String, rb: &Runbook, meta: &Meta, uses: &Uses) {
         s,
         "# Exit codes: {EXIT_HEALTHY} healthy, {EXIT_RECOVERED} recovered, {EXIT_NOT_RECOVERED} not recovered, \
          {EXIT_ABORTED} aborted, refused or interrupted, {EXIT_INVALID} invalid setup, \
-         {EXIT_UNHANDLED} unhandled (a check failed and no `when` matched), {EXIT_USAGE} bad usage."
+         {EXIT_UNHANDLED} unhandled (a check failed and no `when` matched), {EXIT_PLANNED} planned (--plan: \
+         mitigations would run), {EXIT_USAGE} bad usage."
     );
     let _ = writeln!(
         s,
@@ -206,11 +213,16 @@ fn usage(
         ),
         format!("Exported from {} by lrb {}.", meta.source, meta.version),
         String::new(),
-        format!("Usage: {name} [--yes] [--allow-destructive] [--set NAME=VALUE]..."),
+        format!(
+            "Usage: {name} [--yes] [--allow-destructive] [--plan] [--transcript PATH] [--set NAME=VALUE]..."
+        ),
         String::new(),
         "Options:".into(),
         "  --yes                 Approve every mitigation and manual step without asking.".into(),
         "  --allow-destructive   With --yes, also run destructive mitigations (else skipped)."
+            .into(),
+        "  --plan                Run the checks only and print what would run (read-only).".into(),
+        "  --transcript PATH     Where to write the transcript [default: ./lrb-<runbook>-<UTC time>.jsonl]."
             .into(),
         "  --set NAME=VALUE      Set a parameter (also --param-NAME=VALUE).".into(),
         "  -h, --help            Show this help.".into(),
@@ -240,7 +252,8 @@ fn usage(
     lines.push(
         "Exit codes: 0 healthy, 10 recovered, 11 not recovered, 12 aborted, refused or \
          interrupted, 13 invalid setup (missing tool, variable or parameter), 14 unhandled (a \
-         check failed and no `when` matched), 2 bad usage."
+         check failed and no `when` matched), 1 planned (--plan found mitigations to propose), 2 bad \
+         usage."
             .into(),
     );
     s.push_str("lrb_usage() {\n  printf '%s\\n'");
@@ -254,6 +267,7 @@ fn usage(
 fn runtime(s: &mut String, uses: &Uses) {
     s.push('\n');
     s.push_str(CORE);
+    s.push_str(&TRANSCRIPT.replace("%JSON_NUMBER%", fill::http::JSON_NUMBER));
     for (kind, text) in [
         (TargetKind::Http, HTTP),
         (TargetKind::Postgres, POSTGRES),
@@ -275,14 +289,21 @@ fn arguments(
 ) -> Result<(), ExportError> {
     s.push_str(
         "\n# ---- this runbook ----\n\n\
-         LRB_YES=0\nLRB_ALLOW_DESTRUCTIVE=0\nLRB_TTY=0\nif [[ -t 0 ]]; then\n  LRB_TTY=1\nfi\nLRB_MASK=()\nLRB_JOBS=()\nLRB_TMP=\n\
+         LRB_ARGV=(\"$0\" \"$@\")\nLRB_YES=0\nLRB_ALLOW_DESTRUCTIVE=0\nLRB_PLAN=0\nLRB_TTY=0\nif [[ -t 0 ]]; then\n  LRB_TTY=1\nfi\nLRB_MASK=()\nLRB_JOBS=()\nLRB_TMP=\n\
+         LRB_TRANSCRIPT=\nLRB_TRANSCRIPT_PATH=\nLRB_TRANSCRIPT_BROKEN=0\nLRB_BUFFER=0\nLRB_STARTED=0\nLRB_TTR=\nLRB_MITIGATION=\nLRB_PROPOSED=0\n\
          declare -A LRB_STATUS=() LRB_DETAIL=() LRB_VALUE=() LRB_HAS_VALUE=() LRB_OUTPUT=()\n",
     );
     for p in &rb.params {
         let _ = writeln!(s, "lrb_given_{}=0", identifier("parameter", &p.name)?);
     }
     s.push_str("\n# `NAME=VALUE` from --set or --param-NAME=VALUE.\nlrb_set() {\n");
-    s.push_str("  local name=${1%%=*} value=${1#*=}\n");
+    // No parameter, no value to keep.
+    let value = if rb.params.is_empty() {
+        ""
+    } else {
+        " value=${1#*=}"
+    };
+    let _ = writeln!(s, "  local name=${{1%%=*}}{value}");
     let _ = writeln!(
         s,
         "  if [[ $1 != *=* ]]; then\n    lrb_die {EXIT_USAGE} \"--set needs NAME=VALUE, got \\`$name\\`\"\n  fi"
@@ -310,7 +331,9 @@ fn arguments(
     );
     let _ = writeln!(
         s,
-        "while (($# > 0)); do\n  case $1 in\n    --yes | -y) LRB_YES=1 ;;\n    --allow-destructive) LRB_ALLOW_DESTRUCTIVE=1 ;;\n    \
+        "while (($# > 0)); do\n  case $1 in\n    --yes | -y) LRB_YES=1 ;;\n    --allow-destructive) LRB_ALLOW_DESTRUCTIVE=1 ;;\n    --plan) LRB_PLAN=1 ;;\n    \
+         --transcript)\n      (($# > 1)) || lrb_die {EXIT_USAGE} '--transcript needs a PATH'\n      shift\n      LRB_TRANSCRIPT_PATH=$1\n      ;;\n    \
+         --transcript=*) LRB_TRANSCRIPT_PATH=${{1#--transcript=}} ;;\n    \
          -h | --help)\n      lrb_usage\n      exit 0\n      ;;\n    \
          --set)\n      (($# > 1)) || lrb_die {EXIT_USAGE} '--set needs NAME=VALUE'\n      shift\n      lrb_set \"$1\"\n      ;;\n    \
          --set=*) lrb_set \"${{1#--set=}}\" ;;\n    --param-*) lrb_set \"${{1#--param-}}\" ;;\n    \
@@ -522,8 +545,10 @@ fn checks(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
             }
             let _ = writeln!(
                 s,
-                "  {}\n  lrb_probe || return 0",
-                call(rb, &probe.action, timeout_of(rb, probe, check.timeout_ms))?
+                "  {}\n  lrb_probe {} {} || return 0",
+                call(rb, &probe.action, timeout_of(rb, probe, check.timeout_ms))?,
+                quote(&describe(&probe.action))?,
+                quote(&probe.action.effect().to_string())?
             );
         }
         s.push_str("}\n");
@@ -533,7 +558,12 @@ fn checks(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
     );
     for (i, check) in rb.checks.iter().enumerate() {
         let id = quote(&check.id)?;
-        let _ = writeln!(s, "      {id}) lrb_start_check {id} lrb_check_{i} ;;");
+        let _ = writeln!(
+            s,
+            "      {id}) lrb_start_check {id} lrb_check_{i} {} {} ;;",
+            u8::from(check.info),
+            quote(check.description.as_deref().unwrap_or(""))?
+        );
     }
     s.push_str("    esac\n  done\n  lrb_collect \"$@\"\n  for id in \"$@\"; do\n    case $id in\n");
     for check in &rb.checks {
@@ -614,15 +644,24 @@ fn branches(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
         );
     }
     s.push_str("}\n");
+    record::whens(s, rb)?;
     let _ = writeln!(
         s,
-        "\nlrb_say {}\nlrb_checks {}\nlrb_evaluate\nif [[ \" ${{LRB_HOLDS[*]}} \" != *\" 1 \"* ]]; then\n  \
-         lrb_judged=({})\n  lrb_unhandled=()\n  for lrb_id in \"${{lrb_judged[@]}}\"; do\n    \
-         [[ ${{LRB_STATUS[$lrb_id]}} == passed ]] || lrb_unhandled+=(\"\\`$lrb_id\\`\")\n  done\n  \
+        "# Every check, then every `when`: the diagnosis, recorded as `lrb run` records it.\n\
+         lrb_diagnose() {{\n  lrb_clock\n  LRB_DIAGNOSIS_T0=$LRB_NOW\n  lrb_checks {all}\n  lrb_rec_diagnosis {all}\n  lrb_evaluate\n  lrb_rec_whens\n}}",
+        all = all_checks(rb)?
+    );
+    let _ = writeln!(
+        s,
+        "\nlrb_say {}\nlrb_diagnose\nif [[ \" ${{LRB_HOLDS[*]}} \" != *\" 1 \"* ]]; then\n  \
+         lrb_judged=({})\n  lrb_unhandled=()\n  lrb_failing=()\n  for lrb_id in \"${{lrb_judged[@]}}\"; do\n    \
+         if [[ ${{LRB_STATUS[$lrb_id]}} != passed ]]; then\n      lrb_unhandled+=(\"\\`$lrb_id\\`\")\n      lrb_failing+=(\"$lrb_id\")\n    fi\n  done\n  \
          if ((${{#lrb_unhandled[@]}})); then\n    \
+         lrb_rec unhandled\n    lrb_rec_list checks \"${{lrb_failing[@]}}\"\n    lrb_rec_end\n    \
          lrb_say \"unhandled: ${{lrb_unhandled[*]}} did not pass and no \\`when\\` matched: escalate, this runbook has no mitigation for it\"\n    \
-         exit {EXIT_UNHANDLED}\n  fi\n  \
-         lrb_say 'healthy: no `when` matched, nothing to do'\n  exit {EXIT_HEALTHY}\nfi\nLRB_MATCHED=1",
+         lrb_end unhandled {EXIT_UNHANDLED}\n  fi\n  \
+         lrb_rec healthy\n  lrb_rec_end\n  \
+         lrb_say 'healthy: no `when` matched, nothing to do'\n  lrb_end healthy {EXIT_HEALTHY}\nfi\nLRB_MATCHED=1",
         quote(&format!(
             "runbook `{}`{}: running {} check{}",
             rb.id,
@@ -633,7 +672,6 @@ fn branches(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
             rb.checks.len(),
             if rb.checks.len() == 1 { "" } else { "s" }
         ))?,
-        all_checks(rb)?,
         rb.checks
             .iter()
             .filter(|c| !c.info)
@@ -659,6 +697,7 @@ fn branches(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
         }
         s.push_str("fi\n");
     }
+    plan_mode::plan(s, rb)?;
     Ok(())
 }
 
@@ -671,19 +710,30 @@ fn mitigations(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
             comment(&m.name)
         );
         for step in &m.steps {
-            let line = call(
-                rb,
-                &step.action,
-                timeout_of(rb, step, plan::DEFAULT_ACTION_TIMEOUT.as_ms()),
-            )?;
             let shown = quote(&describe(&step.action))?;
-            if let Action::Manual(_) = step.action {
-                let _ = writeln!(s, "  {line} || lrb_say \"  skipped: \"{shown}");
-            } else {
-                let _ = writeln!(
-                    s,
-                    "  {line}\n  lrb_step {shown} || lrb_after_failure || return 1"
-                );
+            match &step.action {
+                Action::Manual(manual) => {
+                    let _ = writeln!(
+                        s,
+                        "  lrb_manual {} {shown} || lrb_say \"  skipped: \"{shown}",
+                        word(&manual.text)?
+                    );
+                }
+                Action::Wait(w) => {
+                    let _ = writeln!(s, "  lrb_wait {shown} {}", w.ms);
+                }
+                action => {
+                    let line = call(
+                        rb,
+                        action,
+                        timeout_of(rb, step, plan::DEFAULT_ACTION_TIMEOUT.as_ms()),
+                    )?;
+                    let _ = writeln!(
+                        s,
+                        "  {line}\n  lrb_step {shown} {} || lrb_after_failure {shown} || return 1",
+                        quote(&action.effect().to_string())?
+                    );
+                }
             }
         }
         s.push_str("}\n");
@@ -727,7 +777,10 @@ fn mitigations(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
     }
     let _ = writeln!(
         s,
-        "if ((LRB_RAN == 0)); then\n  if ((LRB_REFUSED > 0)); then\n    lrb_say 'refused: no mitigation ran'\n  else\n    lrb_say 'aborted: nothing more was run'\n  fi\n  exit {EXIT_ABORTED}\nfi"
+        "if ((LRB_RAN == 0)); then\n  if ((LRB_PROPOSED == 0)); then\n    \
+         lrb_say 'not recovered: this runbook has no mitigation for what it found'\n    lrb_end 'not recovered' {EXIT_NOT_RECOVERED}\n  \
+         elif ((LRB_REFUSED > 0)); then\n    lrb_say 'refused: no mitigation ran'\n    lrb_end refused {EXIT_ABORTED}\n  fi\n  \
+         lrb_say 'aborted: nothing more was run'\n  lrb_end aborted {EXIT_ABORTED}\nfi"
     );
     Ok(())
 }
@@ -735,10 +788,8 @@ fn mitigations(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
 fn confirm(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
     s.push_str("\n# Whether the runbook recovered: `confirm`, or the checks again without one.\nlrb_confirm() {\n");
     let Some(c) = &rb.confirm else {
-        let _ = writeln!(
-            s,
-            "  lrb_say 'no `confirm` block: running the checks again'\n  lrb_checks {}\n  lrb_evaluate\n  [[ \" ${{LRB_HOLDS[*]}} \" != *\" 1 \"* ]]\n}}",
-            all_checks(rb)?
+        s.push_str(
+            "  lrb_say 'no `confirm` block: running the checks again'\n  lrb_diagnose\n  [[ \" ${LRB_HOLDS[*]} \" != *\" 1 \"* ]]\n}\n",
         );
         return finish(s);
     };
@@ -757,10 +808,19 @@ fn confirm(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
     for step in &c.probes {
         match &step.action {
             Action::Manual(m) => {
-                let _ = writeln!(s, "  lrb_manual {} || lrb_say '  skipped'", word(&m.text)?);
+                let _ = writeln!(
+                    s,
+                    "  lrb_manual {} {} || lrb_say '  skipped'",
+                    word(&m.text)?,
+                    quote(&describe(&step.action))?
+                );
             }
             Action::Wait(w) => {
-                let _ = writeln!(s, "  lrb_sleep_ms {}", w.ms);
+                let _ = writeln!(
+                    s,
+                    "  lrb_sleep_ms {ms}\n  lrb_rec_wait confirm {ms}",
+                    ms = w.ms
+                );
             }
             action => probes.push((
                 call(
@@ -769,28 +829,38 @@ fn confirm(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
                     timeout_of(rb, step, plan::DEFAULT_PROBE_TIMEOUT.as_ms()),
                 )?,
                 quote(&describe(action))?,
+                quote(&action.effect().to_string())?,
             )),
         }
     }
+    // As many attempts as `lrb run` counts for the `confirm_attempt` records.
+    let of = c.within_ms / c.every_ms.max(1) + 1;
     let _ = writeln!(
         s,
-        "  local deadline started next\n  deadline=$(($(lrb_now_ms) + {within}))\n  while :; do\n    started=$(lrb_now_ms)\n    if lrb_confirm_probes; then\n      return 0\n    fi\n    next=$((started + {every}))\n    if ((next >= deadline)); then\n      return 1\n    fi\n    lrb_sleep_ms \"$((next - $(lrb_now_ms)))\"\n  done\n}}\nlrb_confirm_probes() {{\n  :",
+        "  local deadline started next attempt=0 passed\n  deadline=$(($(lrb_now_ms) + {within}))\n  while :; do\n    attempt=$((attempt + 1))\n    started=$(lrb_now_ms)\n    \
+         passed=0\n    if lrb_confirm_probes; then\n      passed=1\n    fi\n    lrb_rec_attempt \"$attempt\" {of} \"$passed\"\n    if ((passed)); then\n      return 0\n    fi\n    \
+         next=$((started + {every}))\n    if ((next >= deadline)); then\n      return 1\n    fi\n    lrb_sleep_ms \"$((next - $(lrb_now_ms)))\"\n  done\n}}\n\
+         # One attempt: every probe runs, as in `lrb run`; 1 unless all of them passed.\nlrb_confirm_probes() {{\n  local failed=0\n  LRB_RESULTS=",
         within = c.within_ms,
         every = c.every_ms.max(1),
     );
-    for (line, shown) in probes {
-        let _ = writeln!(s, "  {line}\n  lrb_not_yet {shown} || return 1");
+    for (line, shown, effect) in probes {
+        let _ = writeln!(
+            s,
+            "  {line}\n  lrb_attempt_probe {shown} {effect} || failed=1"
+        );
     }
-    s.push_str("}\n");
+    s.push_str("  return \"$failed\"\n}\n");
     finish(s)
 }
 
 fn finish(s: &mut String) -> Result<(), ExportError> {
     let _ = writeln!(
         s,
-        "\nLRB_PHASE=confirm\nLRB_CONFIRMED=0\nLRB_CONFIRM_TEXT='did not pass'\nif lrb_confirm; then\n  LRB_CONFIRMED=1\n  LRB_CONFIRM_TEXT=passed\nfi\n\
-         if ((LRB_REFUSED > 0)); then\n  lrb_say \"refused: not every mitigation ran, and the confirmation $LRB_CONFIRM_TEXT\"\n  exit {EXIT_ABORTED}\nfi\n\
-         if ((LRB_CONFIRMED)); then\n  lrb_say 'recovered'\n  exit {EXIT_RECOVERED}\nfi\nlrb_say 'not recovered: the confirmation did not pass in time'\nexit {EXIT_NOT_RECOVERED}"
+        "\nLRB_PHASE=confirm\nLRB_MITIGATION=confirm\nLRB_CONFIRMED=0\nLRB_CONFIRM_TEXT='did not pass'\nif lrb_confirm; then\n  LRB_CONFIRMED=1\n  LRB_CONFIRM_TEXT=passed\n  \
+         lrb_clock\n  LRB_TTR=$((LRB_NOW - LRB_STARTED))\nfi\n\
+         if ((LRB_REFUSED > 0)); then\n  lrb_say \"refused: not every mitigation ran, and the confirmation $LRB_CONFIRM_TEXT\"\n  lrb_end refused {EXIT_ABORTED}\nfi\n\
+         if ((LRB_CONFIRMED)); then\n  lrb_say 'recovered'\n  lrb_end recovered {EXIT_RECOVERED}\nfi\nlrb_say 'not recovered: the confirmation did not pass in time'\nlrb_end 'not recovered' {EXIT_NOT_RECOVERED}"
     );
     Ok(())
 }
@@ -824,11 +894,18 @@ mod tests {
             .filter_map(|part| part.split(' ').next()?.parse().ok())
             .collect();
         let words: Vec<&str> = script.split_whitespace().collect();
-        let used: BTreeSet<u8> = words
+        let mut used: BTreeSet<u8> = words
             .windows(2)
             .filter(|w| w[0] == "exit" || w[0] == "lrb_die")
             .filter_map(|w| w[1].parse().ok())
             .collect();
+        // `lrb_end OUTCOME CODE`: the outcome may be two words (`'not recovered'`).
+        used.extend(
+            script
+                .lines()
+                .filter(|l| l.trim_start().starts_with("lrb_end "))
+                .filter_map(|l| l.split_whitespace().last()?.parse::<u8>().ok()),
+        );
         assert!(used.len() >= 5, "too few codes found: {used:?}");
         for code in used.iter().chain(&listed) {
             assert!(Exit::from_code(*code).is_some(), "{code} is not a CLI code");
@@ -837,6 +914,6 @@ mod tests {
             used.is_subset(&listed),
             "{used:?} are not all in `{header}`"
         );
-        assert_eq!(listed.len(), 7, "{header}");
+        assert_eq!(listed.len(), 8, "{header}");
     }
 }

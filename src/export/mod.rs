@@ -1,6 +1,7 @@
 //! Exporters: a checked runbook (the Plan) turned into a bash script, a Markdown document or
 //! a flow graph. They read the Plan only, never the AST.
 
+pub mod ansible;
 pub mod bash;
 pub mod graph;
 pub mod human;

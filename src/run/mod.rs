@@ -9,6 +9,7 @@ pub mod backend;
 pub mod condition;
 pub mod describe;
 pub mod engine;
+pub mod fleet;
 pub mod mask;
 pub mod report;
 pub mod resolve;

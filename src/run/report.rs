@@ -11,6 +11,7 @@ use std::fmt::Write;
 pub fn render(records: &[Record]) -> String {
     let mut out = String::new();
     header(&mut out, records);
+    let _ = writeln!(out, "## Timeline\n");
     timeline(&mut out, records);
     diagnosis(&mut out, records);
     actions(&mut out, records);
@@ -151,8 +152,8 @@ fn header(out: &mut String, records: &[Record]) {
     out.push('\n');
 }
 
-fn timeline(out: &mut String, records: &[Record]) {
-    let _ = writeln!(out, "## Timeline\n");
+/// The records as a table of times and events, one line each that a person needs to read.
+pub fn timeline(out: &mut String, records: &[Record]) {
     let _ = writeln!(out, "| Time (UTC) | Elapsed | Event |\n| --- | --- | --- |");
     // `when`s evaluated again once a mitigation has run: one that no longer holds matters.
     let mut again = false;
@@ -523,7 +524,7 @@ fn line(r: &ActionResult) -> String {
 }
 
 /// Text safe inside a Markdown table cell.
-fn cell(text: &str) -> String {
+pub fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 

@@ -125,6 +125,11 @@ pub fn scenario(records: &[Record], runbook: &Runbook, from: &str) -> Result<Str
     let Some(outcome) = outcome else {
         return Err("the transcript has no `end` record: the run did not finish".into());
     };
+    if !(super::OUTCOMES.iter()).any(|f| super::outcome_name(*f) == outcome) {
+        return Err(format!(
+            "the run ended `{outcome}` (a `--plan` of the exported script, say), which no scenario can reproduce"
+        ));
+    }
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -263,11 +263,54 @@ proptest! {
 
 // ---- live: the lab runbook's script against the real services of `scripts/lab.sh up` ----
 
-/// The lab's outcome of one script run: exit code, each check's status, and all it printed.
+/// The lab's outcome of one script run: exit code, each check's status, all it printed and
+/// the events of its transcript.
 struct Run {
     code: Option<i32>,
     checks: BTreeMap<String, String>,
     text: String,
+    events: Vec<String>,
+}
+
+/// A transcript as the sequence of what happened, in a form two runs of the same scenario
+/// share: the checks of one diagnosis sorted (they finish in any order), the attempts of one
+/// confirm loop as its last (their number depends on timing), no times or texts.
+fn events(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut out: Vec<String> = Vec::new();
+    let mut checks: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let e: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|err| panic!("not JSON ({err}): {line}"));
+        let f = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+        let event = f("event");
+        if event == "probe" || event == "check" {
+            checks.push(format!("{event} {} {}", f("check"), f("status")));
+            continue;
+        }
+        checks.sort();
+        out.append(&mut checks);
+        let item = match event.as_str() {
+            "diagnosis" => format!("diagnosis {} {} {}", e["passed"], e["failed"], e["errored"]),
+            "when" => format!("when {} {}", f("condition"), e["holds"]),
+            "approval" => format!("approval {} {} {}", f("mitigation"), f("answer"), f("how")),
+            "refusal" | "wait" => format!("{event} {}", f("mitigation")),
+            "action" => format!("action {} {}", f("mitigation"), f("status")),
+            "confirm_attempt" => {
+                if out.last().is_some_and(|l| l.starts_with("confirm_attempt")) {
+                    out.pop();
+                }
+                format!("confirm_attempt {}", e["passed"])
+            }
+            "unhandled" => format!("unhandled {}", e["checks"]),
+            "end" => format!("end {} {}", f("outcome"), e["exit_code"]),
+            _ => event,
+        };
+        out.push(item);
+    }
+    checks.sort();
+    out.append(&mut checks);
+    out
 }
 
 /// bash by its full path, so a scenario may empty `PATH`.
@@ -277,8 +320,13 @@ fn bash_path() -> String {
 }
 
 fn run_lab(script: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let transcript = script.with_extension("jsonl");
+    let _ = std::fs::remove_file(&transcript);
     let mut cmd = std::process::Command::new(bash_path());
-    cmd.arg(script).args(args);
+    cmd.arg(script)
+        .arg("--transcript")
+        .arg(&transcript)
+        .args(args);
     for name in [
         "LRB_LAB_HTTP_URL",
         "LRB_LAB_PG_URL",
@@ -306,6 +354,7 @@ fn run_lab(script: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         code: out.status.code(),
         checks,
         text,
+        events: events(&transcript),
     }
 }
 
@@ -350,13 +399,15 @@ impl Drop for Restore {
     }
 }
 
-/// What a run decided: the first diagnosis, the mitigations it ran and those it refused.
+/// What a run decided: the first diagnosis, the mitigations it ran and those it refused, and
+/// the events its transcript records.
 #[derive(Debug, PartialEq)]
 struct Decisions {
     code: Option<i32>,
     checks: BTreeMap<String, String>,
     ran: Vec<String>,
     refused: Vec<String>,
+    events: Vec<String>,
 }
 
 fn script_decisions(run: &Run) -> Decisions {
@@ -381,6 +432,7 @@ fn script_decisions(run: &Run) -> Decisions {
         checks: run.checks.clone(),
         ran,
         refused,
+        events: run.events.clone(),
     }
 }
 
@@ -403,6 +455,7 @@ fn interpreter_decisions(args: &[&str], env: &[(&str, &str)]) -> Decisions {
         checks: BTreeMap::new(),
         ran: Vec::new(),
         refused: Vec::new(),
+        events: events(&transcript),
     };
     let mut diagnosed = false;
     for line in text.lines() {
@@ -530,6 +583,21 @@ fn live_the_script_and_lrb_run_agree_on_real_faults() {
         ],
     );
     assert!(stopped.text.contains("mitigation `Start the backend`"));
+    // `lrb report` reads the script's transcript as one of `lrb run`.
+    let report = lrb()
+        .arg("report")
+        .arg(script.with_extension("jsonl"))
+        .output()
+        .unwrap();
+    let report = text(&report);
+    assert!(
+        report.contains("| Outcome | **recovered** (exit code 10) |"),
+        "{report}"
+    );
+    assert!(
+        report.contains("`Start the backend`: ✓ docker.start"),
+        "{report}"
+    );
 
     // Compose: the worker service stopped; `stack.start` brings it back.
     let stop_worker = |_: &Restore| lab::docker(&["stop", "worker"]);
@@ -642,6 +710,8 @@ fn live_the_exported_rollback_deploys_the_last_good_release() {
     assert_eq!(lab::error_rate().as_deref(), Some(lab::BAD_RATE));
     let out = std::process::Command::new(bash_path())
         .arg(&script)
+        .arg("--transcript")
+        .arg(dir.path().join("rollback.jsonl"))
         // No `previous_commit`: only the full rollback needs it, and it is not proposed.
         .arg("--yes")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -681,6 +751,8 @@ fn run_needs(script: &Path, interpreted: bool, args: &[&str]) -> (Option<i32>, S
     } else {
         std::process::Command::new(bash_path())
             .arg(script)
+            .arg("--transcript")
+            .arg(script.with_extension("jsonl"))
             .args(args)
             .output()
     }
@@ -715,4 +787,72 @@ fn a_parameter_only_a_mitigation_uses_is_needed_only_when_it_is_proposed() {
         assert_eq!(code, Some(0), "{text}");
         std::fs::remove_file(&marker).unwrap();
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// Whatever bytes a probe prints, the script's transcript is JSON, and the output reads
+    /// back as `lrb run` would hold it: valid UTF-8 as it is, each invalid part as U+FFFD.
+    #[test]
+    fn the_transcript_is_json_for_any_bytes_a_probe_prints(
+        bytes in prop::collection::vec(1u8..=255, 0..48)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let script = write_script(dir.path(), "bytes", &scripts()["bytes"]);
+        let escapes: String = bytes.iter().map(|b| format!("\\x{b:02x}")).collect();
+        let transcript = dir.path().join("t.jsonl");
+        let out = std::process::Command::new(bash_path())
+            .arg(&script)
+            .arg("--transcript")
+            .arg(&transcript)
+            .env("LRB_TEST_BYTES", &escapes)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        prop_assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let records = lrb::run::transcript::read(&transcript).unwrap();
+        let printed = records.iter().find_map(|r| match &r.event {
+            lrb::run::transcript::Event::Probe { result, .. } => result.output.clone(),
+            _ => None,
+        });
+        let mut expected = b"X".to_vec();
+        expected.extend(&bytes);
+        expected.push(b'X');
+        prop_assert_eq!(printed, Some(String::from_utf8_lossy(&expected).into_owned()));
+    }
+}
+
+/// `--plan` runs the checks, says what it would propose and changes nothing; its transcript
+/// ends `planned`.
+#[test]
+fn the_plan_mode_runs_the_checks_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = write_script(dir.path(), "needs", &scripts()["needs"]);
+    let marker = dir.path().join("marker");
+    let set_marker = format!("marker={}", marker.display());
+    let args = [
+        "--plan",
+        "--yes",
+        "--set",
+        &set_marker,
+        "--set",
+        "content=ok",
+    ];
+    let (code, text) = run_needs(&script, false, &args);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("would propose `Write the marker`"), "{text}");
+    assert!(text.contains("nothing was changed"), "{text}");
+    assert!(!marker.exists(), "the plan wrote the marker:\n{text}");
+    let seen = events(&script.with_extension("jsonl"));
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some("end planned 1"),
+        "{seen:?}"
+    );
+    assert!(
+        !seen
+            .iter()
+            .any(|e| e.starts_with("action") || e.starts_with("approval")),
+        "{seen:?}"
+    );
 }

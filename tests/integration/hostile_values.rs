@@ -193,6 +193,8 @@ impl Case {
         );
         let mut cmd = std::process::Command::new("bash");
         cmd.arg(&script)
+            .arg("--transcript")
+            .arg(self.dir.path().join("hostile.jsonl"))
             .arg("--set")
             .arg(format!("{param}={value}"));
         self.env(&mut cmd);
@@ -347,7 +349,7 @@ fn the_scripts_escaping_is_lrbs() {
         })
         .chain(["'", "\\", "\"", "\u{7f}", "\u{1}", "é", "-1.5e3", "01", "3"].map(String::from))
         .collect();
-    let runtime = ["postgres.sh", "http.sh"]
+    let runtime = ["postgres.sh", "http.sh", "transcript.sh"]
         .map(|f| std::fs::read_to_string(fixture(&format!("src/export/bash/{f}"))).unwrap())
         .join("\n")
         .replace("%JSON_NUMBER%", lrb::fill::http::JSON_NUMBER);

@@ -13,6 +13,7 @@ mod cli;
 mod cli_authoring;
 mod diagnostics;
 mod editor_neovim;
+mod export_ansible;
 mod export_bash;
 mod export_markdown;
 mod fmt;

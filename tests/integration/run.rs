@@ -578,6 +578,8 @@ fn an_api_that_does_not_answer_is_unhandled_not_healthy_in_run_plan_report_and_s
     assert_eq!(code(&out), 0, "{}", text(&out));
     let out = std::process::Command::new("bash")
         .arg(&script)
+        .arg("--transcript")
+        .arg(dir.path().join("script.jsonl"))
         .env("DOWN_URL", &url)
         .stdin(Stdio::null())
         .output()

@@ -147,6 +147,8 @@ fn script_run(dir: &Path, stage: &str) -> (Child, PathBuf) {
     let log = dir.join("out.log");
     let child = Command::new("bash")
         .arg(exported_script(dir))
+        .arg("--transcript")
+        .arg(dir.join("script.jsonl"))
         .args(["--yes", "--set"])
         .arg(format!("dir={}", dir.display()))
         .args(["--set", &format!("stage={stage}")])

@@ -21,14 +21,21 @@ lrb_admit() {
   fi
 }
 
-# Replaces every secret value in $1 with `***`: no output shows a secret.
-lrb_mask() {
-  local text=$1 value
-  for value in "${LRB_MASK[@]}"; do
-    if [[ -n $value ]]; then
-      text=${text//"$value"/***}
+# lrb_masked VAR TEXT: TEXT with every secret value replaced by `***`, into VAR.
+lrb_masked() {
+  local lrb_mt=$2 lrb_mv
+  for lrb_mv in "${LRB_MASK[@]}"; do
+    if [[ -n $lrb_mv ]]; then
+      lrb_mt=${lrb_mt//"$lrb_mv"/***}
     fi
   done
+  printf -v "$1" '%s' "$lrb_mt"
+}
+
+# Prints $1 masked: no output shows a secret.
+lrb_mask() {
+  local text
+  lrb_masked text "$1"
   printf '%s' "$text"
 }
 
@@ -90,8 +97,10 @@ lrb_exec_error() {
   fi
 }
 
-# Starts an action: no value, no output, passed until an expectation fails.
+# Starts an action: no value, no output, passed until an expectation fails; LRB_T0 is when.
 lrb_begin() {
+  local t=${EPOCHREALTIME/[.,]/}
+  LRB_T0=$((t / 1000))
   LRB_S=passed
   LRB_D=ok
   LRB_V=
@@ -165,9 +174,14 @@ lrb_now_ms() {
 
 # ---- checks: each runs in a background job and leaves its outcome in $LRB_TMP ----
 
-# After each probe of a check: the first probe gives the value; the first probe that does not
-# pass gives the status. Returns 1 when the check is decided.
+# After each probe of a check (what it was $1, its effect $2): records it; the first probe
+# gives the value; the first probe that does not pass gives the status. Returns 1 when the
+# check is decided.
 lrb_probe() {
+  lrb_rec probe
+  lrb_rec_s check "$LRB_CHECK_ID"
+  lrb_rec_result "$1" "$2"
+  lrb_rec_end
   if ((LRB_PROBES == 0)); then
     LRB_CHECK_V=$LRB_V
     LRB_CHECK_HAS_V=$LRB_HAS_V
@@ -179,36 +193,88 @@ lrb_probe() {
   [[ $LRB_S == passed ]]
 }
 
-# Runs check function $2 for check $1 in the background. A check run again starts from
-# nothing, so a run that dies cannot leave the last outcome in place.
+# Runs check function $2 for check $1 (info when $3 is 1, described by $4) in the background,
+# its records kept for lrb_collect to write. A check run again starts from nothing, so a run
+# that dies cannot leave the last outcome in place.
 lrb_start_check() {
   rm -rf "$LRB_TMP/check.$1"
-  (
-    LRB_PROBES=0
-    LRB_CHECK_S=error
-    LRB_CHECK_D='no probe ran'
-    LRB_CHECK_V=
-    LRB_CHECK_HAS_V=0
-    LRB_CHECK_O=
-    "$2"
-    local dir="$LRB_TMP/check.$1"
-    mkdir "$dir"
-    printf '%s' "$LRB_CHECK_S" >"$dir/status"
-    printf '%s' "$LRB_CHECK_D" >"$dir/detail"
-    printf '%s' "$LRB_CHECK_V" >"$dir/value"
-    printf '%s' "$LRB_CHECK_HAS_V" >"$dir/has_value"
-    printf '%s' "$LRB_CHECK_O" >"$dir/output"
-  ) &
+  lrb_check_job "$@" &
   LRB_JOBS+=("$!")
 }
 
-# Waits for every check and loads its outcome into LRB_STATUS, LRB_VALUE and LRB_HAS_VALUE.
+# The background job of lrb_start_check, run in its own subshell.
+lrb_check_job() {
+  LRB_CHECK_ID=$1
+  LRB_BUFFER=1
+  LRB_RECORDS=
+  LRB_PROBES=0
+  LRB_CHECK_S=error
+  LRB_CHECK_D='no probe ran'
+  LRB_CHECK_V=
+  LRB_CHECK_HAS_V=0
+  LRB_CHECK_O=
+  lrb_clock
+  local started=$LRB_NOW
+  "$2"
+  lrb_rec check
+  lrb_rec_s check "$1"
+  if [[ -n $4 ]]; then
+    lrb_rec_s description "$4"
+  else
+    lrb_rec_j description null
+  fi
+  lrb_rec_b info "$3"
+  lrb_rec_s status "$LRB_CHECK_S"
+  LRB_V=$LRB_CHECK_V
+  LRB_HAS_V=$LRB_CHECK_HAS_V
+  lrb_value_json
+  lrb_rec_j value "$LRB_VJ"
+  lrb_rec_s detail "$LRB_CHECK_D"
+  lrb_rec_j duration_ms "$((LRB_NOW - started))"
+  lrb_rec_end
+  local dir="$LRB_TMP/check.$1"
+  mkdir "$dir"
+  printf '%s' "$LRB_RECORDS" >"$dir/records"
+  printf '%s' "$LRB_NOW" >"$dir/finished"
+  printf '%s' "$LRB_CHECK_S" >"$dir/status"
+  printf '%s' "$LRB_CHECK_D" >"$dir/detail"
+  printf '%s' "$LRB_CHECK_V" >"$dir/value"
+  printf '%s' "$LRB_CHECK_HAS_V" >"$dir/has_value"
+  printf '%s' "$LRB_CHECK_O" >"$dir/output"
+}
+
+# Waits for every check, loads its outcome into LRB_STATUS, LRB_VALUE and LRB_HAS_VALUE, and
+# writes the checks' records to the transcript in the order they finished.
 lrb_collect() {
-  local pid id dir
+  local pid id dir i item records
+  local -a finished=()
   for pid in "${LRB_JOBS[@]}"; do
     wait "$pid" || true
   done
   LRB_JOBS=()
+  for id in "$@"; do
+    dir="$LRB_TMP/check.$id"
+    if [[ -f $dir/finished ]]; then
+      finished+=("$(<"$dir/finished") $id")
+    fi
+  done
+  # Few checks: an insertion sort by the time each finished.
+  for ((i = 1; i < ${#finished[@]}; i++)); do
+    local j=$i
+    item=${finished[i]}
+    while ((j > 0)) && ((${finished[j - 1]%% *} > ${item%% *})); do
+      finished[j]=${finished[j - 1]}
+      j=$((j - 1))
+    done
+    finished[j]=$item
+  done
+  for item in "${finished[@]}"; do
+    records=$(<"$LRB_TMP/check.${item#* }/records")
+    if [[ -n $LRB_TRANSCRIPT && -n $records ]]; then
+      printf '%s\n' "$records" >>"$LRB_TRANSCRIPT" 2>/dev/null || LRB_TRANSCRIPT_BROKEN=1
+    fi
+  done
+  lrb_clock
   for id in "$@"; do
     dir="$LRB_TMP/check.$id"
     if [[ -f $dir/status ]]; then
@@ -290,50 +356,72 @@ lrb_ask() {
 
 lrb_abort() {
   lrb_say 'aborted by the operator'
-  exit 12
+  lrb_end aborted 12
 }
 
 # Whether a mitigation (name $1, destructive when $2 is 1, reason $3) may run, as `lrb run`
-# decides: 0 run, 1 skipped by the operator, 2 refused by the flags or for lack of a terminal.
+# decides, and the approval or refusal recorded: 0 run, 1 skipped by the operator, 2 refused
+# by the flags or for lack of a terminal.
 lrb_approve() {
   local name=$1 destructive=$2 why=$3
   local no_tty="stdin is not a terminal, so nobody can approve it: pass --yes to approve writes (and --allow-destructive for destructive mitigations)"
   if ((destructive)); then
+    local question="type \`$name\` to run this destructive mitigation"
     if ((LRB_YES && LRB_ALLOW_DESTRUCTIVE)); then
       lrb_say 'approved by --yes --allow-destructive'
+      lrb_approval "$name" "$question" run '--yes --allow-destructive'
       return 0
     elif ((LRB_TTY == 0)); then
       if ((LRB_YES)); then
-        lrb_say "refused \`$name\`: it is destructive: pass --allow-destructive as well as --yes to run it"
+        lrb_refuse "$name" 'it is destructive: pass --allow-destructive as well as --yes to run it'
       else
-        lrb_say "refused \`$name\`: $no_tty"
+        lrb_refuse "$name" "$no_tty"
       fi
       return 2
     fi
     lrb_say "destructive: $why"
     while :; do
-      lrb_ask "type \`$name\` to run this destructive mitigation, or \`skip\` or \`abort\`:"
+      lrb_ask "$question, or \`skip\` or \`abort\`:"
       case $LRB_ANSWER in
-        "$name") return 0 ;;
-        skip) return 1 ;;
-        abort) lrb_abort ;;
+        "$name")
+          lrb_approval "$name" "$question" run 'typed name'
+          return 0
+          ;;
+        skip)
+          lrb_approval "$name" "$question" skip 'typed name'
+          return 1
+          ;;
+        abort)
+          lrb_approval "$name" "$question" abort 'typed name'
+          lrb_abort
+          ;;
         *) lrb_say 'that is not the name; type it exactly as shown' ;;
       esac
     done
   fi
   if ((LRB_YES)); then
     lrb_say 'approved by --yes'
+    lrb_approval "$name" 'run this mitigation?' run --yes
     return 0
   elif ((LRB_TTY == 0)); then
-    lrb_say "refused \`$name\`: $no_tty"
+    lrb_refuse "$name" "$no_tty"
     return 2
   fi
   while :; do
     lrb_ask 'run this mitigation? [r]un, [s]kip, [a]bort:'
     case $LRB_ANSWER in
-      r | run | y | yes) return 0 ;;
-      s | skip | n | no) return 1 ;;
-      a | abort) lrb_abort ;;
+      r | run | y | yes)
+        lrb_approval "$name" 'run this mitigation?' run menu
+        return 0
+        ;;
+      s | skip | n | no)
+        lrb_approval "$name" 'run this mitigation?' skip menu
+        return 1
+        ;;
+      a | abort)
+        lrb_approval "$name" 'run this mitigation?' abort menu
+        lrb_abort
+        ;;
       *) lrb_say 'answer run, skip or abort' ;;
     esac
   done
@@ -351,14 +439,16 @@ lrb_offer() {
       sets+="${sets:+ }--set $p=VALUE"
     fi
   done
+  LRB_PROPOSED=$((LRB_PROPOSED + 1))
   if [[ -n $missing ]]; then
     # Refused before the first step rather than stopped half-way, as in `lrb run`.
-    lrb_say "refused \`$2\`: it needs $missing with no value: pass \`$sets\`"
+    lrb_refuse "$2" "it needs $missing with no value: pass \`$sets\`"
     rc=2
   else
     lrb_approve "$2" "$3" "$4" || rc=$?
   fi
   if ((rc == 0)); then
+    LRB_MITIGATION=$2
     LRB_PHASE="mitigation \`$2\`"
     LRB_RAN=$((LRB_RAN + 1))
     LRB_FRESH=' '
@@ -388,48 +478,83 @@ lrb_still_holds() {
     lrb_checks "${again[@]}"
     LRB_FRESH+="${again[*]} "
   fi
-  "lrb_when_$i" && return 0
+  if "lrb_when_$i"; then
+    if ((${#again[@]})); then
+      lrb_rec_when "$i" 1 0
+    fi
+    return 0
+  fi
+  lrb_rec_when "$i" 0 0
   LRB_HOLDS[i]=0
   lrb_say 'the condition no longer holds after the mitigations so far: not proposing the rest of its mitigations'
   return 1
 }
 
-# A manual step: the operator does it and says so; without a terminal --yes approved it.
-# Returns 1 when the operator skips it.
+# A manual step ($1, shown as $2) of the mitigation LRB_MITIGATION: the operator does it and
+# says so; without a terminal --yes approved it. Returns 1 when the operator skips it.
 lrb_manual() {
+  local question="$2: done?"
   lrb_say "  step: $1"
   if ((LRB_TTY == 0)); then
     lrb_say '  (approved by --yes)'
+    lrb_approval "$LRB_MITIGATION" "$question" 'done' --yes
     return 0
   fi
   while :; do
     lrb_ask '  done? [d]one, [s]kip, [a]bort:'
     case $LRB_ANSWER in
-      d | done | y | yes) return 0 ;;
-      s | skip | n | no) return 1 ;;
-      a | abort) lrb_abort ;;
+      d | done | y | yes)
+        lrb_approval "$LRB_MITIGATION" "$question" 'done' menu
+        return 0
+        ;;
+      s | skip | n | no)
+        lrb_approval "$LRB_MITIGATION" "$question" skip menu
+        return 1
+        ;;
+      a | abort)
+        lrb_approval "$LRB_MITIGATION" "$question" abort menu
+        lrb_abort
+        ;;
       *) lrb_say '  answer done, skip or abort' ;;
     esac
   done
 }
 
-# After a step failed: at a terminal the operator may go on; otherwise the mitigation stops.
+# After step $1 failed: at a terminal the operator may go on; otherwise the mitigation stops.
 lrb_after_failure() {
-  ((LRB_TTY)) || return 1
+  local question="\`$1\` failed: continue?"
+  if ((LRB_TTY == 0)); then
+    lrb_approval "$LRB_MITIGATION" "$question" 'stop the mitigation' 'no terminal: stop the failed mitigation'
+    return 1
+  fi
   while :; do
     lrb_ask '  the step failed: [c]ontinue, [s]top this mitigation, [a]bort:'
     case $LRB_ANSWER in
-      c | continue) return 0 ;;
-      s | stop) return 1 ;;
-      a | abort) lrb_abort ;;
+      c | continue)
+        lrb_approval "$LRB_MITIGATION" "$question" continue menu
+        return 0
+        ;;
+      s | stop)
+        lrb_approval "$LRB_MITIGATION" "$question" 'stop the mitigation' menu
+        return 1
+        ;;
+      a | abort)
+        lrb_approval "$LRB_MITIGATION" "$question" abort menu
+        lrb_abort
+        ;;
       *) lrb_say '  answer continue, stop or abort' ;;
     esac
   done
 }
 
-# After one step of a mitigation or confirm: prints how it went. Returns 1 if it did not pass.
+# After one step of a mitigation (what it was $1, its effect $2): prints how it went and
+# records it. Returns 1 if it did not pass.
 lrb_step() {
   local line="  $LRB_S: $1"
+  lrb_rec action
+  lrb_rec_s mitigation "$LRB_MITIGATION"
+  lrb_rec_result "$1" "$2"
+  lrb_rec_end
   if [[ $LRB_S != passed ]]; then
     line+=" ($LRB_D)"
   fi
@@ -441,8 +566,18 @@ lrb_step() {
   [[ $LRB_S == passed ]]
 }
 
-# After one confirm probe: says why it did not pass yet. Returns 1 if it did not pass.
-lrb_not_yet() {
+# A `wait` step of $2 milliseconds, shown as $1, in the mitigation LRB_MITIGATION.
+lrb_wait() {
+  lrb_sleep_ms "$2"
+  lrb_say "  passed: $1"
+  lrb_rec_wait "$LRB_MITIGATION" "$2"
+}
+
+# After one confirm probe (what it was $1, its effect $2): adds its result to LRB_RESULTS and
+# says why it did not pass yet. Returns 1 if it did not pass.
+lrb_attempt_probe() {
+  lrb_result_json "$1" "$2"
+  LRB_RESULTS+="${LRB_RESULTS:+,}$LRB_RESULT"
   if [[ $LRB_S != passed ]]; then
     lrb_say "  not yet: $1 ($(lrb_mask "$LRB_D"))"
     return 1
@@ -491,10 +626,18 @@ lrb_interrupted() {
   done
   LRB_JOBS=()
   lrb_say "interrupted by SIG$1 during $LRB_PHASE: stopped"
+  local -a undone=()
   if ((LRB_MATCHED)); then
     lrb_say '  left undone: recovery not confirmed'
+    undone+=('recovery not confirmed')
   fi
-  exit 12
+  lrb_rec interrupted
+  lrb_rec_s signal "SIG$1"
+  lrb_rec_s during "${LRB_PHASE/#the checks/diagnosis}"
+  lrb_rec_list undone "${undone[@]}"
+  lrb_rec_end
+  LRB_TTR=
+  lrb_end interrupted 12
 }
 
 lrb_cleanup() {

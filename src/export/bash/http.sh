@@ -17,39 +17,6 @@ lrb_url_encode() {
   printf -v "$1" '%s' "$out"
 }
 
-# lrb_json_string VAR VALUE: VALUE as the inside of a JSON string.
-lrb_json_string() {
-  local LC_ALL=C v=$2 out='' c i
-  for ((i = 0; i < ${#v}; i++)); do
-    c=${v:i:1}
-    case $c in
-      '"') out+=\\\" ;;
-      \\) out+=\\\\ ;;
-      [[:cntrl:]])
-        if [[ $c == $'\x7f' ]]; then
-          out+=$c
-        else
-          printf -v c '\\u%04x' "'$c"
-          out+=$c
-        fi
-        ;;
-      *) out+=$c ;;
-    esac
-  done
-  printf -v "$1" '%s' "$out"
-}
-
-# lrb_json_value VAR VALUE: VALUE as a JSON number when it is one, else as a JSON string.
-lrb_json_value() {
-  local re='%JSON_NUMBER%' s
-  if [[ $2 =~ $re ]]; then
-    printf -v "$1" '%s' "$2"
-  else
-    lrb_json_string s "$2"
-    printf -v "$1" '"%s"' "$s"
-  fi
-}
-
 # The value at a JSON pointer (`/queues/0/waiting`): strings raw, anything else as JSON.
 LRB_JQ_POINTER='($p | if . == "" then [] else ltrimstr("/") | split("/") | map(gsub("~1"; "/") | gsub("~0"; "~")) end) as $path
   | reduce $path[] as $k (.;
