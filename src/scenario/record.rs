@@ -239,6 +239,13 @@ fn fact(runbook: &Runbook, check: &str, status: Status, value: Option<&Value>) -
             .parse::<f64>()
             .ok()
             .map(|n| format!("{}%", number(n))),
+        // A probe's whole output (logs, `df -h`) decides nothing a `when` can compare; the
+        // recorded scenario is run before it is written, so leaving it out cannot go unnoticed.
+        (Some(Value::Text(t)), ValueType::Text | ValueType::Any)
+            if t.contains('\n') || t.len() > 200 =>
+        {
+            None
+        }
         (Some(Value::Text(t)), ValueType::Text | ValueType::Any) => Some(crate::fmt::quote(t)),
     };
     match value {
