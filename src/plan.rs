@@ -295,6 +295,20 @@ impl Mitigation {
     pub fn is_destructive(&self) -> bool {
         self.destructive.is_some() || self.effect() == Effect::Destructive
     }
+
+    /// What approving it takes, as `lrb plan` and the exported script's `--plan` say it.
+    pub fn approval(&self) -> String {
+        if self.is_destructive() {
+            format!(
+                "DESTRUCTIVE ({}): needs its name typed, or `--yes --allow-destructive`",
+                (self.destructive.as_deref()).unwrap_or("it holds a destructive step")
+            )
+        } else if self.effect() == Effect::Read {
+            "reads only: needs `run`, or `--yes`".to_string()
+        } else {
+            "writes: needs `run`, or `--yes`".to_string()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -5,7 +5,6 @@ use super::console::{check_table, when_lines};
 use super::error::CliError;
 use super::run::{RunbookArgs, SHUTDOWN, prepare, runtime_with_signals, unhandled_text};
 use crate::duration::Duration;
-use crate::effect::Effect;
 use crate::exit::Exit;
 use crate::run::describe::describe;
 use crate::run::engine::{Backends, CheckResult, decide, diagnose, unhandled, writing_probes};
@@ -101,18 +100,7 @@ pub fn run(args: PlanArgs) -> Exit {
             say(&format!("see runbook `{see}` (handed over, not run)"));
         }
         for m in &branch.mitigations {
-            let approval = if m.is_destructive() {
-                format!(
-                    "DESTRUCTIVE ({}): needs its name typed, or `--yes --allow-destructive`",
-                    m.destructive
-                        .as_deref()
-                        .unwrap_or("it holds a destructive step")
-                )
-            } else if m.effect() == Effect::Read {
-                "reads only: needs `run`, or `--yes`".to_string()
-            } else {
-                "writes: needs `run`, or `--yes`".to_string()
-            };
+            let approval = m.approval();
             say(&format!("would propose `{}` [{approval}]", m.name));
             for step in &m.steps {
                 say(&format!(

@@ -5,7 +5,6 @@
 use super::action::describe;
 use super::words::quote;
 use crate::duration::Duration;
-use crate::effect::Effect;
 use crate::exit::Exit;
 use crate::export::ExportError;
 use crate::plan::{Runbook, Step};
@@ -49,18 +48,7 @@ pub fn plan(s: &mut String, rb: &Runbook) -> Result<(), ExportError> {
         }
         let _ = writeln!(s, "  if ((LRB_HOLDS[{i}])); then");
         for m in &branch.mitigations {
-            let approval = if m.is_destructive() {
-                format!(
-                    "DESTRUCTIVE ({}): needs its name typed, or `--yes --allow-destructive`",
-                    m.destructive
-                        .as_deref()
-                        .unwrap_or("it holds a destructive step")
-                )
-            } else if m.effect() == Effect::Read {
-                "reads only: needs `run`, or `--yes`".to_string()
-            } else {
-                "writes: needs `run`, or `--yes`".to_string()
-            };
+            let approval = m.approval();
             let _ = writeln!(
                 s,
                 "    lrb_say {}",
