@@ -407,22 +407,30 @@ lrb_approve() {
     lrb_refuse "$name" "$no_tty"
     return 2
   fi
+  lrb_menu "$name" 'run this mitigation?' run 'run this mitigation?' ''
+}
+
+# The operator's menu for question $2 of mitigation $1, shown as $4 and indented by $5:
+# [$3], [s]kip or [a]bort, asked until one is given (y and yes mean $3, n and no skip) and
+# recorded as its approval. Returns 1 on skip; abort ends the run.
+lrb_menu() {
+  local name=$1 question=$2 go=$3 shown=$4 indent=$5
   while :; do
-    lrb_ask 'run this mitigation? [r]un, [s]kip, [a]bort:'
+    lrb_ask "$indent$shown [${go:0:1}]${go:1}, [s]kip, [a]bort:"
     case $LRB_ANSWER in
-      r | run | y | yes)
-        lrb_approval "$name" 'run this mitigation?' run menu
+      "${go:0:1}" | "$go" | y | yes)
+        lrb_approval "$name" "$question" "$go" menu
         return 0
         ;;
       s | skip | n | no)
-        lrb_approval "$name" 'run this mitigation?' skip menu
+        lrb_approval "$name" "$question" skip menu
         return 1
         ;;
       a | abort)
-        lrb_approval "$name" 'run this mitigation?' abort menu
+        lrb_approval "$name" "$question" abort menu
         lrb_abort
         ;;
-      *) lrb_say 'answer run, skip or abort' ;;
+      *) lrb_say "${indent}answer $go, skip or abort" ;;
     esac
   done
 }
@@ -500,24 +508,7 @@ lrb_manual() {
     lrb_approval "$LRB_MITIGATION" "$question" 'done' --yes
     return 0
   fi
-  while :; do
-    lrb_ask '  done? [d]one, [s]kip, [a]bort:'
-    case $LRB_ANSWER in
-      d | done | y | yes)
-        lrb_approval "$LRB_MITIGATION" "$question" 'done' menu
-        return 0
-        ;;
-      s | skip | n | no)
-        lrb_approval "$LRB_MITIGATION" "$question" skip menu
-        return 1
-        ;;
-      a | abort)
-        lrb_approval "$LRB_MITIGATION" "$question" abort menu
-        lrb_abort
-        ;;
-      *) lrb_say '  answer done, skip or abort' ;;
-    esac
-  done
+  lrb_menu "$LRB_MITIGATION" "$question" 'done' 'done?' '  '
 }
 
 # After step $1 failed: at a terminal the operator may go on; otherwise the mitigation stops.
