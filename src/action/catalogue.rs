@@ -2,6 +2,7 @@
 //! actions against, and the one place that builds an [`Action`] from checked arguments.
 
 use super::*;
+use crate::fill::promql;
 use crate::fill::redis::RedisCommand;
 use crate::fill::shell::ShellLine;
 use crate::fill::sql::SqlText;
@@ -16,16 +17,18 @@ pub enum TargetKind {
     Docker,
     Compose,
     Shell,
+    Prometheus,
 }
 
 impl TargetKind {
-    pub const ALL: [TargetKind; 6] = [
+    pub const ALL: [TargetKind; 7] = [
         TargetKind::Http,
         TargetKind::Postgres,
         TargetKind::Redis,
         TargetKind::Docker,
         TargetKind::Compose,
         TargetKind::Shell,
+        TargetKind::Prometheus,
     ];
 
     pub fn name(self) -> &'static str {
@@ -36,6 +39,7 @@ impl TargetKind {
             TargetKind::Docker => "docker",
             TargetKind::Compose => "compose",
             TargetKind::Shell => "shell",
+            TargetKind::Prometheus => "prometheus",
         }
     }
 
@@ -52,6 +56,7 @@ impl TargetKind {
             TargetKind::Docker => "the engine address: `local`, or `unix:///var/run/docker.sock`",
             TargetKind::Compose => "the compose file, such as `docker-compose.yml`",
             TargetKind::Shell => "the working directory, such as `.`",
+            TargetKind::Prometheus => "the server's base URL, such as `http://127.0.0.1:9090`",
         }
     }
 }
@@ -119,6 +124,7 @@ macro_rules! args {
 
 args! {
     Above "above",
+    Any "any",
     Below "below",
     Body "body",
     Command "command",
@@ -129,12 +135,15 @@ args! {
     Description "description",
     Destructive "destructive",
     Duration "duration",
+    Each "each",
     Effect "effect",
+    Empty "empty",
     Equals "equals",
     Every "every",
     Exit "exit",
     Field "field",
     Filter "filter",
+    For "for",
     Grace "grace",
     Grep "grep",
     Health "health",
@@ -145,6 +154,7 @@ args! {
     MemoryBelow "memory_below",
     Path "path",
     Project "project",
+    Query "query",
     Scale "scale",
     Secret "secret",
     Section "section",
@@ -152,6 +162,7 @@ args! {
     Source "source",
     Sql "sql",
     State "state",
+    Step "step",
     Status "status",
     Tail "tail",
     Target "target",
@@ -282,6 +293,44 @@ const HTTP_KEYWORDS: &[ArgSpec] = &[
     TIMEOUT,
 ];
 
+const EMPTY_RESULTS: &[&str] = &["passes", "fails"];
+
+const PROMETHEUS_KEYWORDS: &[ArgSpec] = &[
+    opt(
+        Arg::For,
+        ArgType::Duration,
+        "a range query: the bounds must hold over this whole window",
+    ),
+    opt(
+        Arg::Step,
+        ArgType::Duration,
+        "the range query's resolution (default: the window / 1000, at least 1s)",
+    ),
+    BELOW,
+    ABOVE,
+    opt(
+        Arg::Equals,
+        ArgType::Number,
+        "passes only when the sample equals this number",
+    ),
+    opt(
+        Arg::Empty,
+        ArgType::Symbol(EMPTY_RESULTS),
+        "what no series means (default: errored, \"no data\")",
+    ),
+    opt(
+        Arg::Each,
+        ArgType::Bool,
+        "several series: every one must meet the bounds",
+    ),
+    opt(
+        Arg::Any,
+        ArgType::Bool,
+        "several series: one that meets the bounds is enough",
+    ),
+    TIMEOUT,
+];
+
 macro_rules! verbs {
     ($($kind:ident $verb:literal $op:ident ($($pos:expr),*) $kw:expr, $doc:literal;)*) => {
         /// What each verb does: the operation [`build`] makes, matched exhaustively.
@@ -342,6 +391,8 @@ verbs! {
     Compose "start" ComposeStart (SERVICE) &[TIMEOUT], "start stopped services";
     Shell "run" ShellRun (req(Arg::Command, ArgType::Raw(RawLanguage::Shell), "the command line, run by bash")) &[opt(Arg::Exit, ArgType::ExitCode, "exit code that counts as passing (default 0)"), opt(Arg::Contains, ArgType::Text, "stdout must contain this"), BELOW, ABOVE, EQUALS, EFFECT, TIMEOUT],
         "run a command; its stdout is the value; the effect comes from the shell catalogue";
+    Prometheus "query" PromQuery (req(Arg::Query, ArgType::Raw(RawLanguage::Promql), "the PromQL")) PROMETHEUS_KEYWORDS,
+        "a PromQL query; the sample is the value; no data, NaN and unstated several series are errors";
 }
 
 pub fn verbs_of(kind: TargetKind) -> impl Iterator<Item = &'static VerbSpec> {
@@ -357,6 +408,7 @@ pub fn find(kind: TargetKind, verb: &str) -> Option<&'static VerbSpec> {
 pub enum ArgValue {
     Text(Template),
     Sql(SqlText),
+    Promql(promql::Query),
     Shell(ShellLine),
     Redis(RedisCommand),
     Int(i64),
@@ -387,6 +439,15 @@ impl ArgValues {
             Some(ArgValue::Sql(s)) => s.clone(),
             _ => SqlText::default(),
         }
+    }
+    fn promql(&self, key: Arg) -> promql::Query {
+        match self.0.get(&key) {
+            Some(ArgValue::Promql(q)) => q.clone(),
+            _ => promql::Query::default(),
+        }
+    }
+    fn flag(&self, key: Arg) -> bool {
+        matches!(self.0.get(&key), Some(ArgValue::Bool(true)))
     }
     fn shell(&self, key: Arg) -> ShellLine {
         match self.0.get(&key) {
@@ -440,12 +501,13 @@ impl ArgValues {
     }
 }
 
-/// Which analysis classifies a raw command.
+/// Which analysis places a raw text's holes (and, but for PromQL, classifies its effect).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RawLanguage {
     Sql,
     Redis,
     Shell,
+    Promql,
 }
 
 /// Builds the action for a verb whose arguments the checker has accepted, raw text already
@@ -591,7 +653,7 @@ pub fn build(
             scale: args.count(Arg::Scale),
         }),
         Verb::ComposeDown => compose(ComposeOp::Down {
-            volumes: matches!(args.0.get(&Arg::Volumes), Some(ArgValue::Bool(true))),
+            volumes: args.flag(Arg::Volumes),
         }),
         Verb::ComposeBuild => compose(ComposeOp::Build { service: service() }),
         Verb::ComposeStop => compose(ComposeOp::Stop { service: service() }),
@@ -612,6 +674,31 @@ pub fn build(
                 timeout_ms,
             })
         }
+        Verb::PromQuery => Action::Prometheus(PrometheusAction {
+            target: target.clone(),
+            query: args.promql(Arg::Query),
+            window_ms: args.ms(Arg::For),
+            step_ms: args.ms(Arg::Step),
+            bounds: Bounds {
+                // `1`, not `1.0`: as the backend shows a sample.
+                equals: args.number(Arg::Equals).map(|n| n.to_string()),
+                ..args.bounds()
+            },
+            empty: match args.symbol(Arg::Empty) {
+                Some("passes") => OnEmpty::Passes,
+                Some("fails") => OnEmpty::Fails,
+                _ => OnEmpty::Errored,
+            },
+            // The checker refuses both at once.
+            series: if args.flag(Arg::Each) {
+                SeriesRule::Each
+            } else if args.flag(Arg::Any) {
+                SeriesRule::Any
+            } else {
+                SeriesRule::One
+            },
+            timeout_ms,
+        }),
     }
 }
 

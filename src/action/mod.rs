@@ -8,6 +8,7 @@ pub mod catalogue;
 
 use crate::effect::{Classification, Effect};
 use crate::fill::http::{Body, UrlPath};
+use crate::fill::promql;
 use crate::fill::redis::RedisCommand;
 use crate::fill::shell::ShellLine;
 use crate::fill::sql::SqlText;
@@ -119,6 +120,7 @@ pub enum Action {
     Docker(DockerAction),
     Compose(ComposeAction),
     Shell(ShellAction),
+    Prometheus(PrometheusAction),
     Manual(ManualStep),
     Wait(WaitStep),
 }
@@ -372,6 +374,53 @@ pub struct ShellAction {
     pub timeout_ms: Option<u64>,
 }
 
+/// A PromQL query against a `prometheus` target. Without `window_ms` it is an instant query;
+/// with it, a range query over the last `window_ms` whose every sample must meet the bounds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PrometheusAction {
+    pub target: String,
+    pub query: promql::Query,
+    /// `for:`: the bounds must hold over this whole window.
+    pub window_ms: Option<u64>,
+    /// `step:` of the range query; derived from the window when not given.
+    pub step_ms: Option<u64>,
+    pub bounds: Bounds,
+    pub empty: OnEmpty,
+    pub series: SeriesRule,
+    pub timeout_ms: Option<u64>,
+}
+
+impl PrometheusAction {
+    /// The window and step of a range query, in ms: the step defaults to a thousandth of the
+    /// window, at least 1 s, so a spike that lasts one scrape of a typical job is seen.
+    pub fn range(&self) -> Option<(u64, u64)> {
+        let window = self.window_ms?;
+        Some((window, self.step_ms.unwrap_or((window / 1000).max(1000))))
+    }
+}
+
+/// What a query that returns no series means: no data is an error unless the author says
+/// otherwise, since a service that is down reports no errors either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnEmpty {
+    Errored,
+    Passes,
+    Fails,
+}
+
+/// How the bounds apply when a query returns several series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeriesRule {
+    /// One series is expected; several are an error that asks the author to choose.
+    One,
+    /// `each: true`: every series must meet the bounds.
+    Each,
+    /// `any: true`: one series that meets them is enough.
+    Any,
+}
+
 /// An instruction the operator carries out and confirms.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ManualStep {
@@ -454,7 +503,7 @@ impl Action {
                 }
             },
             Action::Shell(a) => a.effect.effect(),
-            Action::Manual(_) | Action::Wait(_) => Effect::Read,
+            Action::Prometheus(_) | Action::Manual(_) | Action::Wait(_) => Effect::Read,
         }
     }
 
@@ -473,6 +522,7 @@ impl Action {
             Action::Http(_)
             | Action::Docker(_)
             | Action::Compose(_)
+            | Action::Prometheus(_)
             | Action::Manual(_)
             | Action::Wait(_) => None,
         }
@@ -521,6 +571,7 @@ impl Action {
                 ComposeOp::Start { .. } => Verb::ComposeStart,
             },
             Action::Shell(_) => Verb::ShellRun,
+            Action::Prometheus(_) => Verb::PromQuery,
             Action::Manual(_) | Action::Wait(_) => return None,
         })
     }
@@ -558,6 +609,7 @@ impl Action {
                 | ComposeOp::Start { .. } => ValueType::None,
             },
             Action::Shell(_) => ValueType::Text,
+            Action::Prometheus(_) => ValueType::Number,
             Action::Manual(_) | Action::Wait(_) => ValueType::None,
         }
     }
@@ -571,6 +623,7 @@ impl Action {
             Action::Docker(a) => Some(&a.target),
             Action::Compose(a) => Some(&a.target),
             Action::Shell(a) => Some(&a.target),
+            Action::Prometheus(a) => Some(&a.target),
             Action::Manual(_) | Action::Wait(_) => None,
         }
     }
@@ -584,6 +637,7 @@ impl Action {
             Action::Docker(a) => a.timeout_ms,
             Action::Compose(a) => a.timeout_ms,
             Action::Shell(a) => a.timeout_ms,
+            Action::Prometheus(a) => a.timeout_ms,
             Action::Manual(_) => None,
             Action::Wait(w) => Some(w.ms),
         }

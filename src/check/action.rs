@@ -131,6 +131,7 @@ impl FileChecker<'_> {
                 RawLanguage::Sql => fill::sql::analyze(text).map(ArgValue::Sql),
                 RawLanguage::Shell => fill::shell::analyze(text).map(ArgValue::Shell),
                 RawLanguage::Redis => fill::redis::analyze(text).map(ArgValue::Redis),
+                RawLanguage::Promql => fill::promql::analyze(text).map(ArgValue::Promql),
             };
             match placed {
                 Ok(v) => {
@@ -147,6 +148,9 @@ impl FileChecker<'_> {
             }
         }
         let mut action = catalogue::build(spec, &call.target.name, &values, classify);
+        if let crate::action::Action::Prometheus(query) = &action {
+            self.promql(call, query)?;
+        }
         self.declared_effect(call, &action);
         fill::probe(&mut action);
         if let Some(arg) = positional.first() {
@@ -264,5 +268,7 @@ fn classify(lang: RawLanguage, sample: &str) -> Option<Classification> {
         RawLanguage::Sql => safety::classify_sql(sample),
         RawLanguage::Redis => safety::classify_redis(sample),
         RawLanguage::Shell => safety::classify_shell(sample),
+        // A query reads; `catalogue::build` never asks.
+        RawLanguage::Promql => None,
     }
 }

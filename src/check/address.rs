@@ -12,7 +12,7 @@ pub fn problem(kind: TargetKind, value: &str) -> Option<String> {
         return Some("it holds a line break or a NUL".to_string());
     }
     let schemes: &[&str] = match kind {
-        TargetKind::Http => &["http", "https"],
+        TargetKind::Http | TargetKind::Prometheus => &["http", "https"],
         TargetKind::Postgres => &["postgres", "postgresql"],
         TargetKind::Redis => &["redis", "rediss", "redis+unix", "unix", "valkey", "valkeys"],
         TargetKind::Docker if value == "local" => return None,

@@ -8,6 +8,7 @@ mod condition;
 mod flow;
 mod metadata;
 mod notes;
+mod promql;
 mod rules;
 mod runbook;
 mod scenario;

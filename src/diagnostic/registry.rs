@@ -78,6 +78,9 @@ rules! {
     TooDeep = "LRB010" "nesting-too-deep" Error deny
         "blocks or brackets nested deeper than lrb reads"
         "Flatten the nesting; a runbook needs only a few levels of blocks and brackets.";
+    InvalidPromql = "LRB011" "invalid-promql" Error deny
+        "a PromQL query that does not parse, or that gives a range vector or a string rather than a number"
+        "Try the query in Prometheus's expression browser; a check's query must give a sample per series.";
     UnknownTarget = "LRB101" "unknown-target" Error deny
         "an action names a target that is not declared"
         "Declare the target with `target :name, kind: address`, or fix the name.";
@@ -129,6 +132,9 @@ rules! {
     InvalidWindow = "LRB207" "invalid-window" Error deny
         "a `confirm` window that cannot work: `within: 0s`, `every: 0s`, or `every` longer than `within`"
         "Give `within:` room for several tries and an `every:` shorter than it, such as `within: 5m, every: 10s`.";
+    UnstatedSeries = "LRB208" "unstated-series" Error deny
+        "a PromQL query that can return several series, without `each:` or `any:` to say how the bounds apply"
+        "Write `each: true` (every series must meet the bounds) or `any: true` (one is enough), or aggregate with `sum(...)` or `max(...)`.";
     UnreachableMitigation = "LRB301" "unreachable-mitigation" Warning allow
         "a mitigation that no `when` can ever select"
         "Put the mitigation inside a `when` whose condition can be true.";
@@ -150,6 +156,9 @@ rules! {
     UnfinishedCheck = "LRB307" "unfinished-check" Error deny
         "a check still to be written: a `todo` where its probe goes"
         "Replace the `todo` with a read action that fails when the incident is on, such as `host.run \"systemctl is-active app\"`.";
+    FilteringQuery = "LRB308" "filtering-query" Warning allow
+        "a PromQL query whose outermost comparison drops series, so a healthy system gives no data"
+        "Give the threshold to lrb (`below: 0.05`) instead of comparing in PromQL, or write `empty: :passes` if no series means healthy.";
     UnacknowledgedDestructive = "LRB401" "unacknowledged-destructive" Error allow
         "a mitigation holds a destructive action but does not acknowledge it"
         "Add `destructive: \"what is lost\"` to the `mitigate` line, so the operator must type its name to run it.";

@@ -133,6 +133,7 @@ impl Uses {
                 TargetKind::Postgres => &["psql"],
                 TargetKind::Redis => &["redis-cli"],
                 TargetKind::Docker => &["docker"],
+                TargetKind::Prometheus => &["curl", "jq"],
                 TargetKind::Compose | TargetKind::Shell => &[],
             });
         }

@@ -191,6 +191,8 @@ pub fn command(action: &Action, rb: &Runbook) -> Human {
                 Some(dir) => format!("cd {} && {cmd}", quote(dir)),
             }
         }
+        // TEMPORARY until the Markdown export of queries lands.
+        Action::Prometheus(a) => text(&a.query.template),
         Action::Manual(step) => return Human::Manual(text(&step.text)),
         Action::Wait(w) => {
             let secs = w.ms as f64 / 1000.0;

@@ -9,6 +9,8 @@
 //!   reference that fits its quoting; bash never parses a value.
 //! - [`sql`]: each hole becomes the body of an `E'...'` literal with `\` and `'` doubled.
 //! - [`redis`]: the command is split into words at check time; a hole fills one argument.
+//! - [`promql`]: a hole is a label matcher's value, escaped as a PromQL string (and as a
+//!   literal regex in `=~`), so it can only select series, never change the query.
 //! - [`http`]: a hole in a path is one percent-encoded segment, in a query one encoded value,
 //!   in a JSON body a JSON value.
 //! - Docker and compose names are checked against the names the engine accepts ([`Rule`]).
@@ -18,6 +20,7 @@
 //! anything runs.
 
 pub mod http;
+pub mod promql;
 pub mod redis;
 pub mod shell;
 pub mod sql;
@@ -185,6 +188,7 @@ pub fn probe(action: &mut Action) {
         | Action::Http(_)
         | Action::Docker(_)
         | Action::Compose(_)
+        | Action::Prometheus(_)
         | Action::Manual(_)
         | Action::Wait(_) => {}
     }
@@ -219,6 +223,7 @@ pub fn deciding(action: &Action) -> Vec<(String, String)> {
         Action::Http(_)
         | Action::Docker(_)
         | Action::Compose(_)
+        | Action::Prometheus(_)
         | Action::Manual(_)
         | Action::Wait(_) => Vec::new(),
     }
@@ -299,7 +304,9 @@ pub fn admissions(action: &Action) -> Vec<Admission> {
             | ComposeOp::Start { service: s } => service(s),
             ComposeOp::Down { .. } => Vec::new(),
         },
-        Action::Redis(_) | Action::Manual(_) | Action::Wait(_) => Vec::new(),
+        Action::Redis(_) | Action::Prometheus(_) | Action::Manual(_) | Action::Wait(_) => {
+            Vec::new()
+        }
     }
 }
 

@@ -208,6 +208,7 @@ fn effect(action: &Action) -> String {
         Action::Postgres(_) => "parsing the SQL",
         Action::Redis(_) => "the Redis command table",
         Action::Shell(_) => "the shell command catalogue",
+        Action::Prometheus(_) => "the verb: a PromQL query only reads",
         Action::Http(_)
         | Action::Docker(_)
         | Action::Compose(_)

@@ -117,9 +117,11 @@ fn reclassified(action: &Action, value: &dyn Fn(&str) -> String) -> Option<Strin
             ),
             RedisOp::Ping | RedisOp::Info { .. } | RedisOp::Llen { .. } => None,
         },
+        // A query only reads, whatever its label values.
         Action::Http(_)
         | Action::Docker(_)
         | Action::Compose(_)
+        | Action::Prometheus(_)
         | Action::Manual(_)
         | Action::Wait(_) => None,
     }

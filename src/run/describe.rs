@@ -2,7 +2,9 @@
 //! The caller masks the result; parameters are filled in, secret ones included.
 
 use super::{Resolved, Status, Value};
-use crate::action::{Action, Bounds, ComposeOp, DockerOp, PostgresOp, RedisOp, Template};
+use crate::action::{
+    Action, Bounds, ComposeOp, DockerOp, OnEmpty, PostgresOp, RedisOp, SeriesRule, Template,
+};
 use crate::duration::Duration;
 
 /// Calls `f` on every template the action holds.
@@ -56,6 +58,7 @@ pub fn templates(action: &Action, f: &mut dyn FnMut(&Template)) {
             f(&a.command.template);
             opt(&a.contains, f);
         }
+        Action::Prometheus(a) => f(&a.query.template),
         Action::Manual(m) => f(&m.text),
         Action::Wait(_) => {}
     }
@@ -250,6 +253,34 @@ pub fn describe(action: &Action, resolved: &Resolved) -> String {
                 address(&a.target),
                 one_line(&fill(&a.command.template))
             )
+        }
+        Action::Prometheus(a) => {
+            if let Some((window, step)) = a.range() {
+                parts.push(format!(
+                    "over the last {} at a {} step",
+                    Duration::from_ms(window),
+                    Duration::from_ms(step)
+                ));
+            }
+            bounds(&a.bounds, &mut parts);
+            match a.series {
+                SeriesRule::One => {}
+                SeriesRule::Each => parts.push("each series".to_string()),
+                SeriesRule::Any => parts.push("any series".to_string()),
+            }
+            match a.empty {
+                OnEmpty::Errored => {}
+                OnEmpty::Passes => parts.push("no data passes".to_string()),
+                OnEmpty::Fails => parts.push("no data fails".to_string()),
+            }
+            let query = a.query.render(|name| {
+                resolved
+                    .params
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| format!("#{{{name}}}"))
+            });
+            format!("PromQL on {}: {}", address(&a.target), one_line(&query))
         }
         Action::Manual(m) => format!("manual step: {}", fill(&m.text)),
         Action::Wait(w) => format!("wait {}", Duration::from_ms(w.ms)),

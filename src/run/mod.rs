@@ -11,6 +11,7 @@ pub mod describe;
 pub mod engine;
 pub mod fleet;
 pub mod mask;
+pub mod promql;
 pub mod report;
 pub mod resolve;
 pub mod transcript;

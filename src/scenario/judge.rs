@@ -48,6 +48,7 @@ pub fn judge(action: &Action, value: &Value) -> Status {
             | DockerOp::Tag { .. } => true,
         },
         Action::Shell(a) => check_bounds(Some(value), &a.bounds).is_none(),
+        Action::Prometheus(a) => check_bounds(Some(value), &a.bounds).is_none(),
         Action::Compose(_) | Action::Manual(_) | Action::Wait(_) => true,
     };
     if met { Status::Passed } else { Status::Failed }

@@ -103,6 +103,7 @@ fn effect_reason(action: &Action) -> String {
             | Action::Docker(_)
             | Action::Compose(_)
             | Action::Shell(_)
+            | Action::Prometheus(_)
             | Action::Manual(_)
             | Action::Wait(_) => format!("it is a `{}` action", action.effect()),
         },

@@ -197,6 +197,13 @@ pub fn target_var(target: &str) -> String {
 pub fn call(rb: &Runbook, action: &Action, timeout_ms: u64) -> Result<String, ExportError> {
     Ok(match action {
         Action::Http(a) => http(rb, a, timeout_ms)?,
+        // TEMPORARY until the script's Prometheus probe lands.
+        Action::Prometheus(a) => {
+            return Err(ExportError::Plan(format!(
+                "`{}.query` cannot be exported yet",
+                a.target
+            )));
+        }
         Action::Postgres(a) => {
             let c = Call::new("lrb_pg", timeout_ms).raw("url", &address(rb, &a.target)?);
             match &a.op {
@@ -425,6 +432,7 @@ pub fn describe(action: &Action) -> String {
             ComposeOp::Start { service } => format!("{}.start{}", a.target, opt(service)),
         },
         Action::Shell(a) => format!("{}.run {}", a.target, q(&a.command.template)),
+        Action::Prometheus(a) => format!("{}.query {}", a.target, q(&a.query.template)),
         Action::Manual(m) => format!("step {}", q(&m.text)),
         Action::Wait(w) => format!("wait {}", Duration::from_ms(w.ms)),
     }

@@ -91,7 +91,7 @@ pub(super) async fn run(a: &HttpAction, ctx: &Ctx<'_>) -> Probe {
 
 /// One client for the process: built once (loading root certificates is not free), with no
 /// idle pool so it is safe on whichever runtime calls it.
-fn client() -> Result<&'static reqwest::Client, String> {
+pub(super) fn client() -> Result<&'static reqwest::Client, String> {
     static CLIENT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
@@ -119,7 +119,7 @@ fn method(m: HttpMethod) -> reqwest::Method {
     }
 }
 
-async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
+pub(super) async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await? {
         let room = MAX_BODY_BYTES - body.len();
@@ -132,7 +132,7 @@ async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest::
 }
 
 /// Why a request got no answer, for a person: refused, timed out, too many redirects.
-fn failure(what: &str, e: &reqwest::Error) -> String {
+pub(super) fn failure(what: &str, e: &reqwest::Error) -> String {
     let url = e.url().map(|u| format!(" ({u})")).unwrap_or_default();
     let why = if e.is_timeout() {
         "no answer in time (timed out)".to_string()

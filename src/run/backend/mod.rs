@@ -12,6 +12,7 @@ mod compose;
 mod docker;
 mod http;
 mod postgres;
+mod prometheus;
 mod redis;
 mod shell;
 
@@ -45,10 +46,13 @@ pub async fn execute(action: &Action, resolved: &Resolved, timeout: Duration) ->
         | Action::Redis(_)
         | Action::Docker(_)
         | Action::Compose(_)
-        | Action::Shell(_) => match tokio::time::timeout(timeout, dispatch(action, &ctx)).await {
-            Ok(found) => found,
-            Err(_) => Err(timed_out(action, timeout)),
-        },
+        | Action::Shell(_)
+        | Action::Prometheus(_) => {
+            match tokio::time::timeout(timeout, dispatch(action, &ctx)).await {
+                Ok(found) => found,
+                Err(_) => Err(timed_out(action, timeout)),
+            }
+        }
     };
     let finding = finding.unwrap_or_else(Finding::error);
     let secrets = secrets(resolved);
@@ -73,6 +77,7 @@ async fn dispatch(action: &Action, ctx: &Ctx<'_>) -> Probe {
         Action::Docker(a) => docker::run(a, ctx).await,
         Action::Compose(a) => compose::run(a, ctx).await,
         Action::Shell(a) => shell::run(a, ctx).await,
+        Action::Prometheus(a) => prometheus::run(a, ctx).await,
         Action::Manual(_) | Action::Wait(_) => {
             Err("`step` and `wait` are run by the engine, not by a backend".into())
         }
@@ -103,6 +108,7 @@ fn timed_out(action: &Action, timeout: Duration) -> String {
         Action::Postgres(a) => silent("PostgreSQL", &a.target),
         Action::Redis(a) => silent("Redis", &a.target),
         Action::Docker(a) => silent("the Docker engine", &a.target),
+        Action::Prometheus(a) => silent("Prometheus", &a.target),
         Action::Manual(_) | Action::Wait(_) => format!("the step did not end within {after}"),
     }
 }

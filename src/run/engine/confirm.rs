@@ -34,7 +34,8 @@ impl<E: Executor> Engine<'_, E> {
                 | Action::Redis(_)
                 | Action::Docker(_)
                 | Action::Compose(_)
-                | Action::Shell(_) => probes.push((index, step)),
+                | Action::Shell(_)
+                | Action::Prometheus(_) => probes.push((index, step)),
             }
         }
         let within = Duration::from_millis(confirm.within_ms);
