@@ -4,11 +4,13 @@
 target :api,   http:    env("LINEUP_URL", "https://lineup.app"), timeout: 5s
 target :stack, compose: env("COMPOSE_FILE", "docker-compose.yml"), timeout: 2m
 target :repo,  shell:   env("LINEUP_REPO", ".")
+target :metrics, prometheus: env("PROMETHEUS_URL", "http://127.0.0.1:9090"), timeout: 10s
 
 param :previous_version, default: "previous-version", description: "image tag of the last good release"
 param :previous_commit,  description: "git commit of the last good release"
 param :backup,           default: "backups/pre-deploy-YYYYMMDD.sql.gz", description: "database dump taken before the deploy"
 param :release,          default: "v1.0.0", description: "version the rollback workflow deploys"
+param :job,              default: "lineup", description: "the backend's Prometheus job"
 
 runbook :deployment_rollback do
   title "Deployment Rollback"
@@ -36,6 +38,14 @@ runbook :deployment_rollback do
     api.get "/api/v1/system-metrics/platform", json: "/error_rate", below: 5
   end
 
+  # The share of requests that failed, as Prometheus counted them over the last minute.
+  check :error_ratio, "under 5% of requests failed in the last minute (Prometheus)" do
+    metrics.query <<~PROMQL, below: 0.05
+      sum(rate(lineup_http_requests_total{job="#{job}", code=~"5.."}[1m]))
+        / sum(rate(lineup_http_requests_total{job="#{job}"}[1m]))
+    PROMQL
+  end
+
   check :ready, "readiness endpoint answers 200" do
     api.get "/health/ready", status: 200
   end
@@ -45,14 +55,14 @@ runbook :deployment_rollback do
   end
 
   # Via GitHub Actions, when the CLI is there.
-  when (failed(:error_rate) or failed(:ready)) and passed(:gh_cli) do
+  when (failed(:error_rate) or failed(:error_ratio) or failed(:ready)) and passed(:gh_cli) do
     mitigate "Via GitHub Actions: trigger the rollback workflow" do
       # Trigger rollback workflow
       repo.run "gh workflow run rollback.yml -f version=#{release}"
     end
   end
 
-  when (failed(:error_rate) or failed(:ready)) and not passed(:gh_cli) do
+  when (failed(:error_rate) or failed(:error_ratio) or failed(:ready)) and not passed(:gh_cli) do
     mitigate "Quick Rollback (< 5 minutes)" do
       # 1. Get previous image
       docker.images "lineup-backend", timeout: 15s

@@ -4,6 +4,7 @@ background do
   given :recent_deploys, :passed
   given :version, :passed, value: "v1.3.0"
   given :error_rate, value: 0.4
+  given :error_ratio, value: 0.001
   given :ready, :passed
   given :gh_cli, :passed
 end
@@ -19,6 +20,27 @@ scenario "error rate spiked, GitHub CLI at hand: trigger the workflow" do
   given confirm: :passed, after: 3m
   expect order: ["Via GitHub Actions: trigger the rollback workflow"]
   expect not_proposed: "Quick Rollback (< 5 minutes)"
+  expect outcome: :recovered
+end
+
+scenario "Prometheus counts 12.5% of requests failing while the platform endpoint looks fine" do
+  given :error_ratio, series: ['{} 0.125']
+  given :gh_cli, :failed
+  set :previous_commit, "4f2a9c1"
+
+  after "Quick Rollback (< 5 minutes)" do
+    given :error_ratio, value: 0.001
+  end
+
+  given confirm: :passed
+  expect order: ["Quick Rollback (< 5 minutes)"]
+  expect outcome: :recovered
+end
+
+scenario "Prometheus has no data for the job: lrb cannot call it healthy, so it proposes the rollback" do
+  given :error_ratio, series: []
+  given confirm: :passed
+  expect order: ["Via GitHub Actions: trigger the rollback workflow"]
   expect outcome: :recovered
 end
 

@@ -4,6 +4,9 @@
 target :api,   http:    env("LINEUP_URL", "https://lineup.app"), timeout: 5s
 target :queue, redis:   env("REDIS_URL", "redis://127.0.0.1:6379"), timeout: 5s
 target :stack, compose: env("COMPOSE_FILE", "docker-compose.yml"), timeout: 2m
+target :metrics, prometheus: env("PROMETHEUS_URL", "http://127.0.0.1:9090"), timeout: 10s
+
+param :job, default: "lineup", description: "the backend's Prometheus job"
 
 runbook :queue_backlog do
   title "Queue Backlog / Stuck Jobs"
@@ -23,6 +26,11 @@ runbook :queue_backlog do
 
   check :queue_depth, "jobs waiting in the default queue" do
     api.get "/api/v1/system-metrics/queues", json: "/queues/0/waiting", below: 1000
+  end
+
+  # The same depth as Prometheus scrapes it from the backend.
+  check :queue_waiting, "under 1000 jobs waiting in the default queue (Prometheus)" do
+    metrics.query "max(lineup_queue_jobs{job='#{job}', queue='default', state='waiting'})", below: 1000
   end
 
   check :failed_jobs, "failed jobs in the default queue" do
@@ -49,7 +57,7 @@ runbook :queue_backlog do
     end
   end
 
-  when passed(:workers) and failed(:queue_depth) do
+  when passed(:workers) and (failed(:queue_depth) or failed(:queue_waiting)) do
     mitigate "Workers cannot keep up: scale up" do
       stack.up "worker", scale: 3
     end

@@ -3,6 +3,7 @@
 background do
   given :queues, :passed
   given :queue_depth, value: 12
+  given :queue_waiting, series: ['{} 12']
   given :failed_jobs, value: 0
   given :redis, :passed
   given :workers, :passed
@@ -48,6 +49,16 @@ scenario "workers cannot keep up, nobody to approve flushing: scale up, flush re
   expect no_destructive: true
   expect confirm: :failed
   expect outcome: :refused
+end
+
+scenario "Prometheus sees a backlog the HTTP endpoint misses: scale up, never flush" do
+  given :queue_waiting, value: 1500
+  operator :absent
+  flags :yes, :allow_destructive
+  given confirm: :passed
+  expect order: ["Workers cannot keep up: scale up"]
+  expect not_proposed: "Clear queue (nuclear option)"
+  expect outcome: :recovered
 end
 
 scenario "workers cannot keep up, destructive steps allowed: scale up, then flush" do

@@ -304,7 +304,7 @@ const PROMETHEUS_KEYWORDS: &[ArgSpec] = &[
     opt(
         Arg::Step,
         ArgType::Duration,
-        "the range query's resolution (default: the window / 1000, at least 1s)",
+        "the range query's resolution (default: the window / 1000, at least 100ms)",
     ),
     BELOW,
     ABOVE,

@@ -392,10 +392,11 @@ pub struct PrometheusAction {
 
 impl PrometheusAction {
     /// The window and step of a range query, in ms: the step defaults to a thousandth of the
-    /// window, at least 1 s, so a spike that lasts one scrape of a typical job is seen.
+    /// window, at least 100 ms, so a spike that lasts one scrape is seen at some step as long
+    /// as the scrape interval is longer than the step (every 1 s scrape in a 16 minute window).
     pub fn range(&self) -> Option<(u64, u64)> {
         let window = self.window_ms?;
-        Some((window, self.step_ms.unwrap_or((window / 1000).max(1000))))
+        Some((window, self.step_ms.unwrap_or((window / 1000).max(100))))
     }
 }
 

@@ -34,6 +34,95 @@ impl Series {
     }
 }
 
+impl std::str::FromStr for Series {
+    type Err = String;
+
+    /// One series as a scenario writes it, in the exposition format's shape:
+    /// `metric{label="value", ...} 0.5`, `{instance="a"} NaN` or just `0.5`.
+    fn from_str(line: &str) -> Result<Series, String> {
+        let line = line.trim();
+        let name_end = line
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(line.len());
+        let (name, mut rest) = line.split_at(name_end);
+        let mut labels = BTreeMap::new();
+        let bad = |why: &str| {
+            format!("`{line}` is not a series ({why}): write it as `metric{{label=\"value\"}} 0.5`")
+        };
+        if !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')
+        {
+            labels.insert("__name__".to_string(), name.to_string());
+        } else {
+            rest = line;
+        }
+        if let Some(inner) = rest.strip_prefix('{') {
+            let close = closing_brace(inner).ok_or_else(|| bad("the `{` is not closed"))?;
+            let mut pairs = &inner[..close];
+            rest = &inner[close + 1..];
+            while !pairs.trim().is_empty() {
+                let (key, after) = pairs
+                    .split_once('=')
+                    .ok_or_else(|| bad("a label without `=`"))?;
+                let after = after
+                    .trim_start()
+                    .strip_prefix('"')
+                    .ok_or_else(|| bad("a label value is not in quotes"))?;
+                let (value, used) =
+                    unquote(after).ok_or_else(|| bad("a label value is not closed"))?;
+                labels.insert(key.trim().to_string(), value);
+                pairs = after[used..].trim_start();
+                pairs = pairs.strip_prefix(',').unwrap_or(pairs);
+            }
+        }
+        let value = match rest.trim() {
+            "NaN" => f64::NAN,
+            "+Inf" | "Inf" => f64::INFINITY,
+            "-Inf" => f64::NEG_INFINITY,
+            text => text
+                .parse()
+                .map_err(|_| bad("it does not end in a number"))?,
+        };
+        Ok(Series {
+            labels,
+            samples: vec![(0.0, value)],
+        })
+    }
+}
+
+/// Where the `}` that closes a label set is, skipping quoted values.
+fn closing_brace(text: &str) -> Option<usize> {
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '}' if !quoted => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The value of a `"..."` whose opening quote is already read, and how many bytes it took.
+fn unquote(text: &str) -> Option<(String, usize)> {
+    let mut out = String::new();
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, i + 1)),
+            '\\' => match chars.next()?.1 {
+                'n' => out.push('\n'),
+                other => out.push(other),
+            },
+            c => out.push(c),
+        }
+    }
+    None
+}
+
 /// The series of a Prometheus API answer (`/api/v1/query` or `/api/v1/query_range`), or
 /// why the answer is not one lrb can judge.
 pub fn parse(body: &str) -> Result<Vec<Series>, String> {
@@ -416,6 +505,22 @@ mod tests {
             "Prometheus rejected the query (bad_data): 1:5: parse error: unexpected \"}\""
         );
         assert!(parse("<html>").is_err());
+    }
+
+    #[test]
+    fn a_scenario_writes_a_series_as_one_line() {
+        let s: Series = r#"lineup_jobs{queue="default", state="a \"b\""} 12"#
+            .parse()
+            .unwrap();
+        assert_eq!(s.name(), r#"lineup_jobs{queue="default", state="a \"b\""}"#);
+        assert_eq!(s.samples, vec![(0.0, 12.0)]);
+        let bare: Series = "0.5".parse().unwrap();
+        assert_eq!((bare.name(), bare.samples[0].1), ("{}".to_string(), 0.5));
+        let nan: Series = "{instance=\"a\"} NaN".parse().unwrap();
+        assert!(nan.samples[0].1.is_nan());
+        assert!("up{job=\"a\" 1".parse::<Series>().is_err());
+        assert!("up{job=\"a\"}".parse::<Series>().is_err());
+        assert!("up{job=a} 1".parse::<Series>().is_err());
     }
 
     #[test]

@@ -126,6 +126,10 @@ impl BadDeploy {
             ("LINEUP_URL", var("LRB_LAB_DEPLOY_URL")),
             ("COMPOSE_FILE", var("LRB_LAB_DEPLOY_FILE")),
             ("COMPOSE_PROJECT_NAME", var("LRB_LAB_DEPLOY_PROJECT")),
+            // The `lineup` job (the lab backend, healthy), not `lineup-deploy`: a rate over
+            // the last minute mixes both releases for a minute after the rollback, and the
+            // runbook would rightly go on to the full rollback.
+            ("PROMETHEUS_URL", var("LRB_LAB_PROMETHEUS_URL")),
         ]
     }
 }
@@ -160,4 +164,84 @@ pub fn image_id(reference: &str) -> String {
         .unwrap();
     assert!(out.status.success(), "no image {reference}");
     String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Series a test serves to the lab's Prometheus through its file exporter (`lab/README.md`,
+/// "Series of a test's own"): every series carries `lab_source="NAME"`, so tests never see
+/// each other's. Dropping it takes the series away.
+pub struct Series {
+    name: String,
+}
+
+impl Series {
+    /// Serves `text` (exposition format) as `NAME.prom` and waits until Prometheus has
+    /// scraped it.
+    pub fn publish(name: &str, text: &str) -> Self {
+        let series = Series {
+            name: name.to_string(),
+        };
+        series.set(text);
+        let target = format!(
+            r#"[{{"targets":["{}"],"labels":{{"__metrics_path__":"/{name}.prom","lab_source":"{name}"}}}}]"#,
+            var("LRB_LAB_PROM_EXPORTER")
+        );
+        write_atomically(
+            &Path::new(&var("LRB_LAB_PROM_SD")).join(format!("{name}.json")),
+            &target,
+        );
+        series.await_query(&format!("count({{lab_source=\"{name}\"}})"), |v| {
+            v.is_some()
+        });
+        series
+    }
+
+    /// Serves `text` from now on (the next scrape, within a second, reads it).
+    pub fn set(&self, text: &str) {
+        let file = Path::new(&var("LRB_LAB_PROM_WWW")).join(format!("{}.prom", self.name));
+        write_atomically(&file, text);
+    }
+
+    /// Waits (up to 30 s) until `query`'s first sample satisfies `ok`, and returns it.
+    pub fn await_query(&self, query: &str, ok: impl Fn(Option<f64>) -> bool) -> Option<f64> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let value = prometheus_sample(query);
+            if ok(value) {
+                return value;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "`{query}` did not reach the expected value within 30 s (last: {value:?}); is the lab's Prometheus scraping {}?",
+                var("LRB_LAB_PROM_EXPORTER")
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Series {
+    fn drop(&mut self) {
+        let www = Path::new(&var("LRB_LAB_PROM_WWW")).join(format!("{}.prom", self.name));
+        let sd = Path::new(&var("LRB_LAB_PROM_SD")).join(format!("{}.json", self.name));
+        let _ = std::fs::remove_file(www);
+        let _ = std::fs::remove_file(sd);
+    }
+}
+
+fn write_atomically(path: &Path, text: &str) {
+    let temp = path.with_extension("tmp");
+    std::fs::write(&temp, text).unwrap();
+    std::fs::rename(&temp, path).unwrap();
+}
+
+/// The first sample of an instant query on the lab's Prometheus, `None` for no series.
+pub fn prometheus_sample(query: &str) -> Option<f64> {
+    let encoded: String = url::form_urlencoded::byte_serialize(query.as_bytes()).collect();
+    let url = format!(
+        "{}/api/v1/query?query={encoded}",
+        var("LRB_LAB_PROMETHEUS_URL")
+    );
+    let body = http_get(&url)?;
+    let doc: serde_json::Value = serde_json::from_str(&body).ok()?;
+    doc["data"]["result"][0]["value"][1].as_str()?.parse().ok()
 }

@@ -23,6 +23,7 @@ mod interactive;
 mod lsp;
 mod no_panic;
 mod output_formats;
+mod prometheus;
 mod rules;
 mod run;
 mod safety_corpus;

@@ -21,6 +21,7 @@ fn envs() -> Vec<(&'static str, String)> {
         ("REDIS_URL", lab::var("LRB_LAB_COMPOSE_REDIS_URL")),
         ("COMPOSE_FILE", lab::var("LRB_LAB_COMPOSE_FILE")),
         ("COMPOSE_PROJECT_NAME", lab::var("LRB_LAB_COMPOSE_PROJECT")),
+        ("PROMETHEUS_URL", lab::var("LRB_LAB_PROMETHEUS_URL")),
     ]
 }
 

@@ -1,0 +1,369 @@
+//! `prometheus` targets against the lab's real Prometheus (`scripts/lab.sh up`), with series
+//! each test serves through the lab's file exporter: a breached bound fails, no data never
+//! passes unless the runbook says so, several series need `each:` or `any:`, one spike in a
+//! `for:` window fails it, and no parameter value can change the query.
+
+use crate::common::{self, text};
+use crate::lab::{self, Series};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+/// A one-runbook file whose checks are `checks` (each `check ... end`), against `url`.
+fn runbook(dir: &Path, url: &str, params: &str, checks: &str) -> String {
+    let source = format!(
+        "target :metrics, prometheus: \"{url}\", timeout: 3s\n{params}\nrunbook :metrics do\n  title \"metrics\"\n{checks}\nend\n"
+    );
+    let path = dir.join("metrics.rb");
+    std::fs::write(&path, source).unwrap();
+    path.display().to_string()
+}
+
+fn lab_url() -> String {
+    lab::var("LRB_LAB_PROMETHEUS_URL")
+}
+
+/// `lrb run FILE ARGS` with a transcript: its output, and each check's final event by id.
+fn run(file: &str, args: &[&str]) -> (Output, Vec<Value>) {
+    let dir = tempfile::tempdir().unwrap();
+    let transcript = dir.path().join("t.jsonl");
+    let out = common::lrb()
+        .env("NO_COLOR", "1")
+        .args(["run", file, "--transcript"])
+        .arg(&transcript)
+        .args(args)
+        .output()
+        .unwrap();
+    let events = std::fs::read_to_string(&transcript)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (out, events)
+}
+
+/// The `check` event of check `id`.
+fn check<'a>(events: &'a [Value], id: &str) -> &'a Value {
+    events
+        .iter()
+        .find(|e| e["event"] == "check" && e["check"] == id)
+        .unwrap_or_else(|| panic!("no check event for `{id}` in {events:#?}"))
+}
+
+/// The `probe` event of check `id`'s query.
+fn probe<'a>(events: &'a [Value], id: &str) -> &'a Value {
+    events
+        .iter()
+        .find(|e| e["event"] == "probe" && e["check"] == id)
+        .unwrap_or_else(|| panic!("no probe event for `{id}` in {events:#?}"))
+}
+
+fn status(events: &[Value], id: &str) -> String {
+    check(events, id)["status"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_bound_passes_within_and_fails_when_breached() {
+    let _lab = lab::Lock::shared();
+    let name = "t_bounds";
+    let series = Series::publish(name, "lab_error_ratio 0.01\n");
+    let dir = tempfile::tempdir().unwrap();
+    let file = runbook(
+        dir.path(),
+        &lab_url(),
+        "",
+        &format!(
+            "  check :ratio, \"under 5% fail\", info: true do\n    metrics.query \"max(lab_error_ratio{{lab_source='{name}'}})\", below: 0.05\n  end\n"
+        ),
+    );
+    let (out, events) = run(&file, &[]);
+    assert_eq!(status(&events, "ratio"), "passed", "{}", text(&out));
+    assert_eq!(check(&events, "ratio")["value"], 0.01);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    series.set("lab_error_ratio 0.125\n");
+    series.await_query(
+        &format!("max(lab_error_ratio{{lab_source=\"{name}\"}})"),
+        |v| v == Some(0.125),
+    );
+    let (out, events) = run(&file, &[]);
+    let seen = check(&events, "ratio");
+    assert_eq!(seen["status"], "failed", "{}", text(&out));
+    assert_eq!(seen["value"], 0.125);
+    assert!(
+        seen["detail"]
+            .as_str()
+            .unwrap()
+            .contains("value 0.125 is not below 0.05"),
+        "{seen}"
+    );
+}
+
+#[test]
+fn no_data_never_passes_unless_the_runbook_says_what_it_means() {
+    let _lab = lab::Lock::shared();
+    let dir = tempfile::tempdir().unwrap();
+    // A label no series has: the exporter is up, the query matches nothing.
+    let query = "sum(lab_error_ratio{lab_source='t_nobody'})";
+    let file = runbook(
+        dir.path(),
+        &lab_url(),
+        "",
+        &format!(
+            "  check :plain, info: true do\n    metrics.query \"{query}\", below: 0.05\n  end\n  check :passes, info: true do\n    metrics.query \"{query}\", below: 0.05, empty: :passes\n  end\n  check :fails, info: true do\n    metrics.query \"{query}\", below: 0.05, empty: :fails\n  end\n"
+        ),
+    );
+    let (out, events) = run(&file, &[]);
+    let all = text(&out);
+    assert_eq!(status(&events, "plain"), "errored", "{all}");
+    let detail = check(&events, "plain")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("no data"), "{detail}");
+    assert!(detail.contains("empty: :passes"), "{detail}");
+    assert_eq!(status(&events, "passes"), "passed", "{all}");
+    assert_eq!(status(&events, "fails"), "failed", "{all}");
+    assert!(!all.contains("healthy"), "{all}");
+}
+
+#[test]
+fn several_series_are_judged_each_or_any_and_all_are_recorded() {
+    let _lab = lab::Lock::shared();
+    let name = "t_series";
+    let _series = Series::publish(
+        name,
+        "lab_queue_waiting{queue=\"mail\"} 5\nlab_queue_waiting{queue=\"video\"} 2000\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let selector = format!("lab_queue_waiting{{lab_source='{name}'}}");
+    let file = runbook(
+        dir.path(),
+        &lab_url(),
+        "",
+        &format!(
+            "  check :each, info: true do\n    metrics.query \"{selector}\", each: true, below: 1000\n  end\n  check :any, info: true do\n    metrics.query \"{selector}\", any: true, below: 1000\n  end\n  check :max, info: true do\n    metrics.query \"max({selector})\", below: 1000\n  end\n"
+        ),
+    );
+    let (out, events) = run(&file, &[]);
+    let all = text(&out);
+    let each = check(&events, "each");
+    assert_eq!(each["status"], "failed", "{all}");
+    assert_eq!(each["value"], 2000.0);
+    assert!(
+        each["detail"].as_str().unwrap().contains("queue=\"video\""),
+        "{each}"
+    );
+    let any = check(&events, "any");
+    assert_eq!(any["status"], "passed", "{all}");
+    assert_eq!(any["value"], 5.0);
+    assert_eq!(status(&events, "max"), "failed", "{all}");
+    // The transcript holds every series with its labels.
+    let output = probe(&events, "each")["output"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for part in [
+        "queue=\"mail\"",
+        "queue=\"video\"",
+        "lab_source=\"t_series\"",
+        " 2000",
+    ] {
+        assert!(output.contains(part), "no `{part}` in {output}");
+    }
+
+    // Without `each:` or `any:`, the query is refused before anything runs.
+    let file = runbook(
+        dir.path(),
+        &lab_url(),
+        "",
+        &format!(
+            "  check :one, info: true do\n    metrics.query \"{selector}\", below: 1000\n  end\n"
+        ),
+    );
+    let out = common::lrb().args(["check", &file]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("LRB208"), "{}", text(&out));
+}
+
+#[test]
+fn one_spike_in_a_window_fails_it_and_a_window_without_data_is_not_a_pass() {
+    let _lab = lab::Lock::shared();
+    let name = "t_window";
+    let series = Series::publish(name, "lab_latency_seconds 0.2\n");
+    let query = format!("max(lab_latency_seconds{{lab_source='{name}'}})");
+    let started = Instant::now();
+    // A young series: a 5 minute window has no samples for most of it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = runbook(
+        dir.path(),
+        &lab_url(),
+        "",
+        &format!(
+            "  check :long, info: true do\n    metrics.query \"{query}\", for: 5m, below: 1\n  end\n"
+        ),
+    );
+    let (out, events) = run(&file, &[]);
+    assert_eq!(status(&events, "long"), "errored", "{}", text(&out));
+    let detail = check(&events, "long")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("of the window"), "{detail}");
+
+    // One scrape-long spike, then calm again.
+    std::thread::sleep(Duration::from_secs(3));
+    series.set("lab_latency_seconds 4.5\n");
+    series.await_query(&query.replace('\'', "\""), |v| v == Some(4.5));
+    // Two scrapes' worth, so a step falls inside the spike whatever the scrape jitter.
+    std::thread::sleep(Duration::from_secs(2));
+    series.set("lab_latency_seconds 0.2\n");
+    series.await_query(&query.replace('\'', "\""), |v| v == Some(0.2));
+    let window = started.elapsed().as_secs().saturating_sub(1).max(2);
+    let file = runbook(
+        dir.path(),
+        &lab_url(),
+        "",
+        &format!(
+            "  check :now, info: true do\n    metrics.query \"{query}\", below: 1\n  end\n  check :window, info: true do\n    metrics.query \"{query}\", for: {window}s, below: 1\n  end\n"
+        ),
+    );
+    let (out, events) = run(&file, &[]);
+    let all = text(&out);
+    assert_eq!(status(&events, "now"), "passed", "{all}");
+    let seen = check(&events, "window");
+    assert_eq!(seen["status"], "failed", "{all}");
+    assert_eq!(seen["value"], 4.5, "{seen}");
+    assert!(
+        seen["detail"].as_str().unwrap().contains("not below 1"),
+        "{seen}"
+    );
+}
+
+#[test]
+fn a_query_prometheus_rejects_is_an_error_quoting_its_message() {
+    let _lab = lab::Lock::shared();
+    let name = "t_rejected";
+    let _series = Series::publish(name, "lab_up{instance=\"a\"} 1\nlab_up{instance=\"b\"} 1\n");
+    let dir = tempfile::tempdir().unwrap();
+    // Parses, but Prometheus cannot match two series to one on `on()`.
+    let file = runbook(
+        dir.path(),
+        &lab_url(),
+        "",
+        &format!(
+            "  check :bad, info: true do\n    metrics.query \"sum(lab_up{{lab_source='{name}'}}) + on() lab_up{{lab_source='{name}'}}\", each: true, below: 5\n  end\n"
+        ),
+    );
+    let (out, events) = run(&file, &[]);
+    assert_eq!(status(&events, "bad"), "errored", "{}", text(&out));
+    let detail = check(&events, "bad")["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("Prometheus rejected the query"), "{detail}");
+    assert!(detail.contains("execution"), "{detail}");
+}
+
+#[test]
+fn an_unreachable_server_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = runbook(
+        dir.path(),
+        "http://127.0.0.1:9",
+        "",
+        "  check :up, info: true do\n    metrics.query \"sum(up)\", below: 1\n  end\n",
+    );
+    let (out, events) = run(&file, &[]);
+    assert_eq!(status(&events, "up"), "errored", "{}", text(&out));
+    let detail = check(&events, "up")["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("cannot connect"), "{detail}");
+}
+
+/// Continues the lab's Prometheus, whatever the test did.
+struct Resume(i32);
+
+impl Drop for Resume {
+    fn drop(&mut self) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.0),
+            nix::sys::signal::Signal::SIGCONT,
+        );
+    }
+}
+
+#[test]
+fn a_hung_server_times_out_as_an_error() {
+    let _lab = lab::Lock::exclusive();
+    let pid_file = Path::new(&lab::var("LRB_LAB_DIR")).join("prom/prometheus.pid");
+    let pid: i32 = std::fs::read_to_string(pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = runbook(
+        dir.path(),
+        &lab_url(),
+        "",
+        "  check :up, info: true do\n    metrics.query \"sum(up)\", below: 1000, timeout: 1s\n  end\n",
+    );
+    let _resume = Resume(pid);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGSTOP,
+    )
+    .unwrap();
+    let (out, events) = run(&file, &[]);
+    assert_eq!(status(&events, "up"), "errored", "{}", text(&out));
+    let detail = check(&events, "up")["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("timed out"), "{detail}");
+}
+
+#[test]
+fn no_parameter_value_changes_the_query() {
+    let _lab = lab::Lock::shared();
+    let name = "t_hostile";
+    let _series = Series::publish(
+        name,
+        "lab_queue_waiting{queue=\"mail\"} 5\nlab_queue_waiting{queue=\"video\"} 2000\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = runbook(
+        dir.path(),
+        &lab_url(),
+        "param :queue, default: \"mail\"",
+        &format!(
+            "  check :exact, info: true do\n    metrics.query \"max(lab_queue_waiting{{lab_source='{name}', queue='#{{queue}}'}})\", below: 1000\n  end\n  check :regex, info: true do\n    metrics.query \"max(lab_queue_waiting{{lab_source='{name}', queue=~\\\"#{{queue}}\\\"}})\", below: 1000\n  end\n"
+        ),
+    );
+    let (out, events) = run(&file, &[]);
+    assert_eq!(status(&events, "exact"), "passed", "{}", text(&out));
+    assert_eq!(status(&events, "regex"), "passed", "{}", text(&out));
+    for hostile in [
+        "mail'} or vector(0) #",
+        "mail\"} or vector(0) #",
+        "mail\\",
+        "mail\nor vector(0)",
+        ".*",
+        "mail|video",
+        "(mail)",
+        "ma.l",
+        "mail' or queue='video",
+    ] {
+        let (out, events) = run(&file, &["--set", &format!("queue={hostile}")]);
+        let all = text(&out);
+        for id in ["exact", "regex"] {
+            let seen = check(&events, id);
+            assert_eq!(
+                seen["status"], "errored",
+                "`{hostile:?}` in `{id}` selected something:\n{seen}\n{all}"
+            );
+            assert!(
+                seen["detail"].as_str().unwrap().contains("no data"),
+                "`{hostile:?}` in `{id}`: {seen}"
+            );
+        }
+    }
+}
