@@ -557,7 +557,9 @@ pid_of() {
 }
 
 # spawn PIDFILE LOG CMD...: start CMD in the background as $PROM_USER, its pid in PIDFILE
-# (setpriv execs CMD, so $! is CMD's own pid).
+# (the subshell and setpriv exec, so $! is CMD's own pid). The daemon gets no descriptor but
+# 0-2: one inherited from the caller (a held lab.lock, a test's pipe) would stay open for
+# as long as the daemon runs.
 spawn() {
   local pidfile="$1" log="$2" run
   shift 2
@@ -565,7 +567,13 @@ spawn() {
   if id "$PROM_USER" >/dev/null 2>&1; then
     run=(setpriv --reuid="$PROM_USER" --regid="$PROM_USER" --init-groups -- "$@")
   fi
-  "${run[@]}" </dev/null >>"$log" 2>&1 &
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd="${fd##*/}"
+      if ((fd > 2)); then eval "exec $fd>&-"; fi
+    done
+    exec "${run[@]}"
+  ) </dev/null >>"$log" 2>&1 &
   echo $! >"$pidfile"
 }
 
