@@ -7,7 +7,7 @@
 #   scripts/lab.sh env    print `export` lines with the lab's addresses
 #
 # Idempotent: `up` on a running lab only checks it. State (PostgreSQL data,
-# Redis pid/log files, the served www copy, the compose db/redis data) lives in
+# Redis pid/log files, the served www copy, the compose db/redis data, Prometheus) lives in
 # ${LRB_LAB_DIR:-/tmp/lrb-lab}. See lab/README.md.
 set -euo pipefail
 
