@@ -7,7 +7,7 @@
 #   scripts/lab.sh env    print `export` lines with the lab's addresses
 #
 # Idempotent: `up` on a running lab only checks it. State (PostgreSQL data,
-# Redis pid/log files, the served www copy, the compose db/redis data) lives in
+# Redis pid/log files, the served www copy, the compose db/redis data, Prometheus) lives in
 # ${LRB_LAB_DIR:-/tmp/lrb-lab}. See lab/README.md.
 set -euo pipefail
 
@@ -64,9 +64,16 @@ VENV="$LAB_DIR/venv"
 # Pinned: the newest that install on Debian 12's Python 3.11.
 PIP_PACKAGES=(ansible-core==2.19.14 ansible-lint==26.10.1)
 
+# Our own Prometheus (not Debian's service, not :9090, which is left alone) and a file exporter:
+# busybox httpd serving the exposition files tests write, found through file_sd_configs.
+PROM_PORT=59090
+PROM_EXPORTER_PORT=59100
+PROM_DIR="$LAB_DIR/prom"
+PROM_USER=prometheus # the Debian package's user; root if it does not exist
+
 # neovim: the editor of the end-to-end language-server test (tests/integration/editor_neovim.rs).
 APT_PACKAGES=(postgresql postgresql-client redis-server redis-tools busybox-static shellcheck jq curl neovim
-  openssh-server openssh-client python3-venv)
+  openssh-server openssh-client python3-venv prometheus)
 
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() {
@@ -127,6 +134,19 @@ install_packages() {
     die "step 'apt-get update' failed" "see $LAB_DIR/apt.log"
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LAB_DIR/apt.log" 2>&1 ||
     die "step 'apt-get install ${missing[*]}' failed" "see $LAB_DIR/apt.log"
+  if [[ " ${missing[*]} " == *" prometheus "* ]]; then prom_service_off; fi
+}
+
+# The package starts (and enables at boot) its own server on :9090. The lab runs its own instance
+# on $PROM_PORT, so the packaged one is stopped and disabled, once, right after installing it.
+prom_service_off() {
+  log "prometheus: stopping and disabling the packaged service (the lab runs its own on :$PROM_PORT)"
+  if [[ -d /run/systemd/system ]]; then
+    systemctl disable --now prometheus.service >>"$LAB_DIR/apt.log" 2>&1 || true
+  else
+    invoke-rc.d prometheus stop >>"$LAB_DIR/apt.log" 2>&1 || true
+    update-rc.d prometheus disable >>"$LAB_DIR/apt.log" 2>&1 || true
+  fi
 }
 
 pg_bin() {
@@ -272,30 +292,35 @@ image_up() {
   # Rebuild only when the Dockerfile, rootfs/ or Debian's busybox changed.
   hash="$(cd "$ctx" && { cat Dockerfile /bin/busybox; find rootfs -print | LC_ALL=C sort; find rootfs -type f -print0 | LC_ALL=C sort -z | xargs -0 cat; } | sha256sum | cut -c1-16)"
   have="$(docker image inspect -f '{{index .Config.Labels "lrb.lab.hash"}}' "$IMAGE" 2>/dev/null || true)"
-  # The releases are built on $IMAGE, so its hash is part of theirs.
+  local blog="$LAB_DIR/docker-build.log"
+  if [[ "$have" != "$hash" ]]; then
+    log "docker: building $IMAGE (FROM scratch, no registry)"
+    cp /bin/busybox "$ctx/busybox"
+    # The legacy builder: it needs no buildx plugin and never contacts a registry for FROM scratch
+    # or for a local base image.
+    DOCKER_BUILDKIT=0 docker build -q --build-arg LRB_LAB_VERSION=v1.0.0 --build-arg LRB_LAB_HASH="$hash" \
+      -t "$IMAGE" "$ctx" >"$blog" 2>&1 ||
+      die "step 'docker build $IMAGE' failed" "see $blog"
+    rm -f "$ctx/busybox"
+  fi
+  # The releases are built on $IMAGE, so its hash is part of theirs. A change to the pages alone
+  # rebuilds only them: the lab's own containers keep running on the unchanged $IMAGE.
   hash="$hash-$(cd "$ROOT/lab" && { cat deploy/Dockerfile; find backend/www -type f -print0 | LC_ALL=C sort -z | xargs -0 cat; } | sha256sum | cut -c1-8)"
+  have="$(docker image inspect -f '{{index .Config.Labels "lrb.lab.hash"}}' lineup-backend:v0.9.0 lineup-backend:v1.0.0 2>/dev/null | sort -u || true)"
   if [[ "$have" == "$hash" ]] &&
     docker image inspect lineup-backend:bad lineup-backend:previous-version >/dev/null 2>&1; then
     return 0
   fi
-  log "docker: building $IMAGE (FROM scratch, no registry) and two lineup-backend releases on it"
-  cp /bin/busybox "$ctx/busybox"
-  local blog="$LAB_DIR/docker-build.log"
-  # The legacy builder: it needs no buildx plugin and never contacts a registry for FROM scratch
-  # or for a local base image.
-  DOCKER_BUILDKIT=0 docker build -q --build-arg LRB_LAB_VERSION=v1.0.0 --build-arg LRB_LAB_HASH="$hash" \
-    -t "$IMAGE" "$ctx" >"$blog" 2>&1 ||
-    die "step 'docker build $IMAGE' failed" "see $blog"
-  rm -f "$ctx/busybox"
-  release_image v0.9.0 0.1 previous-version
-  release_image v1.0.0 12.5 bad
+  log "docker: building two lineup-backend releases on $IMAGE"
+  release_image v0.9.0 0.1 previous-version "$hash"
+  release_image v1.0.0 12.5 bad "$hash"
   docker tag lineup-backend:bad lineup-backend:latest
 }
 
-# release_image VERSION ERROR_RATE ALIAS: the lineup backend as released at VERSION (see lab/deploy/).
+# release_image VERSION ERROR_RATE ALIAS HASH: the lineup backend as released at VERSION (see lab/deploy/).
 release_image() {
   local blog="$LAB_DIR/docker-build.log"
-  DOCKER_BUILDKIT=0 docker build -q --build-arg VERSION="$1" --build-arg ERROR_RATE="$2" \
+  DOCKER_BUILDKIT=0 docker build -q --build-arg VERSION="$1" --build-arg ERROR_RATE="$2" --label lrb.lab.hash="$4" \
     -f "$ROOT/lab/deploy/Dockerfile" -t "lineup-backend:$1" -t "lineup-backend:$3" \
     "$ROOT/lab/backend" >>"$blog" 2>&1 ||
     die "step 'docker build lineup-backend:$1' failed" "see $blog"
@@ -520,6 +545,141 @@ fleet_up() {
   venv_up
 }
 
+# -------------------------------------------------------------- prometheus --
+prom_ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PROM_PORT/-/ready"; }
+
+# pid_of PIDFILE NAME: the pid in PIDFILE if that process is alive and its command line names NAME.
+pid_of() {
+  local pid
+  pid="$(cat "$1" 2>/dev/null)" || return 1
+  [[ -n "$pid" ]] && grep -q "$2" "/proc/$pid/cmdline" 2>/dev/null || return 1
+  printf '%s\n' "$pid"
+}
+
+# spawn PIDFILE LOG CMD...: start CMD in the background as $PROM_USER, its pid in PIDFILE
+# (the subshell and setpriv exec, so $! is CMD's own pid). The daemon gets no descriptor but
+# 0-2: one inherited from the caller (a held lab.lock, a test's pipe) would stay open for
+# as long as the daemon runs.
+spawn() {
+  local pidfile="$1" log="$2" run
+  shift 2
+  run=("$@")
+  if id "$PROM_USER" >/dev/null 2>&1; then
+    run=(setpriv --reuid="$PROM_USER" --regid="$PROM_USER" --init-groups -- "$@")
+  fi
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd="${fd##*/}"
+      if ((fd > 2)); then eval "exec $fd>&-"; fi
+    done
+    exec "${run[@]}"
+  ) </dev/null >>"$log" 2>&1 &
+  echo $! >"$pidfile"
+}
+
+prom_config() {
+  cat <<EOF
+# written by scripts/lab.sh
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  # The lab backend (container backend) and the rollback test's release (project $DEPLOY_PROJECT,
+  # down unless that test runs). busybox httpd runs CGI only under /cgi-bin/.
+  - job_name: lineup
+    metrics_path: /cgi-bin/metrics
+    static_configs: [{targets: ["127.0.0.1:$HTTP_PORT"]}]
+  - job_name: lineup-deploy
+    metrics_path: /cgi-bin/metrics
+    static_configs: [{targets: ["127.0.0.1:$DEPLOY_PORT"]}]
+  # One target per file sd/NAME.json, scraping www/NAME.prom; see lab/README.md.
+  - job_name: lab-files
+    file_sd_configs:
+      - files: ["$PROM_DIR/sd/*.json"]
+        refresh_interval: 1s
+EOF
+}
+
+prom_args() {
+  printf '%s\n' prometheus "--config.file=$PROM_DIR/prometheus.yml" "--storage.tsdb.path=$PROM_DIR/data" \
+    --storage.tsdb.retention.time=1d "--web.listen-address=127.0.0.1:$PROM_PORT"
+}
+
+# The file exporter: busybox httpd on the host, serving $PROM_DIR/www.
+exporter_up() {
+  local pidfile="$PROM_DIR/exporter.pid" log="$PROM_DIR/exporter.log"
+  printf '.prom:text/plain; version=0.0.4\n' >"$PROM_DIR/httpd.conf"
+  if pid_of "$pidfile" httpd >/dev/null && port_in_use "$PROM_EXPORTER_PORT"; then return 0; fi
+  if port_in_use "$PROM_EXPORTER_PORT"; then
+    die "step 'exporter start': port 127.0.0.1:$PROM_EXPORTER_PORT is already taken by another program" \
+      "find it: ss -ltnp 'sport = :$PROM_EXPORTER_PORT'; stop it, then rerun scripts/lab.sh up"
+  fi
+  log "prometheus: file exporter (busybox httpd) on 127.0.0.1:$PROM_EXPORTER_PORT"
+  spawn "$pidfile" "$log" busybox httpd -f -p "127.0.0.1:$PROM_EXPORTER_PORT" -h "$PROM_DIR/www" -c "$PROM_DIR/httpd.conf"
+  wait_for 10 port_in_use "$PROM_EXPORTER_PORT" ||
+    die "step 'exporter wait': nothing listens on 127.0.0.1:$PROM_EXPORTER_PORT" "see $log"
+}
+
+prom_up() {
+  local pidfile="$PROM_DIR/prometheus.pid" log="$PROM_DIR/prometheus.log" pid="" args
+  command -v prometheus >/dev/null || die "prometheus not found" "install it: apt-get install -y prometheus"
+  mkdir -p "$PROM_DIR/www" "$PROM_DIR/sd" "$PROM_DIR/data"
+  chmod 755 "$PROM_DIR" "$PROM_DIR/www" "$PROM_DIR/sd"
+  if id "$PROM_USER" >/dev/null 2>&1; then chown "$PROM_USER:" "$PROM_DIR/data"; fi
+  exporter_up
+  args="$(prom_args)"
+  pid="$(pid_of "$pidfile" prometheus)" || pid=""
+  # A server started with other flags (an older lab.sh) is restarted; a paused one resumed.
+  if [[ -n "$pid" && "$(tr '\0' '\n' <"/proc/$pid/cmdline")" != "$args" ]]; then
+    prom_stop "$pid"
+    pid=""
+  fi
+  if [[ -n "$pid" && "$(awk '{ print $3 }' "/proc/$pid/stat")" == T ]]; then
+    log "prometheus: resuming the stopped server (pid $pid)"
+    kill -CONT "$pid"
+  fi
+  if ! cmp -s <(prom_config) "$PROM_DIR/prometheus.yml"; then
+    prom_config >"$PROM_DIR/prometheus.yml"
+    if [[ -n "$pid" ]]; then
+      log "prometheus: config changed, reloading"
+      kill -HUP "$pid"
+    fi
+  fi
+  if [[ -z "$pid" ]]; then
+    if port_in_use "$PROM_PORT"; then
+      die "step 'prometheus start': port 127.0.0.1:$PROM_PORT is already taken by another program" \
+        "find it: ss -ltnp 'sport = :$PROM_PORT'; stop it, then rerun scripts/lab.sh up"
+    fi
+    log "prometheus: starting on 127.0.0.1:$PROM_PORT"
+    mapfile -t args < <(prom_args)
+    spawn "$pidfile" "$log" "${args[@]}"
+  fi
+  wait_for 60 prom_ready ||
+    die "step 'prometheus wait': http://127.0.0.1:$PROM_PORT/-/ready does not answer 200" "see $log (last lines below)" \
+      "$(tail -n 5 "$log" 2>/dev/null || true)"
+}
+
+prom_stop() { # prom_stop PID: SIGTERM, then wait for the port to close
+  log "prometheus: stopping (pid $1)"
+  kill -CONT "$1" 2>/dev/null || true
+  kill "$1" 2>/dev/null || true
+  wait_for 30 port_free "$PROM_PORT" ||
+    die "step 'prometheus stop': 127.0.0.1:$PROM_PORT is still listening" "find it: ss -ltnp 'sport = :$PROM_PORT'"
+}
+
+prom_down() {
+  local pid
+  if pid="$(pid_of "$PROM_DIR/prometheus.pid" prometheus)"; then prom_stop "$pid"; fi
+  rm -f "$PROM_DIR/prometheus.pid"
+  if pid="$(pid_of "$PROM_DIR/exporter.pid" httpd)"; then
+    log "prometheus: stopping the file exporter"
+    kill "$pid" 2>/dev/null || true
+    wait_for 10 port_free "$PROM_EXPORTER_PORT" || true
+  fi
+  rm -f "$PROM_DIR/exporter.pid"
+}
+
 # --------------------------------------------------------------- commands --
 cmd_up() {
   mkdir -p "$LAB_DIR"
@@ -534,8 +694,10 @@ cmd_up() {
   compose_up
   pgr_image_cleanup
   fleet_up
+  prom_up
   log "up: postgres :$PG_PORT, redis :$REDIS_PORT and :$REDIS_AUTH_PORT, backend http :$HTTP_PORT, worker," \
-    "compose db :$CPG_PORT and redis :$CREDIS_PORT, fleet sshd on :$FLEET_PORT of 127.0.0.${FLEET_HOSTS[*]} (state in $LAB_DIR)"
+    "compose db :$CPG_PORT and redis :$CREDIS_PORT, fleet sshd on :$FLEET_PORT of 127.0.0.${FLEET_HOSTS[*]}," \
+    "prometheus :$PROM_PORT with the file exporter :$PROM_EXPORTER_PORT (state in $LAB_DIR)"
 }
 
 cmd_down() {
@@ -554,6 +716,7 @@ cmd_down() {
   if [[ -d /usr/lib/postgresql ]]; then pg_down; fi
   local n
   for n in "${FLEET_HOSTS[@]}"; do fleet_host_down "$n"; done
+  prom_down
   log "down (data kept in $LAB_DIR; rm -rf it for a fresh start)"
 }
 
@@ -626,6 +789,14 @@ cmd_status() {
     row ansible "$VENV" MISSING
     bad=1
   fi
+  if prom_ready 2>/dev/null; then row prometheus "127.0.0.1:$PROM_PORT" up; else
+    row prometheus "127.0.0.1:$PROM_PORT" DOWN
+    bad=1
+  fi
+  if port_in_use "$PROM_EXPORTER_PORT"; then row prom-exporter "127.0.0.1:$PROM_EXPORTER_PORT" up; else
+    row prom-exporter "127.0.0.1:$PROM_EXPORTER_PORT" DOWN
+    bad=1
+  fi
   if ((bad)); then
     log "something is down: run scripts/lab.sh up"
     return 1
@@ -652,7 +823,11 @@ cmd_env() {
     "LRB_LAB_FLEET_PORT=$FLEET_PORT" \
     "LRB_LAB_FLEET_DIR=$FLEET_DIR" \
     "LRB_LAB_SSH_KEY=$SSH_DIR/id_ed25519" \
-    "LRB_LAB_ANSIBLE_BIN=$VENV/bin"; do
+    "LRB_LAB_ANSIBLE_BIN=$VENV/bin" \
+    "LRB_LAB_PROMETHEUS_URL=http://127.0.0.1:$PROM_PORT" \
+    "LRB_LAB_PROM_WWW=$PROM_DIR/www" \
+    "LRB_LAB_PROM_SD=$PROM_DIR/sd" \
+    "LRB_LAB_PROM_EXPORTER=127.0.0.1:$PROM_EXPORTER_PORT"; do
     printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
   done
 }
