@@ -111,12 +111,12 @@ fn no_data_never_passes_unless_the_runbook_says_what_it_means() {
         &lab_url(),
         "",
         &format!(
-            "  check :plain, info: true do\n    metrics.query \"{query}\", below: 0.05\n  end\n  check :passes, info: true do\n    metrics.query \"{query}\", below: 0.05, empty: :passes\n  end\n  check :fails, info: true do\n    metrics.query \"{query}\", below: 0.05, empty: :fails\n  end\n"
+            "  check :plain do\n    metrics.query \"{query}\", below: 0.05\n  end\n  check :passes, info: true do\n    metrics.query \"{query}\", below: 0.05, empty: :passes\n  end\n  check :fails, info: true do\n    metrics.query \"{query}\", below: 0.05, empty: :fails\n  end\n"
         ),
     );
     let (out, events) = run(&file, &[]);
     let all = text(&out);
-    assert_eq!(status(&events, "plain"), "errored", "{all}");
+    assert_eq!(status(&events, "plain"), "error", "{all}");
     let detail = check(&events, "plain")["detail"]
         .as_str()
         .unwrap()
@@ -125,7 +125,9 @@ fn no_data_never_passes_unless_the_runbook_says_what_it_means() {
     assert!(detail.contains("empty: :passes"), "{detail}");
     assert_eq!(status(&events, "passes"), "passed", "{all}");
     assert_eq!(status(&events, "fails"), "failed", "{all}");
-    assert!(!all.contains("healthy"), "{all}");
+    // A check that saw no data is never taken as healthy.
+    assert_eq!(out.status.code(), Some(14), "{all}");
+    assert!(all.contains("unhandled: `plain` did not pass"), "{all}");
 }
 
 #[test]
@@ -205,7 +207,7 @@ fn one_spike_in_a_window_fails_it_and_a_window_without_data_is_not_a_pass() {
         ),
     );
     let (out, events) = run(&file, &[]);
-    assert_eq!(status(&events, "long"), "errored", "{}", text(&out));
+    assert_eq!(status(&events, "long"), "error", "{}", text(&out));
     let detail = check(&events, "long")["detail"]
         .as_str()
         .unwrap()
@@ -257,7 +259,7 @@ fn a_query_prometheus_rejects_is_an_error_quoting_its_message() {
         ),
     );
     let (out, events) = run(&file, &[]);
-    assert_eq!(status(&events, "bad"), "errored", "{}", text(&out));
+    assert_eq!(status(&events, "bad"), "error", "{}", text(&out));
     let detail = check(&events, "bad")["detail"]
         .as_str()
         .unwrap()
@@ -276,7 +278,7 @@ fn an_unreachable_server_is_an_error() {
         "  check :up, info: true do\n    metrics.query \"sum(up)\", below: 1\n  end\n",
     );
     let (out, events) = run(&file, &[]);
-    assert_eq!(status(&events, "up"), "errored", "{}", text(&out));
+    assert_eq!(status(&events, "up"), "error", "{}", text(&out));
     let detail = check(&events, "up")["detail"].as_str().unwrap().to_string();
     assert!(detail.contains("cannot connect"), "{detail}");
 }
@@ -316,7 +318,7 @@ fn a_hung_server_times_out_as_an_error() {
     )
     .unwrap();
     let (out, events) = run(&file, &[]);
-    assert_eq!(status(&events, "up"), "errored", "{}", text(&out));
+    assert_eq!(status(&events, "up"), "error", "{}", text(&out));
     let detail = check(&events, "up")["detail"].as_str().unwrap().to_string();
     assert!(detail.contains("timed out"), "{detail}");
 }
@@ -357,7 +359,7 @@ fn no_parameter_value_changes_the_query() {
         for id in ["exact", "regex"] {
             let seen = check(&events, id);
             assert_eq!(
-                seen["status"], "errored",
+                seen["status"], "error",
                 "`{hostile:?}` in `{id}` selected something:\n{seen}\n{all}"
             );
             assert!(
