@@ -1,9 +1,9 @@
 # Deployment Rollback: a new deployment broke things; go back to the last good one.
 # From seed-runbooks.md, section 4.
 
-target :api,   http:    env("LINEUP_URL", "https://lineup.app"), timeout: 5s
-target :stack, compose: env("COMPOSE_FILE", "docker-compose.yml"), timeout: 2m
-target :repo,  shell:   env("LINEUP_REPO", ".")
+target :api,     http:       env("LINEUP_URL", "https://lineup.app"), timeout: 5s
+target :stack,   compose:    env("COMPOSE_FILE", "docker-compose.yml"), timeout: 2m
+target :repo,    shell:      env("LINEUP_REPO", ".")
 target :metrics, prometheus: env("PROMETHEUS_URL", "http://127.0.0.1:9090"), timeout: 10s
 
 param :previous_version, default: "previous-version", description: "image tag of the last good release"

@@ -1,9 +1,9 @@
 # Queue Backlog / Stuck Jobs: jobs pile up and are not processed.
 # From seed-runbooks.md, section 3.
 
-target :api,   http:    env("LINEUP_URL", "https://lineup.app"), timeout: 5s
-target :queue, redis:   env("REDIS_URL", "redis://127.0.0.1:6379"), timeout: 5s
-target :stack, compose: env("COMPOSE_FILE", "docker-compose.yml"), timeout: 2m
+target :api,     http:       env("LINEUP_URL", "https://lineup.app"), timeout: 5s
+target :queue,   redis:      env("REDIS_URL", "redis://127.0.0.1:6379"), timeout: 5s
+target :stack,   compose:    env("COMPOSE_FILE", "docker-compose.yml"), timeout: 2m
 target :metrics, prometheus: env("PROMETHEUS_URL", "http://127.0.0.1:9090"), timeout: 10s
 
 param :job, default: "lineup", description: "the backend's Prometheus job"

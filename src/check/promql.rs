@@ -179,13 +179,14 @@ fn several_beyond(expr: &Expr, ignored: &[&str]) -> bool {
             match card {
                 Some(VectorMatchCardinality::ManyToOne(_)) => several_beyond(lhs, ignored),
                 Some(VectorMatchCardinality::OneToMany(_)) => several_beyond(rhs, ignored),
-                Some(VectorMatchCardinality::ManyToMany) => {
-                    if b.op.to_string() == "or" {
-                        true
-                    } else {
-                        several_beyond(lhs, ignored)
-                    }
+                // `or` keeps both sides; two single series without labels are one.
+                Some(VectorMatchCardinality::ManyToMany) if b.op.to_string() == "or" => {
+                    several_beyond(lhs, ignored)
+                        || several_beyond(rhs, ignored)
+                        || labelled(lhs)
+                        || labelled(rhs)
                 }
+                Some(VectorMatchCardinality::ManyToMany) => several_beyond(lhs, ignored),
                 // One-to-one: a series on one side matches at most one on the other.
                 Some(VectorMatchCardinality::OneToOne) | None => {
                     several_beyond(lhs, ignored) && several_beyond(rhs, ignored)
@@ -213,6 +214,15 @@ fn several_beyond(expr: &Expr, ignored: &[&str]) -> bool {
         | Expr::MatrixSelector(_)
         | Expr::Subquery(_)
         | Expr::Extension(_) => true,
+    }
+}
+
+/// Whether a single series may carry labels: `absent(x{job="a"})` gives `{job="a"}`.
+fn labelled(expr: &Expr) -> bool {
+    match expr {
+        Expr::Paren(p) => labelled(&p.expr),
+        Expr::Call(call) => matches!(call.func.name, "absent" | "absent_over_time"),
+        _ => false,
     }
 }
 
@@ -251,6 +261,7 @@ mod tests {
             "histogram_quantile(0.99, sum by (le) (rate(h_bucket[5m])))",
             "sum(a) by () * 100",
             "count(up == 0)",
+            "count(up == 0) or vector(0)",
             "rate(x[5m]) / on() group_left sum(rate(x[5m]))",
         ] {
             // The last one is many-to-one on its left: several.
@@ -268,7 +279,8 @@ mod tests {
             "sum without (pod) (x)",
             "topk(1, x)",
             "count_values(\"v\", x)",
-            "sum(a) or sum(b)",
+            "sum(a) or rate(b[5m])",
+            "absent(up{job=\"a\"}) or vector(0)",
             "histogram_quantile(0.9, sum by (le, job) (rate(h_bucket[5m])))",
             "x * 100",
         ] {

@@ -168,7 +168,7 @@ fn an_arm_without_a_scenario_fails_require_coverage_and_is_named() {
     let file = dir.path().join("queue_backlog.rb");
     assert!(
         all.contains(&format!(
-            "not reached: when (failed(:redis) and failed(:workers)) ({}:81:3)",
+            "not reached: when (failed(:redis) and failed(:workers)) ({}:89:3)",
             file.display()
         )),
         "{all}"
