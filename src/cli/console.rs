@@ -39,8 +39,8 @@ impl Console {
     pub fn say(&self, text: &str) {
         let text = mask::mask(text, &self.secrets);
         match &self.bar {
-            Some(bar) => bar.suspend(|| println!("{text}")),
-            None => println!("{text}"),
+            Some(bar) => bar.suspend(|| line(&text)),
+            None => line(&text),
         }
     }
 
@@ -293,4 +293,11 @@ impl Operator for Console {
     fn note(&mut self, text: &str) {
         self.say(text);
     }
+}
+
+/// Writes a line on stdout. A reader that went away (`lrb run ... | head`) does not stop the
+/// run: what it does next still happens, and its transcript is still written.
+pub fn line(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }

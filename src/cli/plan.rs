@@ -26,7 +26,7 @@ pub fn run(args: PlanArgs) -> Exit {
     };
     let runbook = &prepared.runbook;
     let secrets = prepared.resolved.secrets.clone();
-    let say = |text: &str| println!("{}", mask::mask(text, &secrets));
+    let say = |text: &str| super::console::line(&mask::mask(text, &secrets));
     // The checker allows only reads in checks; plan refuses anything else all the same.
     let writing = writing_probes(runbook);
     if !writing.is_empty() {
