@@ -425,3 +425,98 @@ fn commands_that_take_a_runbook_point_a_scenario_file_to_lrb_test() {
         );
     }
 }
+
+/// A copy of the runbooks with `queue_backlog.test.rb` replaced by `scenarios`.
+fn queue_scenarios(scenarios: &str) -> tempfile::TempDir {
+    let dir = copy_of_runbooks();
+    std::fs::write(dir.path().join("queue_backlog.test.rb"), scenarios).unwrap();
+    dir
+}
+
+const QUEUE_GIVEN: &str = r#"background do
+  given :queues, :passed
+  given :queue_depth, value: 12
+  given :failed_jobs, value: 0
+  given :redis, :passed
+  given :workers, :passed
+  given :worker_logs, :passed
+end
+"#;
+
+#[test]
+fn series_are_judged_by_the_query_s_own_rules() {
+    let dir = queue_scenarios(&format!(
+        r#"{QUEUE_GIVEN}
+scenario "one series over the bound: scale up" do
+  given :queue_waiting, series: ['{{queue="default"}} 1500']
+  operator :absent
+  flags :yes
+  given confirm: :passed
+  expect order: ["Workers cannot keep up: scale up"]
+end
+
+scenario "no data is not healthy" do
+  given :queue_waiting, series: []
+  operator :absent
+  flags :yes
+  given confirm: :passed
+  expect order: ["Workers cannot keep up: scale up"]
+end
+
+scenario "a NaN is not healthy either" do
+  given :queue_waiting, series: ['{{}} NaN']
+  operator :absent
+  flags :yes
+  given confirm: :passed
+  expect order: ["Workers cannot keep up: scale up"]
+end
+
+scenario "several series, the query said neither each nor any: not healthy" do
+  given :queue_waiting, series: ['{{instance="a"}} 1', '{{instance="b"}} 2']
+  operator :absent
+  flags :yes
+  given confirm: :passed
+  expect order: ["Workers cannot keep up: scale up"]
+end
+
+scenario "under the bound: healthy" do
+  given :queue_waiting, series: ['lineup_queue_jobs{{queue="default", state="waiting"}} 999']
+  expect outcome: :healthy
+end
+"#
+    ));
+    let out = lrb_test(&[&shown(dir.path())]);
+    let all = text(&out);
+    assert_eq!(code(&out), 0, "{all}");
+    assert!(!all.contains("FAIL"), "{all}");
+    assert_eq!(all.matches("(queue_backlog)").count(), 5, "{all}");
+}
+
+#[test]
+fn a_series_that_cannot_be_or_contradicts_its_state_is_a_diagnostic() {
+    let dir = queue_scenarios(&format!(
+        r#"{QUEUE_GIVEN}
+scenario "bad" do
+  given :queue_waiting, :passed, series: ['{{}} 1500']
+  given :redis, series: ['{{}} 1']
+  given :workers, :passed
+  expect order: []
+end
+
+scenario "malformed" do
+  given :queue_waiting, series: ['{{queue=default}} 1']
+  expect order: []
+end
+"#
+    ));
+    let out = lrb_test(&[&shown(dir.path())]);
+    let all = text(&out);
+    assert_eq!(code(&out), 1, "{all}");
+    for part in [
+        "these 1 series make check `queue_waiting` failed",
+        "check `redis` does not query Prometheus",
+        "is not a series (a label value is not in quotes)",
+    ] {
+        assert!(all.contains(part), "no `{part}` in:\n{all}");
+    }
+}
