@@ -21,7 +21,7 @@ impl FileChecker<'_> {
                 .find(|k| k.key.name == key.name())
                 .map_or(span, |k| k.key.span.to(k.value.span))
         };
-        let expr = match promql_parser::parser::parse(&a.query.sample()) {
+        let expr = match parse(&a.query.sample()) {
             Ok(expr) => expr,
             Err(message) => {
                 let d = self
@@ -136,6 +136,74 @@ impl FileChecker<'_> {
     }
 }
 
+/// Deepest nesting of brackets a query may have: the parser and every walk over its tree
+/// recurse once per level, and a hostile query must not overflow the stack.
+const MAX_DEPTH: usize = 64;
+/// Most operators a query may have: a chain `a + b + c ...` is a tree as deep as it is long.
+const MAX_OPERATORS: usize = 256;
+
+/// Parses a query whose nesting and length every walk over its tree can afford; the one way
+/// lrb parses PromQL.
+pub(crate) fn parse(query: &str) -> Result<Expr, String> {
+    let (depth, operators) = shape(query);
+    if depth > MAX_DEPTH {
+        return Err(format!(
+            "it nests {depth} brackets deep, more than the {MAX_DEPTH} lrb reads"
+        ));
+    }
+    if operators > MAX_OPERATORS {
+        return Err(format!(
+            "it has {operators} operators, more than the {MAX_OPERATORS} lrb reads"
+        ));
+    }
+    promql_parser::parser::parse(query)
+}
+
+/// How deep the query's brackets nest and how many operators it has, outside strings and
+/// comments.
+fn shape(query: &str) -> (usize, usize) {
+    let (mut depth, mut deepest, mut operators) = (0usize, 0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut escaped = false;
+    let mut word = String::new();
+    for c in query.chars().chain([' ']) {
+        if comment {
+            comment = c != '\n';
+        } else if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' && q != '`' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+        } else {
+            match c {
+                '"' | '\'' | '`' => quote = Some(c),
+                '#' => comment = true,
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                // `=~` counts twice: a bound on text is enough, and `----1` nests as deep.
+                '+' | '-' | '*' | '/' | '%' | '^' | '<' | '>' | '=' | '!' | '~' => operators += 1,
+                _ => {}
+            }
+            if c.is_alphanumeric() || c == '_' {
+                word.push(c);
+            } else {
+                if matches!(word.as_str(), "and" | "or" | "unless") {
+                    operators += 1;
+                }
+                word.clear();
+            }
+        }
+    }
+    (deepest, operators)
+}
+
 /// Whether `expr` may give more than one series: `false` only when it provably gives at most
 /// one (a scalar, an aggregation without `by` labels, `vector()`, `absent()`).
 fn several(expr: &Expr) -> bool {
@@ -244,8 +312,8 @@ fn filters(expr: &Expr) -> bool {
 mod tests {
     use super::*;
 
-    fn parse(q: &str) -> Expr {
-        promql_parser::parser::parse(q).unwrap_or_else(|e| panic!("{q}: {e}"))
+    fn parsed(q: &str) -> Expr {
+        parse(q).unwrap_or_else(|e| panic!("{q}: {e}"))
     }
 
     #[test]
@@ -266,7 +334,7 @@ mod tests {
         ] {
             // The last one is many-to-one on its left: several.
             let expected = q.contains("group_left");
-            assert_eq!(several(&parse(q)), expected, "{q}");
+            assert_eq!(several(&parsed(q)), expected, "{q}");
         }
     }
 
@@ -284,16 +352,52 @@ mod tests {
             "histogram_quantile(0.9, sum by (le, job) (rate(h_bucket[5m])))",
             "x * 100",
         ] {
-            assert!(several(&parse(q)), "{q}");
+            assert!(several(&parsed(q)), "{q}");
         }
     }
 
     #[test]
+    fn a_query_too_deep_or_too_long_for_the_stack_is_refused_before_it_is_parsed() {
+        let deep = format!("sum({}up{})", "(".repeat(20_000), ")".repeat(20_000));
+        let long = format!("sum({})", vec!["up"; 20_000].join(" + "));
+        let words = format!("sum({})", vec!["up"; 20_000].join(" or "));
+        // On a thread with the 2 MiB stack rayon's workers have.
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                assert!(parse(&deep).unwrap_err().contains("nests"));
+                assert!(parse(&long).unwrap_err().contains("operators"));
+                assert!(parse(&words).unwrap_err().contains("operators"));
+                let at_the_limit = format!(
+                    "sum({}up{})",
+                    "(".repeat(MAX_DEPTH - 1),
+                    ")".repeat(MAX_DEPTH - 1)
+                );
+                several(&parse(&at_the_limit).unwrap());
+                let longest = vec!["up"; MAX_OPERATORS + 1].join(" + ");
+                assert!(parse(&format!("{}1", "-".repeat(20_000))).is_err());
+                several(&parse(&longest).unwrap());
+                // Operators in strings and comments do not count.
+                assert!(
+                    parse(&format!(
+                        "up{{a=\"{}\"}} # {}",
+                        "+(".repeat(500),
+                        "-(".repeat(500)
+                    ))
+                    .is_ok()
+                );
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
     fn a_top_level_comparison_filters_unless_it_is_bool() {
-        assert!(filters(&parse("rate(e[5m]) > 0.05")));
-        assert!(filters(&parse("(sum(x) > 1)")));
-        assert!(!filters(&parse("rate(e[5m]) > bool 0.05")));
-        assert!(!filters(&parse("sum(x > 1)")));
-        assert!(!filters(&parse("1 > bool 0")));
+        assert!(filters(&parsed("rate(e[5m]) > 0.05")));
+        assert!(filters(&parsed("(sum(x) > 1)")));
+        assert!(!filters(&parsed("rate(e[5m]) > bool 0.05")));
+        assert!(!filters(&parsed("sum(x > 1)")));
+        assert!(!filters(&parsed("1 > bool 0")));
     }
 }
