@@ -10,10 +10,17 @@ use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-/// A one-runbook file whose checks are `checks` (each `check ... end`), against `url`.
-fn runbook(dir: &Path, url: &str, params: &str, checks: &str) -> String {
+/// A runbook file in `dir` against `url`: `params` declarations, then one informational
+/// check per `(id, arguments of metrics.query)`.
+fn runbook(dir: &Path, url: &str, params: &str, checks: &[(&str, String)]) -> String {
+    let checks: String = checks
+        .iter()
+        .map(|(id, query)| {
+            format!("  check :{id}, info: true do\n    metrics.query {query}\n  end\n")
+        })
+        .collect();
     let source = format!(
-        "target :metrics, prometheus: \"{url}\", timeout: 3s\n{params}\nrunbook :metrics do\n  title \"metrics\"\n{checks}\nend\n"
+        "target :metrics, prometheus: \"{url}\", timeout: 3s\n{params}\nrunbook :metrics do\n  title \"metrics\"\n{checks}end\n"
     );
     let path = dir.join("metrics.rb");
     std::fs::write(&path, source).unwrap();
@@ -63,19 +70,22 @@ fn status(events: &[Value], id: &str) -> String {
     check(events, id)["status"].as_str().unwrap().to_string()
 }
 
+fn detail(events: &[Value], id: &str) -> String {
+    check(events, id)["detail"].as_str().unwrap().to_string()
+}
+
 #[test]
 fn a_bound_passes_within_and_fails_when_breached() {
     let _lab = lab::Lock::shared();
     let name = "t_bounds";
     let series = Series::publish(name, "lab_error_ratio 0.01\n");
+    let query = format!("max(lab_error_ratio{{lab_source=\"{name}\"}})");
     let dir = tempfile::tempdir().unwrap();
     let file = runbook(
         dir.path(),
         &lab_url(),
         "",
-        &format!(
-            "  check :ratio, \"under 5% fail\", info: true do\n    metrics.query \"max(lab_error_ratio{{lab_source='{name}'}})\", below: 0.05\n  end\n"
-        ),
+        &[("ratio", format!("{:?}, below: 0.05", query))],
     );
     let (out, events) = run(&file, &[]);
     assert_eq!(status(&events, "ratio"), "passed", "{}", text(&out));
@@ -83,21 +93,12 @@ fn a_bound_passes_within_and_fails_when_breached() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
     series.set("lab_error_ratio 0.125\n");
-    series.await_query(
-        &format!("max(lab_error_ratio{{lab_source=\"{name}\"}})"),
-        |v| v == Some(0.125),
-    );
+    series.await_query(&query, |v| v == Some(0.125));
     let (out, events) = run(&file, &[]);
-    let seen = check(&events, "ratio");
-    assert_eq!(seen["status"], "failed", "{}", text(&out));
-    assert_eq!(seen["value"], 0.125);
-    assert!(
-        seen["detail"]
-            .as_str()
-            .unwrap()
-            .contains("value 0.125 is not below 0.05"),
-        "{seen}"
-    );
+    assert_eq!(status(&events, "ratio"), "failed", "{}", text(&out));
+    assert_eq!(check(&events, "ratio")["value"], 0.125);
+    let why = detail(&events, "ratio");
+    assert!(why.contains("value 0.125 is not below 0.05"), "{why}");
 }
 
 #[test]
@@ -105,24 +106,29 @@ fn no_data_never_passes_unless_the_runbook_says_what_it_means() {
     let _lab = lab::Lock::shared();
     let dir = tempfile::tempdir().unwrap();
     // A label no series has: the exporter is up, the query matches nothing.
-    let query = "sum(lab_error_ratio{lab_source='t_nobody'})";
+    let query = "\"sum(lab_error_ratio{lab_source='t_nobody'})\", below: 0.05";
     let file = runbook(
         dir.path(),
         &lab_url(),
         "",
-        &format!(
-            "  check :plain do\n    metrics.query \"{query}\", below: 0.05\n  end\n  check :passes, info: true do\n    metrics.query \"{query}\", below: 0.05, empty: :passes\n  end\n  check :fails, info: true do\n    metrics.query \"{query}\", below: 0.05, empty: :fails\n  end\n"
-        ),
+        &[
+            ("passes", format!("{query}, empty: :passes")),
+            ("fails", format!("{query}, empty: :fails")),
+        ],
     );
+    // And one check that is not informational: what the run concludes from it.
+    let source = std::fs::read_to_string(&file).unwrap();
+    let body = source.strip_suffix("end\n").unwrap();
+    let plain = format!("  check :plain do\n    metrics.query {query}\n  end\nend\n");
+    std::fs::write(&file, format!("{body}{plain}")).unwrap();
     let (out, events) = run(&file, &[]);
     let all = text(&out);
     assert_eq!(status(&events, "plain"), "error", "{all}");
-    let detail = check(&events, "plain")["detail"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(detail.contains("no data"), "{detail}");
-    assert!(detail.contains("empty: :passes"), "{detail}");
+    let why = detail(&events, "plain");
+    assert!(
+        why.contains("no data") && why.contains("empty: :passes"),
+        "{why}"
+    );
     assert_eq!(status(&events, "passes"), "passed", "{all}");
     assert_eq!(status(&events, "fails"), "failed", "{all}");
     // A check that saw no data is never taken as healthy.
@@ -144,22 +150,19 @@ fn several_series_are_judged_each_or_any_and_all_are_recorded() {
         dir.path(),
         &lab_url(),
         "",
-        &format!(
-            "  check :each, info: true do\n    metrics.query \"{selector}\", each: true, below: 1000\n  end\n  check :any, info: true do\n    metrics.query \"{selector}\", any: true, below: 1000\n  end\n  check :max, info: true do\n    metrics.query \"max({selector})\", below: 1000\n  end\n"
-        ),
+        &[
+            ("each", format!("{selector:?}, each: true, below: 1000")),
+            ("any", format!("{selector:?}, any: true, below: 1000")),
+            ("max", format!("\"max({selector})\", below: 1000")),
+        ],
     );
     let (out, events) = run(&file, &[]);
     let all = text(&out);
-    let each = check(&events, "each");
-    assert_eq!(each["status"], "failed", "{all}");
-    assert_eq!(each["value"], 2000.0);
-    assert!(
-        each["detail"].as_str().unwrap().contains("queue=\"video\""),
-        "{each}"
-    );
-    let any = check(&events, "any");
-    assert_eq!(any["status"], "passed", "{all}");
-    assert_eq!(any["value"], 5.0);
+    assert_eq!(status(&events, "each"), "failed", "{all}");
+    assert_eq!(check(&events, "each")["value"], 2000.0);
+    assert!(detail(&events, "each").contains("queue=\"video\""), "{all}");
+    assert_eq!(status(&events, "any"), "passed", "{all}");
+    assert_eq!(check(&events, "any")["value"], 5.0);
     assert_eq!(status(&events, "max"), "failed", "{all}");
     // The transcript holds every series with its labels.
     let output = probe(&events, "each")["output"]
@@ -180,9 +183,7 @@ fn several_series_are_judged_each_or_any_and_all_are_recorded() {
         dir.path(),
         &lab_url(),
         "",
-        &format!(
-            "  check :one, info: true do\n    metrics.query \"{selector}\", below: 1000\n  end\n"
-        ),
+        &[("one", format!("{selector:?}, below: 1000"))],
     );
     let out = common::lrb().args(["check", &file]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -194,7 +195,7 @@ fn one_spike_in_a_window_fails_it_and_a_window_without_data_is_not_a_pass() {
     let _lab = lab::Lock::shared();
     let name = "t_window";
     let series = Series::publish(name, "lab_latency_seconds 0.2\n");
-    let query = format!("max(lab_latency_seconds{{lab_source='{name}'}})");
+    let query = format!("max(lab_latency_seconds{{lab_source=\"{name}\"}})");
     let started = Instant::now();
     // A young series: a 5 minute window has no samples for most of it.
     let dir = tempfile::tempdir().unwrap();
@@ -202,45 +203,40 @@ fn one_spike_in_a_window_fails_it_and_a_window_without_data_is_not_a_pass() {
         dir.path(),
         &lab_url(),
         "",
-        &format!(
-            "  check :long, info: true do\n    metrics.query \"{query}\", for: 5m, below: 1\n  end\n"
-        ),
+        &[("long", format!("{query:?}, for: 5m, below: 1"))],
     );
     let (out, events) = run(&file, &[]);
     assert_eq!(status(&events, "long"), "error", "{}", text(&out));
-    let detail = check(&events, "long")["detail"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(detail.contains("of the window"), "{detail}");
+    assert!(
+        detail(&events, "long").contains("of the window"),
+        "{}",
+        text(&out)
+    );
 
-    // One scrape-long spike, then calm again.
+    // A spike, then calm again.
     std::thread::sleep(Duration::from_secs(3));
     series.set("lab_latency_seconds 4.5\n");
-    series.await_query(&query.replace('\'', "\""), |v| v == Some(4.5));
+    series.await_query(&query, |v| v == Some(4.5));
     // Two scrapes' worth, so a step falls inside the spike whatever the scrape jitter.
     std::thread::sleep(Duration::from_secs(2));
     series.set("lab_latency_seconds 0.2\n");
-    series.await_query(&query.replace('\'', "\""), |v| v == Some(0.2));
+    series.await_query(&query, |v| v == Some(0.2));
     let window = started.elapsed().as_secs().saturating_sub(1).max(2);
     let file = runbook(
         dir.path(),
         &lab_url(),
         "",
-        &format!(
-            "  check :now, info: true do\n    metrics.query \"{query}\", below: 1\n  end\n  check :window, info: true do\n    metrics.query \"{query}\", for: {window}s, below: 1\n  end\n"
-        ),
+        &[
+            ("now", format!("{query:?}, below: 1")),
+            ("window", format!("{query:?}, for: {window}s, below: 1")),
+        ],
     );
     let (out, events) = run(&file, &[]);
     let all = text(&out);
     assert_eq!(status(&events, "now"), "passed", "{all}");
-    let seen = check(&events, "window");
-    assert_eq!(seen["status"], "failed", "{all}");
-    assert_eq!(seen["value"], 4.5, "{seen}");
-    assert!(
-        seen["detail"].as_str().unwrap().contains("not below 1"),
-        "{seen}"
-    );
+    assert_eq!(status(&events, "window"), "failed", "{all}");
+    assert_eq!(check(&events, "window")["value"], 4.5, "{all}");
+    assert!(detail(&events, "window").contains("not below 1"), "{all}");
 }
 
 #[test]
@@ -250,48 +246,45 @@ fn a_query_prometheus_rejects_is_an_error_quoting_its_message() {
     let _series = Series::publish(name, "lab_up{instance=\"a\"} 1\nlab_up{instance=\"b\"} 1\n");
     let dir = tempfile::tempdir().unwrap();
     // Parses, but Prometheus cannot match two series to one on `on()`.
+    let selector = format!("lab_up{{lab_source='{name}'}}");
     let file = runbook(
         dir.path(),
         &lab_url(),
         "",
-        &format!(
-            "  check :bad, info: true do\n    metrics.query \"sum(lab_up{{lab_source='{name}'}}) + on() lab_up{{lab_source='{name}'}}\", each: true, below: 5\n  end\n"
-        ),
+        &[(
+            "bad",
+            format!("\"sum({selector}) + on() {selector}\", each: true, below: 5"),
+        )],
     );
     let (out, events) = run(&file, &[]);
     assert_eq!(status(&events, "bad"), "error", "{}", text(&out));
-    let detail = check(&events, "bad")["detail"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(detail.contains("Prometheus rejected the query"), "{detail}");
-    assert!(detail.contains("execution"), "{detail}");
+    let why = detail(&events, "bad");
+    assert!(
+        why.contains("Prometheus rejected the query (execution)"),
+        "{why}"
+    );
 }
 
 #[test]
 fn an_unreachable_server_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let file = runbook(
-        dir.path(),
-        "http://127.0.0.1:9",
-        "",
-        "  check :up, info: true do\n    metrics.query \"sum(up)\", below: 1\n  end\n",
-    );
+    let up = [("up", "\"sum(up)\", below: 1".to_string())];
+    let file = runbook(dir.path(), "http://127.0.0.1:9", "", &up);
     let (out, events) = run(&file, &[]);
     assert_eq!(status(&events, "up"), "error", "{}", text(&out));
-    let detail = check(&events, "up")["detail"].as_str().unwrap().to_string();
-    assert!(detail.contains("cannot connect"), "{detail}");
+    assert!(
+        detail(&events, "up").contains("cannot connect"),
+        "{}",
+        text(&out)
+    );
 }
 
 /// Continues the lab's Prometheus, whatever the test did.
-struct Resume(i32);
+struct Resume(nix::unistd::Pid);
 
 impl Drop for Resume {
     fn drop(&mut self) {
-        let _ = nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(self.0),
-            nix::sys::signal::Signal::SIGCONT,
-        );
+        let _ = nix::sys::signal::kill(self.0, nix::sys::signal::Signal::SIGCONT);
     }
 }
 
@@ -299,28 +292,20 @@ impl Drop for Resume {
 fn a_hung_server_times_out_as_an_error() {
     let _lab = lab::Lock::exclusive();
     let pid_file = Path::new(&lab::var("LRB_LAB_DIR")).join("prom/prometheus.pid");
-    let pid: i32 = std::fs::read_to_string(pid_file)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pid = std::fs::read_to_string(pid_file).unwrap();
+    let pid = nix::unistd::Pid::from_raw(pid.trim().parse().unwrap());
     let dir = tempfile::tempdir().unwrap();
-    let file = runbook(
-        dir.path(),
-        &lab_url(),
-        "",
-        "  check :up, info: true do\n    metrics.query \"sum(up)\", below: 1000, timeout: 1s\n  end\n",
-    );
+    let up = [("up", "\"sum(up)\", below: 1000, timeout: 1s".to_string())];
+    let file = runbook(dir.path(), &lab_url(), "", &up);
     let _resume = Resume(pid);
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(pid),
-        nix::sys::signal::Signal::SIGSTOP,
-    )
-    .unwrap();
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGSTOP).unwrap();
     let (out, events) = run(&file, &[]);
     assert_eq!(status(&events, "up"), "error", "{}", text(&out));
-    let detail = check(&events, "up")["detail"].as_str().unwrap().to_string();
-    assert!(detail.contains("timed out"), "{detail}");
+    assert!(
+        detail(&events, "up").contains("timed out"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -336,9 +321,20 @@ fn no_parameter_value_changes_the_query() {
         dir.path(),
         &lab_url(),
         "param :queue, default: \"mail\"",
-        &format!(
-            "  check :exact, info: true do\n    metrics.query \"max(lab_queue_waiting{{lab_source='{name}', queue='#{{queue}}'}})\", below: 1000\n  end\n  check :regex, info: true do\n    metrics.query \"max(lab_queue_waiting{{lab_source='{name}', queue=~\\\"#{{queue}}\\\"}})\", below: 1000\n  end\n"
-        ),
+        &[
+            (
+                "exact",
+                format!(
+                    "\"max(lab_queue_waiting{{lab_source='{name}', queue='#{{queue}}'}})\", below: 1000"
+                ),
+            ),
+            (
+                "regex",
+                format!(
+                    "\"max(lab_queue_waiting{{lab_source='{name}', queue=~\\\"#{{queue}}\\\"}})\", below: 1000"
+                ),
+            ),
+        ],
     );
     let (out, events) = run(&file, &[]);
     assert_eq!(status(&events, "exact"), "passed", "{}", text(&out));
@@ -355,16 +351,12 @@ fn no_parameter_value_changes_the_query() {
         "mail' or queue='video",
     ] {
         let (out, events) = run(&file, &["--set", &format!("queue={hostile}")]);
-        let all = text(&out);
         for id in ["exact", "regex"] {
-            let seen = check(&events, id);
             assert_eq!(
-                seen["status"], "error",
-                "`{hostile:?}` in `{id}` selected something:\n{seen}\n{all}"
-            );
-            assert!(
-                seen["detail"].as_str().unwrap().contains("no data"),
-                "`{hostile:?}` in `{id}`: {seen}"
+                (status(&events, id), detail(&events, id).contains("no data")),
+                ("error".to_string(), true),
+                "`{hostile:?}` in `{id}` selected something:\n{}",
+                text(&out)
             );
         }
     }
