@@ -174,12 +174,21 @@ pub struct Series {
 }
 
 impl Series {
-    /// Serves `text` (exposition format) as `NAME.prom` and waits until Prometheus has
-    /// scraped it.
-    pub fn publish(name: &str, text: &str) -> Self {
+    /// Serves `text` (exposition format) under a name that starts with `prefix` and is new to
+    /// this Prometheus (its earlier runs' samples stay in the TSDB for a while), and waits
+    /// until Prometheus has scraped it. [`Series::name`] is the `lab_source` to query.
+    pub fn publish(prefix: &str, text: &str) -> Self {
+        let since_epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
         let series = Series {
-            name: name.to_string(),
+            name: format!(
+                "{prefix}_{}_{}",
+                std::process::id(),
+                since_epoch.as_micros()
+            ),
         };
+        let name = series.name.as_str();
         series.set(text);
         let target = format!(
             r#"[{{"targets":["{}"],"labels":{{"__metrics_path__":"/{name}.prom","lab_source":"{name}"}}}}]"#,
@@ -193,6 +202,11 @@ impl Series {
             v.is_some()
         });
         series
+    }
+
+    /// The `lab_source` label of its series.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Serves `text` from now on (the next scrape, within a second, reads it).

@@ -77,8 +77,8 @@ fn detail(events: &[Value], id: &str) -> String {
 #[test]
 fn a_bound_passes_within_and_fails_when_breached() {
     let _lab = lab::Lock::shared();
-    let name = "t_bounds";
-    let series = Series::publish(name, "lab_error_ratio 0.01\n");
+    let series = Series::publish("t_bounds", "lab_error_ratio 0.01\n");
+    let name = series.name();
     let query = format!("max(lab_error_ratio{{lab_source=\"{name}\"}})");
     let dir = tempfile::tempdir().unwrap();
     let file = runbook(
@@ -139,11 +139,11 @@ fn no_data_never_passes_unless_the_runbook_says_what_it_means() {
 #[test]
 fn several_series_are_judged_each_or_any_and_all_are_recorded() {
     let _lab = lab::Lock::shared();
-    let name = "t_series";
-    let _series = Series::publish(
-        name,
+    let series = Series::publish(
+        "t_series",
         "lab_queue_waiting{queue=\"mail\"} 5\nlab_queue_waiting{queue=\"video\"} 2000\n",
     );
+    let name = series.name();
     let dir = tempfile::tempdir().unwrap();
     let selector = format!("lab_queue_waiting{{lab_source='{name}'}}");
     let file = runbook(
@@ -169,12 +169,8 @@ fn several_series_are_judged_each_or_any_and_all_are_recorded() {
         .as_str()
         .unwrap()
         .to_string();
-    for part in [
-        "queue=\"mail\"",
-        "queue=\"video\"",
-        "lab_source=\"t_series\"",
-        " 2000",
-    ] {
+    let source = format!("lab_source=\"{name}\"");
+    for part in ["queue=\"mail\"", "queue=\"video\"", &source, " 2000"] {
         assert!(output.contains(part), "no `{part}` in {output}");
     }
 
@@ -193,8 +189,8 @@ fn several_series_are_judged_each_or_any_and_all_are_recorded() {
 #[test]
 fn one_spike_in_a_window_fails_it_and_a_window_without_data_is_not_a_pass() {
     let _lab = lab::Lock::shared();
-    let name = "t_window";
-    let series = Series::publish(name, "lab_latency_seconds 0.2\n");
+    let series = Series::publish("t_window", "lab_latency_seconds 0.2\n");
+    let name = series.name();
     let query = format!("max(lab_latency_seconds{{lab_source=\"{name}\"}})");
     let started = Instant::now();
     // A young series: a 5 minute window has no samples for most of it.
@@ -242,8 +238,11 @@ fn one_spike_in_a_window_fails_it_and_a_window_without_data_is_not_a_pass() {
 #[test]
 fn a_query_prometheus_rejects_is_an_error_quoting_its_message() {
     let _lab = lab::Lock::shared();
-    let name = "t_rejected";
-    let _series = Series::publish(name, "lab_up{instance=\"a\"} 1\nlab_up{instance=\"b\"} 1\n");
+    let series = Series::publish(
+        "t_rejected",
+        "lab_up{instance=\"a\"} 1\nlab_up{instance=\"b\"} 1\n",
+    );
+    let name = series.name();
     let dir = tempfile::tempdir().unwrap();
     // Parses, but Prometheus cannot match two series to one on `on()`.
     let selector = format!("lab_up{{lab_source='{name}'}}");
@@ -311,11 +310,11 @@ fn a_hung_server_times_out_as_an_error() {
 #[test]
 fn no_parameter_value_changes_the_query() {
     let _lab = lab::Lock::shared();
-    let name = "t_hostile";
-    let _series = Series::publish(
-        name,
+    let series = Series::publish(
+        "t_hostile",
         "lab_queue_waiting{queue=\"mail\"} 5\nlab_queue_waiting{queue=\"video\"} 2000\n",
     );
+    let name = series.name();
     let dir = tempfile::tempdir().unwrap();
     let file = runbook(
         dir.path(),
