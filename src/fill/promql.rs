@@ -272,6 +272,36 @@ mod tests {
         }
     }
 
+    /// The value of the first label matcher of `query`, as PromQL reads it.
+    fn matcher_value(query: &str) -> String {
+        match promql_parser::parser::parse(query) {
+            Ok(promql_parser::parser::Expr::VectorSelector(v)) => {
+                v.matchers.matchers[0].value.clone()
+            }
+            other => panic!("`{query}` is no selector: {other:?}"),
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the value, PromQL reads back exactly that value as the label value, and in
+        /// a regex matcher a regex that matches exactly that value.
+        #[test]
+        fn any_value_is_read_back_as_itself(value in "\\PC*|[\"'\\\\.*+?()\\[\\]{}|^$\n\t\u{0}-\u{1f}a-z]{0,12}") {
+            for quote in ['"', '\''] {
+                let literal = Spot { quote, regex: false };
+                let query = format!("up{{job={quote}{}{quote}}}", escape(&value, literal));
+                proptest::prop_assert_eq!(&matcher_value(&query), &value);
+                let regex = Spot { quote, regex: true };
+                let query = format!("up{{job=~{quote}{}{quote}}}", escape(&value, regex));
+                let pattern = format!("^(?:{})$", matcher_value(&query));
+                let compiled = regex::Regex::new(&pattern).unwrap();
+                proptest::prop_assert!(compiled.is_match(&value), "{pattern}");
+                let other = format!("{value}x");
+                proptest::prop_assert!(!compiled.is_match(&other), "{pattern}");
+            }
+        }
+    }
+
     #[test]
     fn an_escaped_quote_does_not_end_the_string() {
         let q = analyze(&template(&["up{job=\"a\\\"b", "$x", "\"}"])).unwrap();
