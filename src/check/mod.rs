@@ -8,7 +8,7 @@ mod condition;
 mod flow;
 mod metadata;
 mod notes;
-mod promql;
+pub(crate) mod promql;
 mod rules;
 mod runbook;
 mod scenario;

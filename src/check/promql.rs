@@ -206,7 +206,7 @@ fn shape(query: &str) -> (usize, usize) {
 
 /// Whether `expr` may give more than one series: `false` only when it provably gives at most
 /// one (a scalar, an aggregation without `by` labels, `vector()`, `absent()`).
-fn several(expr: &Expr) -> bool {
+pub(crate) fn several(expr: &Expr) -> bool {
     several_beyond(expr, &[])
 }
 
@@ -296,7 +296,7 @@ fn labelled(expr: &Expr) -> bool {
 
 /// Whether the query's outermost operation is a comparison that drops the series it is false
 /// for (`x > 5` rather than `x > bool 5`).
-fn filters(expr: &Expr) -> bool {
+pub(crate) fn filters(expr: &Expr) -> bool {
     match expr {
         Expr::Paren(p) => filters(&p.expr),
         Expr::Binary(b) => {

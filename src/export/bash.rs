@@ -34,6 +34,7 @@ const REDIS: &str = include_str!("bash/redis.sh");
 const DOCKER: &str = include_str!("bash/docker.sh");
 const COMPOSE: &str = include_str!("bash/compose.sh");
 const SHELL: &str = include_str!("bash/shell.sh");
+const PROMETHEUS: &str = include_str!("bash/prometheus.sh");
 
 // The script's exit codes, from the one table `lrb run` uses, named for the format strings.
 const EXIT_HEALTHY: u8 = Exit::Ok.code();
@@ -276,11 +277,20 @@ fn runtime(s: &mut String, uses: &Uses) {
         (TargetKind::Docker, DOCKER),
         (TargetKind::Compose, COMPOSE),
         (TargetKind::Shell, SHELL),
+        (TargetKind::Prometheus, PROMETHEUS),
     ] {
         if uses.has(kind) {
-            s.push_str(&text.replace("%JSON_NUMBER%", fill::http::JSON_NUMBER));
+            s.push_str(&filled(text));
         }
     }
+}
+
+/// A runtime piece with the patterns it shares with the interpreter written in, so the two
+/// cannot drift.
+fn filled(piece: &str) -> String {
+    piece
+        .replace("%JSON_NUMBER%", fill::http::JSON_NUMBER)
+        .replace("%REGEX_META%", fill::promql::REGEX_META)
 }
 
 fn arguments(
@@ -479,7 +489,7 @@ fn targets(s: &mut String, rb: &Runbook, uses: &Uses) -> Result<(), ExportError>
         }
         if matches!(
             t.kind,
-            TargetKind::Http | TargetKind::Postgres | TargetKind::Redis
+            TargetKind::Http | TargetKind::Postgres | TargetKind::Redis | TargetKind::Prometheus
         ) {
             let _ = writeln!(s, "lrb_mask_url {}", address(rb, name)?);
         }
@@ -869,6 +879,56 @@ fn finish(s: &mut String) -> Result<(), ExportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The script's PromQL escaping is the twin of `fill::promql::escape`, for every spot.
+    #[test]
+    fn the_script_escapes_promql_values_as_lrb_does() {
+        use crate::fill::promql::{Spot, escape};
+        // Inside a bracket expression of bash's `[[ == ]]` the set is single-quoted.
+        assert!(!fill::promql::REGEX_META.contains('\''));
+        let values = [
+            "api",
+            "a\"} or vector(1) #",
+            "it's",
+            r"back\slash\",
+            "new\nline\r\ttab",
+            ".*",
+            "a|b(c)[d]{e}^$+?",
+            "\"} or vector(1)",
+            "ünïcødé ✓ 日本",
+            "\u{1b}[2J\u{7f}\u{1}",
+            "",
+        ];
+        for (quote, regex, func) in [
+            ('"', false, "lrb_promql_dq"),
+            ('\'', false, "lrb_promql_sq"),
+            ('"', true, "lrb_promql_dq_re"),
+            ('\'', true, "lrb_promql_sq_re"),
+        ] {
+            for value in values {
+                let script = format!(
+                    "{}\n{func} out \"$LRB_TEST_VALUE\"; printf '%s' \"$out\"",
+                    filled(PROMETHEUS)
+                );
+                let out = std::process::Command::new("bash")
+                    .args(["-c", &script])
+                    .env("LRB_TEST_VALUE", value)
+                    .env("LC_ALL", "C.UTF-8")
+                    .output()
+                    .expect("bash runs");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                assert_eq!(
+                    String::from_utf8_lossy(&out.stdout),
+                    escape(value, Spot { quote, regex }),
+                    "{func} {value:?}"
+                );
+            }
+        }
+    }
 
     /// Every `exit N` and `lrb_die N` of an exported script is a code of the table `lrb run`
     /// exits with, and the header lists each code the script can end with.

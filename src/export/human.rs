@@ -5,7 +5,11 @@
 //! show as `$NAME`, never their value. Connection flags that equal the tool's own default
 //! (`docker-compose.yml`, Redis on 127.0.0.1:6379) are left out, as a person would.
 
-use crate::action::{Action, ComposeOp, DockerOp, HttpMethod, PostgresOp, RedisOp, Template};
+use crate::action::{
+    Action, ComposeOp, DockerOp, HttpMethod, OnEmpty, PostgresOp, PrometheusAction, RedisOp,
+    SeriesRule, Template,
+};
+use crate::duration::Duration;
 use crate::plan::{Address, Runbook, Target};
 
 /// What a person does for one action.
@@ -15,6 +19,8 @@ pub enum Human {
     Command(String),
     /// An instruction to carry out by hand.
     Manual(String),
+    /// A PromQL query to paste into Prometheus, and what its answer must show, in words.
+    Query { promql: String, expect: String },
 }
 
 pub fn command(action: &Action, rb: &Runbook) -> Human {
@@ -191,14 +197,53 @@ pub fn command(action: &Action, rb: &Runbook) -> Human {
                 Some(dir) => format!("cd {} && {cmd}", quote(dir)),
             }
         }
-        // TEMPORARY until the Markdown export of queries lands.
-        Action::Prometheus(a) => text(&a.query.template),
+        Action::Prometheus(a) => {
+            return Human::Query {
+                promql: text(&a.query.template),
+                expect: expectation(a),
+            };
+        }
         Action::Manual(step) => return Human::Manual(text(&step.text)),
         Action::Wait(w) => {
             let secs = w.ms as f64 / 1000.0;
             format!("sleep {secs}")
         }
     })
+}
+
+/// What a query's answer must show: `below 0.05 over 5m, each series, no data passes`.
+pub fn expectation(a: &PrometheusAction) -> String {
+    let b = &a.bounds;
+    let bounds: Vec<String> = [
+        b.below.map(|n| format!("below {n}")),
+        b.above.map(|n| format!("above {n}")),
+        b.equals.as_ref().map(|n| format!("equal to {n}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut words = if bounds.is_empty() {
+        "a number".to_string()
+    } else {
+        bounds.join(" and ")
+    };
+    if let Some(window) = a.window_ms {
+        words.push_str(&format!(" over {}", Duration::from_ms(window)));
+    }
+    if let Some(step) = a.step_ms {
+        words.push_str(&format!(" (step {})", Duration::from_ms(step)));
+    }
+    words.push_str(match a.series {
+        SeriesRule::One => "",
+        SeriesRule::Each => ", each series",
+        SeriesRule::Any => ", any series",
+    });
+    words.push_str(match a.empty {
+        OnEmpty::Errored => ", no data is an error",
+        OnEmpty::Passes => ", no data passes",
+        OnEmpty::Fails => ", no data fails",
+    });
+    words
 }
 
 /// A template with each parameter shown as its default, or as `<name>` when it has none (or is

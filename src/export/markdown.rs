@@ -85,24 +85,29 @@ fn runbook(out: &mut String, plan: &Plan, i: usize, rb: &Runbook) {
     for s in &rb.symptoms {
         let _ = writeln!(out, "- {s}");
     }
-    out.push_str("\n### Checks\n```bash\n");
+    out.push_str("\n### Checks\n");
+    let mut fences = Fences::new(out);
     for (n, check) in rb.checks.iter().enumerate() {
         if n > 0 {
-            out.push('\n');
+            fences.blank();
         }
+        let lang = check
+            .probes
+            .first()
+            .map_or(BASH, |step| lang(&human::command(&step.action, rb)));
         if let Some(note) = &check.note {
-            let _ = writeln!(out, "# {note}");
+            fences.line(lang, &format!("# {note}"));
         }
-        let _ = writeln!(
-            out,
-            "# {}",
-            check.description.as_deref().unwrap_or(&check.id)
-        );
+        let description = check.description.as_deref().unwrap_or(&check.id);
+        fences.line(lang, &format!("# {description}"));
         for step in &check.probes {
-            step_lines(out, rb, step, false);
+            step_lines(&mut fences, rb, step);
         }
     }
-    out.push_str("```\n\n### Mitigation Steps\n");
+    if !fences.close() {
+        out.push_str("```bash\n```\n");
+    }
+    out.push_str("\n### Mitigation Steps\n");
     mitigations(out, plan, rb);
     out.push_str("\n### Recovery Confirmation\n");
     if let Some(confirm) = &rb.confirm {
@@ -142,14 +147,16 @@ fn mitigations(out: &mut String, plan: &Plan, rb: &Runbook) {
                 .all(|s| matches!(s.action, Action::Manual(_)));
             if manual_only {
                 for s in &m.steps {
-                    step_lines(out, rb, s, true);
+                    if let Human::Manual(text) = human::command(&s.action, rb) {
+                        let _ = writeln!(out, "- {text}");
+                    }
                 }
             } else {
-                out.push_str("```bash\n");
+                let mut fences = Fences::new(out);
                 for s in &m.steps {
-                    step_lines(out, rb, s, false);
+                    step_lines(&mut fences, rb, s);
                 }
-                out.push_str("```\n");
+                fences.close();
             }
         }
         for see in &branch.see {
@@ -172,24 +179,75 @@ fn mitigations(out: &mut String, plan: &Plan, rb: &Runbook) {
     }
 }
 
-/// One step: its note as a comment, then the command (or, in a list, the manual instruction).
-fn step_lines(out: &mut String, rb: &Runbook, step: &Step, list: bool) {
-    let note = &step.note;
-    match human::command(&step.action, rb) {
-        Human::Manual(text) if list => {
-            let _ = writeln!(out, "- {text}");
+const BASH: &str = "bash";
+const PROMQL: &str = "promql";
+
+/// The fence a step's lines go in: a query is pasted into Prometheus, not a shell.
+fn lang(human: &Human) -> &'static str {
+    match human {
+        Human::Query { .. } => PROMQL,
+        Human::Command(_) | Human::Manual(_) => BASH,
+    }
+}
+
+/// Code blocks written line by line, a new fence whenever the language changes.
+struct Fences<'o> {
+    out: &'o mut String,
+    open: Option<&'static str>,
+    /// A blank line between two checks, written if the next line stays in this fence.
+    blank: bool,
+}
+
+impl<'o> Fences<'o> {
+    fn new(out: &'o mut String) -> Fences<'o> {
+        Fences {
+            out,
+            open: None,
+            blank: false,
         }
-        Human::Manual(text) => {
-            if let Some(note) = note {
-                let _ = writeln!(out, "# {note}");
-            }
-            let _ = writeln!(out, "# By hand: {text}");
+    }
+
+    fn blank(&mut self) {
+        self.blank = self.open.is_some();
+    }
+
+    fn line(&mut self, lang: &'static str, text: &str) {
+        if self.open != Some(lang) {
+            self.close();
+            let _ = writeln!(self.out, "```{lang}");
+            self.open = Some(lang);
+        } else if self.blank {
+            self.out.push('\n');
         }
-        Human::Command(cmd) => {
-            if let Some(note) = note {
-                let _ = writeln!(out, "# {note}");
-            }
-            let _ = writeln!(out, "{cmd}");
+        self.blank = false;
+        let _ = writeln!(self.out, "{text}");
+    }
+
+    /// Ends the open block; false when nothing was written.
+    fn close(&mut self) -> bool {
+        self.blank = false;
+        let open = self.open.take().is_some();
+        if open {
+            self.out.push_str("```\n");
+        }
+        open
+    }
+}
+
+/// One step in a code block: its note as a comment, then the command (a manual instruction
+/// as a comment; a query with what it expects).
+fn step_lines(fences: &mut Fences, rb: &Runbook, step: &Step) {
+    let human = human::command(&step.action, rb);
+    let lang = lang(&human);
+    if let Some(note) = &step.note {
+        fences.line(lang, &format!("# {note}"));
+    }
+    match human {
+        Human::Manual(text) => fences.line(lang, &format!("# By hand: {text}")),
+        Human::Command(cmd) => fences.line(lang, &cmd),
+        Human::Query { promql, expect } => {
+            fences.line(lang, &format!("# Expect: {expect}."));
+            fences.line(lang, &promql);
         }
     }
 }
@@ -210,5 +268,6 @@ fn expectation(rb: &Runbook, step: &Step) -> String {
             )
         }
         (_, Human::Command(cmd)) => format!("`{cmd}` succeeds"),
+        (_, Human::Query { promql, expect }) => format!("`{promql}`: {expect}"),
     }
 }

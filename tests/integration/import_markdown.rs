@@ -150,18 +150,14 @@ fn an_alert_page_is_one_runbook_with_parameters_and_no_decision_taken() {
         "mitigate \"Remove the VM's old snapshots\"",
         "confirm within:",
         "# TODO: destructive (`kubectl delete`",
+        // the alert's expression, its threshold moved to lrb
+        "metrics.query \"kubevirt_vmi_filesystem_used_bytes / kubevirt_vmi_filesystem_capacity_bytes\", below: 0.9, each: true",
+        "target :metrics, prometheus: env(\"PROMETHEUS_URL\", \"http://127.0.0.1:9090\")",
     ] {
         assert!(text.contains(expected), "`{expected}` missing in:\n{text}");
     }
     let code = code_lines(&text);
-    for absent in [
-        "$ ",
-        "NAME ",
-        "kubevirt_vmi_filesystem",
-        "storage: 50Gi",
-        "effect:",
-        "destructive:",
-    ] {
+    for absent in ["$ ", "NAME ", "storage: 50Gi", "effect:", "destructive:"] {
         assert!(!code.contains(absent), "`{absent}` in:\n{text}");
     }
     for action in code.lines().filter(|l| l.contains("host.run")) {

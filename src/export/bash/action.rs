@@ -3,12 +3,13 @@
 
 use super::words::{identifier, param_var, quote, word};
 use crate::action::{
-    Action, Bounds, ComposeOp, ContainerState, DockerOp, Health, HttpAction, Part, PostgresOp,
-    RedisOp, Template,
+    Action, Bounds, ComposeOp, ContainerState, DockerOp, Health, HttpAction, OnEmpty, Part,
+    PostgresOp, PrometheusAction, RedisOp, SeriesRule, Template,
 };
 use crate::duration::Duration;
 use crate::export::ExportError;
 use crate::fill::http::{Body, UrlPath};
+use crate::fill::promql::{self, PromPiece};
 use crate::fill::sql::{Spot, SqlPiece, SqlText};
 use crate::plan::{Address, Runbook};
 
@@ -154,6 +155,22 @@ fn path_pieces(path: &UrlPath) -> impl Iterator<Item = Piece<'_>> {
     })
 }
 
+/// A query's holes, each escaped by the script's twin of [`promql::escape`] for its spot.
+fn query_pieces(query: &promql::Query) -> impl Iterator<Item = Piece<'_>> {
+    query.pieces.iter().map(|p| match p {
+        PromPiece::Text(t) => Piece::Text(t),
+        PromPiece::Hole { param, spot } => Piece::Value(
+            param,
+            Some(match (spot.quote, spot.regex) {
+                ('\'', false) => ("LRB_PQS_", "lrb_promql_sq"),
+                ('\'', true) => ("LRB_PQSR_", "lrb_promql_sq_re"),
+                (_, false) => ("LRB_PQ_", "lrb_promql_dq"),
+                (_, true) => ("LRB_PQR_", "lrb_promql_dq_re"),
+            }),
+        ),
+    })
+}
+
 fn body_pieces(body: &Body) -> impl Iterator<Item = Piece<'_>> {
     let mut in_string = body.json_in_string.iter();
     body.template.parts.iter().map(move |p| match p {
@@ -197,13 +214,7 @@ pub fn target_var(target: &str) -> String {
 pub fn call(rb: &Runbook, action: &Action, timeout_ms: u64) -> Result<String, ExportError> {
     Ok(match action {
         Action::Http(a) => http(rb, a, timeout_ms)?,
-        // TEMPORARY until the script's Prometheus probe lands.
-        Action::Prometheus(a) => {
-            return Err(ExportError::Plan(format!(
-                "`{}.query` cannot be exported yet",
-                a.target
-            )));
-        }
+        Action::Prometheus(a) => prometheus(rb, a, timeout_ms)?,
         Action::Postgres(a) => {
             let c = Call::new("lrb_pg", timeout_ms).raw("url", &address(rb, &a.target)?);
             match &a.op {
@@ -370,6 +381,31 @@ fn http(rb: &Runbook, a: &HttpAction, timeout_ms: u64) -> Result<String, ExportE
         .opt_text("json", a.json.as_deref())?
         .opt_raw("body", body.as_deref())
         .opt_text("latency_below", a.latency_below_ms.map(seconds).as_deref())?
+        .bounds(&a.bounds)?
+        .done())
+}
+
+fn prometheus(rb: &Runbook, a: &PrometheusAction, timeout_ms: u64) -> Result<String, ExportError> {
+    let mut c = Call::new("lrb_prom", timeout_ms);
+    let query = c.escaped(query_pieces(&a.query))?;
+    let (window, step) = a.range().unzip();
+    let empty = match a.empty {
+        OnEmpty::Errored => None,
+        OnEmpty::Passes => Some("passes"),
+        OnEmpty::Fails => Some("fails"),
+    };
+    let series = match a.series {
+        SeriesRule::One => None,
+        SeriesRule::Each => Some("each"),
+        SeriesRule::Any => Some("any"),
+    };
+    Ok(c.raw("url", &address(rb, &a.target)?)
+        .text("target", &a.target)?
+        .raw("query", &query)
+        .opt_number("window", window)
+        .opt_number("step", step)
+        .opt_text("empty", empty)?
+        .opt_text("series", series)?
         .bounds(&a.bounds)?
         .done())
 }

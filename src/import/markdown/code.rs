@@ -1,7 +1,7 @@
 //! Code blocks to commands. The fence language decides what a block is: shell (with prompts
-//! told from output), SQL, Redis, or a note (YAML, JSON, PromQL, text) that never becomes a
-//! command. Prompts are stripped, `\` continuations joined, heredocs and multi-line `for` /
-//! `if` / quoted text kept whole.
+//! told from output), SQL, Redis, PromQL (a fence is one query), or a note (YAML, JSON, text)
+//! that never becomes a command. Prompts are stripped, `\` continuations joined, heredocs and
+//! multi-line `for` / `if` / quoted text kept whole.
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -11,6 +11,8 @@ pub enum Lang {
     Shell,
     Sql,
     Redis,
+    /// A ```promql fence: a query, judged whole by `super::promql`.
+    Promql,
 }
 
 /// One command of a block, with the comment lines written just above it.
@@ -101,6 +103,7 @@ fn lang_of(tag: &str, body: &str) -> Option<Lang> {
             Some(Lang::Sql)
         }
         "redis" | "redis-cli" => Some(Lang::Redis),
+        "promql" | "prometheus" => Some(Lang::Promql),
         "" => guess(body),
         _ => None,
     }
@@ -188,8 +191,23 @@ pub fn commands(tag: &str, body: &str) -> Vec<Command> {
         Some(Lang::Shell) => shell(body, tag == "console"),
         Some(Lang::Sql) => sql(body),
         Some(Lang::Redis) => redis(body),
+        Some(Lang::Promql) => promql(body),
         None => Vec::new(),
     }
+}
+
+/// The whole fence is one query; its first comment line describes it.
+fn promql(body: &str) -> Vec<Command> {
+    let comment = body
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('#'))
+        .map(str::trim)
+        .find(|c| !c.is_empty() && !c.starts_with(super::promql::EXPECT));
+    vec![Command {
+        lang: Lang::Promql,
+        text: body.trim().to_string(),
+        comment: comment.map(str::to_string),
+    }]
 }
 
 fn shell(body: &str, console: bool) -> Vec<Command> {
@@ -455,9 +473,19 @@ mod tests {
     #[test]
     fn notes_are_never_commands() {
         assert!(texts("yaml", "apiVersion: v1\nkind: Pod\n").is_empty());
-        assert!(texts("promql", "sum(rate(x[5m]))\n").is_empty());
         assert!(texts("", "NAME      READY   STATUS\nweb-1     1/1     Running\n").is_empty());
         assert!(texts("json", "{\"a\": 1}\n").is_empty());
+    }
+
+    #[test]
+    fn a_promql_fence_is_one_query() {
+        let q = commands(
+            "promql",
+            "# Error ratio\nsum(rate(e[5m]))\n  / sum(rate(t[5m]))\n",
+        );
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].lang, Lang::Promql);
+        assert_eq!(q[0].comment.as_deref(), Some("Error ratio"));
     }
 
     #[test]

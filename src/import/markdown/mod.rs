@@ -1,7 +1,7 @@
 //! `lrb import markdown`: the Markdown runbooks teams already have, to lrb source.
 //!
 //! `blocks` flattens the document, `outline` finds its runbooks and their parts by meaning,
-//! `code` turns code blocks into commands, `placeholders` turns `<pod-name>` and `$NAMESPACE`
+//! `code` turns code blocks into commands (`promql` a query into a probe), `placeholders` turns `<pod-name>` and `$NAMESPACE`
 //! into parameters, and `write` prints lrb. What the import cannot decide for the author is a
 //! `# TODO:` comment and a finding of `lrb check`, never a guess written as fact.
 
@@ -9,6 +9,7 @@ mod blocks;
 mod code;
 mod outline;
 mod placeholders;
+mod promql;
 mod write;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -5,6 +5,7 @@
 use super::code::Lang;
 use super::outline::{Draft, Entry, Found, Mitigation};
 use super::placeholders::{self, Part};
+use super::promql::{self, Fence};
 use crate::effect::{Classification, Effect};
 use crate::plan::IncidentSeverity;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -21,6 +22,9 @@ pub fn header(langs: &BTreeSet<Lang>) -> String {
             Lang::Shell => "target :host, shell: \".\", timeout: 1m\n",
             Lang::Sql => "target :db, postgres: secret(\"DATABASE_URL\"), timeout: 30s\n",
             Lang::Redis => "target :cache, redis: secret(\"REDIS_URL\"), timeout: 10s\n",
+            Lang::Promql => {
+                "target :metrics, prometheus: env(\"PROMETHEUS_URL\", \"http://127.0.0.1:9090\")\n"
+            }
         });
     }
     out
@@ -39,7 +43,15 @@ pub fn runbook(d: &Draft, id: &str, ids: &HashMap<String, String>) -> (String, B
         assigned: placeholders::assigned(&texts),
         declared: Vec::new(),
     };
-    let langs: BTreeSet<Lang> = d.commands().map(|f| f.command.lang).collect();
+    // A PromQL fence kept as a note needs no target.
+    let langs: BTreeSet<Lang> = d
+        .commands()
+        .filter(|f| {
+            f.command.lang != Lang::Promql
+                || matches!(promql::fence(&f.command.text), Fence::Probe(_))
+        })
+        .map(|f| f.command.lang)
+        .collect();
     let mut body = String::new();
     let mut checks = String::new();
     let mut check_ids: HashSet<String> = HashSet::from([GATE.to_string()]);
@@ -50,6 +62,10 @@ pub fn runbook(d: &Draft, id: &str, ids: &HashMap<String, String>) -> (String, B
         manual: false,
     };
     for found in &d.checks {
+        if found.command.lang == Lang::Promql {
+            query_check(&mut checks, &mut check_ids, found, &mut params);
+            continue;
+        }
         let class = classify(found, &params);
         match &class {
             Some(c) if c.effect != Effect::Read => {
@@ -88,6 +104,9 @@ pub fn runbook(d: &Draft, id: &str, ids: &HashMap<String, String>) -> (String, B
     let mut confirm = String::new();
     for entry in &d.confirm {
         match entry {
+            Entry::Run(found) if found.command.lang == Lang::Promql => {
+                confirm.push_str(&query_lines(found, &mut params, "    "));
+            }
             Entry::Run(found)
                 if classify(found, &params).is_some_and(|c| c.effect == Effect::Read) =>
             {
@@ -208,6 +227,9 @@ fn write_mitigation(
             Entry::Step(text) => {
                 let _ = writeln!(steps, "      step {}", quote(text));
             }
+            Entry::Run(found) if found.command.lang == Lang::Promql => {
+                steps.push_str(&query_lines(found, params, "      "));
+            }
             Entry::Run(found) => {
                 if let Some(c) = &found.command.comment {
                     let _ = writeln!(steps, "      # {}", one_line(c));
@@ -250,9 +272,82 @@ fn write_mitigation(
     out.push_str("  end\n");
 }
 
+/// A PromQL fence as a check: bounded when the Markdown gave a threshold, else `info:`.
+fn query_check(out: &mut String, ids: &mut HashSet<String>, found: &Found, params: &mut Params) {
+    let fence = promql::fence(&found.command.text);
+    let probe = match &fence {
+        Fence::Probe(p) => p,
+        Fence::Note(_) => {
+            out.push('\n');
+            out.push_str(&query_lines(found, params, "  "));
+            return;
+        }
+    };
+    let name = probe
+        .metric
+        .as_deref()
+        .map_or("query".to_string(), placeholders::name);
+    let cid = unique(ids, &name);
+    let description = found
+        .command
+        .comment
+        .clone()
+        .or_else(|| found.context.last().map(|c| last_sentence(c)))
+        .unwrap_or_else(|| one_line(&found.command.text));
+    let bounded = probe.options.iter().any(|o| {
+        ["below:", "above:", "equals:"]
+            .iter()
+            .any(|b| o.starts_with(b))
+    });
+    let _ = writeln!(
+        out,
+        "\n  check :{cid}, {}{} do",
+        quote(&shorten(&description)),
+        if bounded { "" } else { ", info: true" }
+    );
+    out.push_str(&query_lines(found, params, "    "));
+    out.push_str("  end\n");
+}
+
+/// A PromQL fence as a `metrics.query` line (and what the Markdown said), or as a comment
+/// saying why it is no probe.
+fn query_lines(found: &Found, params: &mut Params, indent: &str) -> String {
+    let mut out = String::new();
+    match promql::fence(&found.command.text) {
+        Fence::Probe(p) => {
+            if let Some(said) = &p.said {
+                let _ = writeln!(out, "{indent}# {said}");
+            }
+            let mut call = format!("metrics.query {}", literal(p.parts, found, params));
+            for option in &p.options {
+                let _ = write!(call, ", {option}");
+            }
+            let _ = writeln!(out, "{indent}{call}");
+        }
+        Fence::Note(why) => {
+            let _ = writeln!(out, "{indent}# A PromQL block kept as a note: {why}:");
+            for line in found.command.text.lines() {
+                let _ = writeln!(out, "{indent}#   {line}");
+            }
+        }
+    }
+    out
+}
+
 /// The lrb action that runs a command, its placeholders declared as parameters.
 fn action(found: &Found, params: &mut Params) -> String {
     let parts = placeholders::split(&found.command.text, found.command.lang, &params.assigned);
+    let literal = literal(parts, found, params);
+    match found.command.lang {
+        Lang::Shell => format!("host.run {literal}"),
+        Lang::Sql => format!("db.query {literal}"),
+        Lang::Redis => format!("cache.command {literal}"),
+        Lang::Promql => format!("metrics.query {literal}"),
+    }
+}
+
+/// `parts` as an lrb string, each parameter a `#{name}` hole, declared once.
+fn literal(parts: Vec<Part>, found: &Found, params: &mut Params) -> String {
     let mut literal = String::from("\"");
     for part in parts {
         match part {
@@ -271,11 +366,7 @@ fn action(found: &Found, params: &mut Params) -> String {
         }
     }
     literal.push('"');
-    match found.command.lang {
-        Lang::Shell => format!("host.run {literal}"),
-        Lang::Sql => format!("db.query {literal}"),
-        Lang::Redis => format!("cache.command {literal}"),
-    }
+    literal
 }
 
 /// The safety rules' verdict on a command, with parameters filled as the checker does.
@@ -292,6 +383,12 @@ fn classify(found: &Found, params: &Params) -> Option<Classification> {
         Lang::Shell => crate::safety::classify_shell(&sample),
         Lang::Sql => crate::safety::classify_sql(&sample),
         Lang::Redis => crate::safety::classify_redis(&sample),
+        // A query only reads.
+        Lang::Promql => Some(Classification {
+            effect: Effect::Read,
+            reason: "a PromQL query only reads".into(),
+            unbounded_writes: Vec::new(),
+        }),
     }
 }
 
