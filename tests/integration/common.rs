@@ -1,5 +1,7 @@
-//! Helpers the test modules share: the repository root, `lrb` as a command, its output, and
-//! checking text in memory.
+//! Helpers the test modules share: the repository root, `lrb` as a command, its output,
+//! checking text in memory, and series in the lab's Prometheus ([`prom`]).
+
+pub mod prom;
 
 use assert_cmd::Command;
 use lrb::load::{self, Session};

@@ -16,6 +16,7 @@ mod editor_neovim;
 mod export_ansible;
 mod export_bash;
 mod export_markdown;
+mod export_prometheus;
 mod fmt;
 mod hostile_values;
 mod import_markdown;
