@@ -5,25 +5,26 @@
 # (`"` or `'`), regex-escaped first when REGEX is 1: the twin of `crate::fill::promql::escape`.
 # Byte by byte in the C locale: every byte it escapes is ASCII, and UTF-8 passes as it is.
 lrb_promql_escape() {
-  local LC_ALL=C lrb_v=$2 lrb_q=$3 lrb_o='' lrb_c lrb_i
+  local LC_ALL=C lrb_v=$2 lrb_q=$3 lrb_o='' lrb_c lrb_i bs=\\
   for ((lrb_i = 0; lrb_i < ${#lrb_v}; lrb_i++)); do
     lrb_c=${lrb_v:lrb_i:1}
+    # In the string, the regex's backslash is itself escaped.
     if (($4)) && [[ $lrb_c == ['%REGEX_META%'] ]]; then
-      if [[ $lrb_c == '\' ]]; then
-        lrb_o+='\\\\'
+      if [[ $lrb_c == "$bs" ]]; then
+        lrb_o+="$bs$bs$bs$bs"
       else
-        lrb_o+="\\\\$lrb_c"
+        lrb_o+="$bs$bs$lrb_c"
       fi
       continue
     fi
     case $lrb_c in
-      '\') lrb_o+='\\' ;;
-      $'\n') lrb_o+='\n' ;;
-      $'\r') lrb_o+='\r' ;;
-      $'\t') lrb_o+='\t' ;;
-      "$lrb_q") lrb_o+="\\$lrb_c" ;;
+      "$bs") lrb_o+="$bs$bs" ;;
+      $'\n') lrb_o+="${bs}n" ;;
+      $'\r') lrb_o+="${bs}r" ;;
+      $'\t') lrb_o+="${bs}t" ;;
+      "$lrb_q") lrb_o+="$bs$lrb_c" ;;
       [$'\x01'-$'\x1f'$'\x7f'])
-        printf -v lrb_c '\\x%02x' "'$lrb_c"
+        printf -v lrb_c '%sx%02x' "$bs" "'$lrb_c"
         lrb_o+=$lrb_c
         ;;
       *) lrb_o+=$lrb_c ;;
@@ -190,14 +191,14 @@ lrb_prom() {
   ms=$((10#$ms))
   local -a form=("query=${o[query]}" "timeout=${ms}ms")
   if [[ -v o[window] ]]; then
+    local window=${o[window]} step=${o[step]} s e st
     endpoint=query_range
     end_ms=$(lrb_now_ms)
-    start=$((end_ms - ${o[window]}))
-    points=$((${o[window]} / ${o[step]} + 1))
-    local s e st
+    start=$((end_ms - window))
+    points=$((window / step + 1))
     printf -v s '%d.%03d' $((start / 1000)) $((start % 1000))
     printf -v e '%d.%03d' $((end_ms / 1000)) $((end_ms % 1000))
-    printf -v st '%d.%03d' $((${o[step]} / 1000)) $((${o[step]} % 1000))
+    printf -v st '%d.%03d' $((step / 1000)) $((step % 1000))
     form+=("start=$s" "end=$e" "step=$st")
   fi
   local url="$base/api/v1/$endpoint" config field
