@@ -95,6 +95,10 @@ fn runbook(out: &mut String, plan: &Plan, i: usize, rb: &Runbook) {
             .probes
             .first()
             .map_or(BASH, |step| lang(&human::command(&step.action, rb)));
+        // A query is a block of its own, to paste whole.
+        if lang == PROMQL {
+            fences.close();
+        }
         if let Some(note) = &check.note {
             fences.line(lang, &format!("# {note}"));
         }
@@ -196,6 +200,8 @@ struct Fences<'o> {
     open: Option<&'static str>,
     /// A blank line between two checks, written if the next line stays in this fence.
     blank: bool,
+    /// The open block holds a query: the next one needs a block of its own.
+    queried: bool,
 }
 
 impl<'o> Fences<'o> {
@@ -204,6 +210,7 @@ impl<'o> Fences<'o> {
             out,
             open: None,
             blank: false,
+            queried: false,
         }
     }
 
@@ -214,6 +221,9 @@ impl<'o> Fences<'o> {
     fn line(&mut self, lang: &'static str, text: &str) {
         if self.open != Some(lang) {
             self.close();
+            if self.out.ends_with("```\n") {
+                self.out.push('\n');
+            }
             let _ = writeln!(self.out, "```{lang}");
             self.open = Some(lang);
         } else if self.blank {
@@ -226,6 +236,7 @@ impl<'o> Fences<'o> {
     /// Ends the open block; false when nothing was written.
     fn close(&mut self) -> bool {
         self.blank = false;
+        self.queried = false;
         let open = self.open.take().is_some();
         if open {
             self.out.push_str("```\n");
@@ -239,6 +250,11 @@ impl<'o> Fences<'o> {
 fn step_lines(fences: &mut Fences, rb: &Runbook, step: &Step) {
     let human = human::command(&step.action, rb);
     let lang = lang(&human);
+    if let Human::Query { .. } = human
+        && fences.queried
+    {
+        fences.close();
+    }
     if let Some(note) = &step.note {
         fences.line(lang, &format!("# {note}"));
     }
@@ -248,6 +264,7 @@ fn step_lines(fences: &mut Fences, rb: &Runbook, step: &Step) {
         Human::Query { promql, expect } => {
             fences.line(lang, &format!("# Expect: {expect}."));
             fences.line(lang, &promql);
+            fences.queried = true;
         }
     }
 }

@@ -241,3 +241,18 @@ fn see_branches_link_to_the_other_runbook() {
         "{api:?}"
     );
 }
+
+/// A query shows as a ```promql block of its own, to paste into Prometheus, with what its
+/// answer must show in words; parameters show as their defaults, as in commands.
+#[test]
+fn queries_show_as_promql_blocks_with_their_expectation() {
+    let md = stdout(lrb().args([
+        "export",
+        "markdown",
+        "--title",
+        "Queries",
+        "tests/fixtures/prometheus/queries.rb",
+    ]));
+    assert!(!md.contains("```bash\nsum("), "{md}");
+    insta::assert_snapshot!("queries", md);
+}

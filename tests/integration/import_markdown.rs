@@ -295,3 +295,86 @@ fn imported_runbooks_are_already_formatted() {
         );
     }
 }
+
+/// ```promql fences become `metrics.query` probes the checker accepts, their thresholds moved
+/// to lrb and their template variables parameters; what cannot be a probe stays a note that
+/// says why.
+#[test]
+fn promql_fences_become_queries_or_notes_that_say_why() {
+    let (text, codes) = print_and_check("import/PrometheusQueries.md");
+    only_decisions(&codes, &text);
+    for expected in [
+        "target :metrics, prometheus: env(\"PROMETHEUS_URL\", \"http://127.0.0.1:9090\")",
+        // an alert's threshold on its healthy side, with what the Markdown said
+        "metrics.query \"sum(rate(http_requests_total{job=\\\"checkout\\\", code=~\\\"5..\\\"}[5m]))\\n  / sum(rate(http_requests_total{job=\\\"checkout\\\"}[5m]))\", below: 0.05\n",
+        "# the Markdown's query ended in `> 0.05`: its healthy side is `below: 0.05`",
+        // `$job` in a label value is a parameter; several series need `each:`
+        "rate(http_request_duration_seconds_bucket{job=\\\"#{job}\\\"}[5m])))\", each: true",
+        "param :job,",
+        // `<namespace>` too; a filter passes when it gives nothing
+        "{namespace=\\\"#{namespace}\\\"}",
+        "> kube_pod_restart_budget\", each: true, empty: :passes",
+        "# the Markdown's query is a filter: no series means its condition is false",
+        "# A PromQL block kept as a note: the template variable `$__rate_interval` is not inside a label value",
+        "# A PromQL block kept as a note: it is a range vector",
+        "# A PromQL block kept as a note: it does not parse as PromQL",
+        // the recovery check, `< 1` on its healthy side
+        "metrics.query \"max(up{job=\\\"checkout\\\"})\", above: 1",
+    ] {
+        assert!(text.contains(expected), "`{expected}` missing in:\n{text}");
+    }
+    assert_eq!(text.matches("metrics.query").count(), 4, "{text}");
+}
+
+/// `lrb export markdown` of queries, imported back: the same queries and expectations, each
+/// parameter as the export shows it (its default), and `lrb check` finds only the decisions.
+#[test]
+fn queries_round_trip_through_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("queries.md");
+    let out = lrb()
+        .args(["export", "markdown", "--title", "Queries", "-o"])
+        .arg(&md)
+        .arg("tests/fixtures/prometheus/queries.rb")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = import(&[], &md);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let checked = lrb::load::from_bytes(vec![(PathBuf::from("out.rb"), text.clone().into_bytes())]);
+    let codes: Vec<String> = (checked.checked.diagnostics.iter())
+        .filter(|d| d.is_error())
+        .map(|d| d.rule().code.to_string())
+        .collect();
+    only_decisions(&codes, &text);
+    let source = std::fs::read_to_string(fixture("prometheus/queries.rb")).unwrap();
+    let queries = |t: &str| -> Vec<String> {
+        t.lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("metrics.query"))
+            .map(|l| l.replace("#{job}", "lineup"))
+            .collect()
+    };
+    let mut expected = queries(&source);
+    // The recovery list is prose: its query comes back as a step.
+    expected.pop();
+    let normal = |q: &String| {
+        let mut parts: Vec<&str> = q.split(", ").collect();
+        parts[1..].sort_unstable();
+        parts.join(", ")
+    };
+    assert_eq!(
+        queries(&text).iter().map(normal).collect::<Vec<_>>(),
+        expected.iter().map(normal).collect::<Vec<_>>(),
+        "{text}"
+    );
+}

@@ -64,17 +64,25 @@ pub fn fence(body: &str) -> Fence {
     }
     let (parts, template) = variables(&text);
     if let Err(why) = crate::fill::promql::analyze(&template) {
+        let hole = format!("`#{{{}}}` ", why.param);
         return Fence::Note(format!(
-            "its template variable {} (`{}`)",
-            why.why,
-            written(&parts, &why.param)
+            "the template variable `{}` {}",
+            written(&parts, &why.param),
+            why.why.strip_prefix(&hole).unwrap_or(&why.why)
         ));
     }
     let expr = match promql_parser::parser::parse(&sample(&parts)) {
         Ok(e) => e,
         Err(e) => return Fence::Note(format!("it does not parse as PromQL: {}", one_line(&e))),
     };
-    let (parts, expr, bound) = match comparison(&expr, &parts) {
+    // An `# Expect:` line (the Markdown export's) says the options: the query is as written.
+    let stated = expectation(body);
+    let rewritten = if stated.is_some() {
+        None
+    } else {
+        comparison(&expr, &parts)
+    };
+    let (parts, expr, bound) = match rewritten {
         Some((lhs, bound)) => match promql_parser::parser::parse(&sample(&lhs)) {
             Ok(e) => (lhs, e, Some(bound)),
             Err(_) => (parts, expr, None),
@@ -90,20 +98,17 @@ pub fn fence(body: &str) -> Fence {
         }
         ValueType::String => return Fence::Note("it gives a string, not a number".into()),
     }
-    let options = match expectation(body) {
-        Some(options) => options,
-        None => guessed(&expr, bound.as_ref()),
-    };
     let said = match &bound {
         Some(b) => Some(format!(
             "the Markdown's query ended in `{}`: its healthy side is `{}: {}`",
             b.said, b.side, b.value
         )),
-        None if crate::check::promql::filters(&expr) => {
+        None if stated.is_none() && crate::check::promql::filters(&expr) => {
             Some("the Markdown's query is a filter: no series means its condition is false".into())
         }
         None => None,
     };
+    let options = stated.unwrap_or_else(|| guessed(&expr, bound.as_ref()));
     Fence::Probe(Probe {
         metric: first_metric(&expr),
         parts,
@@ -368,6 +373,10 @@ mod tests {
         );
         let p = probe("# Expect: equal to 1, no data is an error.\nsum(up)");
         assert_eq!(p.options, ["equals: 1"]);
+        // The query stays the author's, filter and all.
+        let p = probe("# Expect: a number, no data passes.\nsum(x) > 0");
+        assert_eq!(sample(&p.parts), "sum(x) > 0");
+        assert_eq!(p.options, ["empty: :passes"]);
     }
 
     #[test]
