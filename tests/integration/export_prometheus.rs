@@ -37,11 +37,14 @@ fn probes(transcript: &Path) -> Vec<Probe> {
         .collect()
 }
 
-/// A runbook of one check running `probe`, and a mitigation its failure proposes.
-fn runbook(dir: &Path, source: &str, probe: &str) -> std::path::PathBuf {
+/// The lab's Prometheus, as the runbooks of these tests address it.
+const LAB: &str = r#"env("LRB_LAB_PROMETHEUS_URL", "http://127.0.0.1:59090")"#;
+
+/// A runbook of one check running `probe` on `address`, and a mitigation its failure proposes.
+fn runbook(dir: &Path, address: &str, source: &str, probe: &str) -> std::path::PathBuf {
     let path = dir.join("prom.rb");
     let text = format!(
-        r#"target :metrics, prometheus: env("LRB_LAB_PROMETHEUS_URL", "http://127.0.0.1:59090"), timeout: 10s
+        r#"target :metrics, prometheus: {address}, timeout: 10s
 
 runbook :prom_export do
   title "PromQL export"
@@ -74,7 +77,7 @@ end
 /// probe records and exit code.
 fn both(source: &str, probe: &str, set: &[(&str, &str)]) -> [(Vec<Probe>, Option<i32>); 2] {
     let dir = tempfile::tempdir().unwrap();
-    let rb = runbook(dir.path(), source, probe);
+    let rb = runbook(dir.path(), LAB, source, probe);
     let script = dir.path().join("prom.sh");
     let out = lrb()
         .args(["export", "bash"])
@@ -255,33 +258,12 @@ fn a_secret_address_never_reaches_curl_s_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let url = lab::var("LRB_LAB_PROMETHEUS_URL");
     let secret = url.replacen("://", "://lab:pa55-w0rd@", 1);
-    let rb = dir.path().join("secret.rb");
-    std::fs::write(
-        &rb,
-        r#"target :metrics, prometheus: secret("PROM_URL"), timeout: 10s
-
-runbook :prom_secret do
-  title "PromQL behind a password"
-  severity :low
-  owner "lab"
-
-  check :up, "the lab backend is scraped" do
-    metrics.query "min(up{job=\"lineup\"})", above: 0.5
-  end
-
-  when failed(:up) do
-    mitigate "Page the on-call" do
-      step "Page the on-call"
-    end
-  end
-
-  confirm within: 1m, every: 10s do
-    step "Check the query again"
-  end
-end
-"#,
-    )
-    .unwrap();
+    let rb = runbook(
+        dir.path(),
+        r#"secret("PROM_URL")"#,
+        "none",
+        r#"metrics.query "min(up{job=\"lineup\"})", above: 0.5"#,
+    );
     let script = dir.path().join("secret.sh");
     let out = lrb()
         .args(["export", "bash"])
