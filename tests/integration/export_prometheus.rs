@@ -73,20 +73,26 @@ end
     path
 }
 
-/// `lrb run` and the exported script on `probe`, with `set` as `--set` values: each one's
-/// probe records and exit code.
-fn both(source: &str, probe: &str, set: &[(&str, &str)]) -> [(Vec<Probe>, Option<i32>); 2] {
-    let dir = tempfile::tempdir().unwrap();
-    let rb = runbook(dir.path(), LAB, source, probe);
-    let script = dir.path().join("prom.sh");
+/// The script `lrb export bash` writes for `rb`, beside it.
+fn export(rb: &Path) -> std::path::PathBuf {
+    let script = rb.with_extension("sh");
     let out = lrb()
         .args(["export", "bash"])
-        .arg(&rb)
+        .arg(rb)
         .arg("-o")
         .arg(&script)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
+    script
+}
+
+/// `lrb run` and the exported script on `probe`, with `set` as `--set` values: each one's
+/// probe records and exit code.
+fn both(source: &str, probe: &str, set: &[(&str, &str)]) -> [(Vec<Probe>, Option<i32>); 2] {
+    let dir = tempfile::tempdir().unwrap();
+    let rb = runbook(dir.path(), LAB, source, probe);
+    let script = export(&rb);
     let url = lab::var("LRB_LAB_PROMETHEUS_URL");
     let sets: Vec<String> = set.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let run_t = dir.path().join("run.jsonl");
@@ -264,15 +270,7 @@ fn a_secret_address_never_reaches_curl_s_command_line() {
         "none",
         r#"metrics.query "min(up{job=\"lineup\"})", above: 0.5"#,
     );
-    let script = dir.path().join("secret.sh");
-    let out = lrb()
-        .args(["export", "bash"])
-        .arg(&rb)
-        .arg("-o")
-        .arg(&script)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
+    let script = export(&rb);
     // curl as the script finds it on PATH: the real one, its arguments written down first.
     let bin = dir.path().join("bin");
     std::fs::create_dir(&bin).unwrap();

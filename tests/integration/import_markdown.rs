@@ -33,15 +33,20 @@ fn print_and_check(name: &str) -> (String, Vec<String>) {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).unwrap();
-    let checked = lrb::load::from_bytes(vec![(PathBuf::from("out.rb"), text.clone().into_bytes())]);
-    let codes = checked
+    let codes = error_codes(&text);
+    (text, codes)
+}
+
+/// The codes of the errors `lrb check` finds in an imported file.
+fn error_codes(text: &str) -> Vec<String> {
+    let checked = lrb::load::from_bytes(vec![(PathBuf::from("out.rb"), text.as_bytes().to_vec())]);
+    checked
         .checked
         .diagnostics
         .iter()
         .filter(|d| d.is_error())
         .map(|d| d.rule().code.to_string())
-        .collect();
-    (text, codes)
+        .collect()
 }
 
 /// The file without its comments.
@@ -350,12 +355,7 @@ fn queries_round_trip_through_markdown() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).unwrap();
-    let checked = lrb::load::from_bytes(vec![(PathBuf::from("out.rb"), text.clone().into_bytes())]);
-    let codes: Vec<String> = (checked.checked.diagnostics.iter())
-        .filter(|d| d.is_error())
-        .map(|d| d.rule().code.to_string())
-        .collect();
-    only_decisions(&codes, &text);
+    only_decisions(&error_codes(&text), &text);
     let source = std::fs::read_to_string(fixture("prometheus/queries.rb")).unwrap();
     let queries = |t: &str| -> Vec<String> {
         t.lines()
