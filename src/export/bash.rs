@@ -35,6 +35,7 @@ const DOCKER: &str = include_str!("bash/docker.sh");
 const COMPOSE: &str = include_str!("bash/compose.sh");
 const SHELL: &str = include_str!("bash/shell.sh");
 const PROMETHEUS: &str = include_str!("bash/prometheus.sh");
+const CURL: &str = include_str!("bash/curl.sh");
 
 // The script's exit codes, from the one table `lrb run` uses, named for the format strings.
 const EXIT_HEALTHY: u8 = Exit::Ok.code();
@@ -270,6 +271,9 @@ fn runtime(s: &mut String, uses: &Uses) {
     s.push('\n');
     s.push_str(CORE);
     s.push_str(&TRANSCRIPT.replace("%JSON_NUMBER%", fill::http::JSON_NUMBER));
+    if uses.has(TargetKind::Http) || uses.has(TargetKind::Prometheus) {
+        s.push_str(CURL);
+    }
     for (kind, text) in [
         (TargetKind::Http, HTTP),
         (TargetKind::Postgres, POSTGRES),

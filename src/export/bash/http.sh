@@ -31,8 +31,8 @@ lrb_http() {
   local -A o=()
   lrb_opts o "$@"
   lrb_begin
-  local url="${o[url]%/}${o[path]}" bodyfile="$LRB_TMP/body.$BASHPID"
-  local -a args=(-sS -o "$bodyfile" -w '%{http_code} %{time_total}' --max-time "${o[timeout]}")
+  local url="${o[url]%/}${o[path]}"
+  local -a args=(-w '%{http_code} %{time_total}' --max-time "${o[timeout]}")
   if [[ ${o[method]} == HEAD ]]; then
     args+=(--head)
   else
@@ -41,19 +41,12 @@ lrb_http() {
   if [[ -v o[body] ]]; then
     args+=(--data-binary @-)
   fi
-  local errfile="$LRB_TMP/stderr.$BASHPID" meta rc=0
-  meta=$(printf '%s' "${o[body]-}" | curl "${args[@]}" --url "$url" 2>"$errfile") || rc=$?
-  LRB_ERR=$(<"$errfile")
-  rm -f "$errfile"
-  local body=
-  if [[ -f $bodyfile ]]; then
-    body=$(<"$bodyfile")
-    rm -f "$bodyfile"
-  fi
-  if ((rc == 28)); then
+  lrb_curl "${o[body]-}" "${args[@]}" --url "$url"
+  local meta=$LRB_CURL_OUT body=$LRB_CURL_BODY
+  if ((LRB_CURL_RC == 28)); then
     lrb_outcome error "no answer from ${o[method]} $url within ${o[timeout]}s"
     return 0
-  elif ((rc != 0)); then
+  elif ((LRB_CURL_RC != 0)); then
     lrb_outcome error "${o[method]} $url: ${LRB_ERR#curl: }"
     return 0
   fi

@@ -208,20 +208,12 @@ lrb_prom() {
     lrb_curl_quoted field "$field"
     config+="data-urlencode = $field"$'\n'
   done
-  local bodyfile="$LRB_TMP/body.$BASHPID" errfile="$LRB_TMP/stderr.$BASHPID" code rc=0
-  code=$(curl -sS -K - -o "$bodyfile" -w '%{http_code}' --max-time "${o[timeout]}" \
-    <<<"$config" 2>"$errfile") || rc=$?
-  LRB_ERR=$(<"$errfile")
-  rm -f "$errfile"
-  local body=
-  if [[ -f $bodyfile ]]; then
-    body=$(<"$bodyfile")
-    rm -f "$bodyfile"
-  fi
-  if ((rc == 28)); then
+  lrb_curl "$config" -K - -w '%{http_code}' --max-time "${o[timeout]}"
+  local code=$LRB_CURL_OUT body=$LRB_CURL_BODY errfile="$LRB_TMP/stderr.$BASHPID"
+  if ((LRB_CURL_RC == 28)); then
     lrb_outcome error "PromQL on \`${o[target]}\` ($url): no answer in time (timed out)"
     return 0
-  elif ((rc != 0)); then
+  elif ((LRB_CURL_RC != 0)); then
     lrb_outcome error "PromQL on \`${o[target]}\` ($url): ${LRB_ERR#curl: }"
     return 0
   fi
