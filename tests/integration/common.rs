@@ -1,7 +1,5 @@
-//! Helpers the test modules share: the repository root, `lrb` as a command, its output,
-//! checking text in memory, and series in the lab's Prometheus ([`prom`]).
-
-pub mod prom;
+//! Helpers the test modules share: the repository root, `lrb` as a command, its output, and
+//! checking text in memory.
 
 use assert_cmd::Command;
 use lrb::load::{self, Session};

@@ -2,7 +2,6 @@
 //! judges an answer as `lrb run` does, probe record for probe record (status, value, detail
 //! and the series it lists), and a parameter's value only ever selects series.
 
-use crate::common::prom::prom_series;
 use crate::common::{lrb, text};
 use crate::lab;
 use std::path::Path;
@@ -130,9 +129,9 @@ fn same(source: &str, probe: &str, set: &[(&str, &str)]) -> Probe {
 
 #[test]
 fn an_instant_query_is_judged_as_lrb_run_judges_it() {
-    let _s = prom_series("exp_ratio", "lab_ratio 0.01\n");
+    let s = lab::Series::publish("exp_ratio", "lab_ratio 0.01\n");
     let healthy = same(
-        "exp_ratio",
+        s.name(),
         r##"metrics.query "max(lab_ratio{lab_source=\"#{source}\"})", below: 0.05"##,
         &[],
     );
@@ -141,7 +140,7 @@ fn an_instant_query_is_judged_as_lrb_run_judges_it() {
         ("passed", Some(0.01))
     );
     let breached = same(
-        "exp_ratio",
+        s.name(),
         r##"metrics.query "max(lab_ratio{lab_source=\"#{source}\"}) * 20", below: 0.05"##,
         &[],
     );
@@ -174,17 +173,17 @@ fn no_data_errs_unless_the_author_said_what_it_means() {
 
 #[test]
 fn several_series_are_judged_each_or_any_as_in_lrb_run() {
-    let _s = prom_series(
+    let s = lab::Series::publish(
         "exp_several",
         "lab_ratio{shard=\"a\"} 0.01\nlab_ratio{shard=\"b\\\"q\\\\\"} 0.2\n",
     );
     // Without `each:` or `any:` the checker refuses the query, so no script runs it.
     let q = r##"metrics.query "lab_ratio{lab_source=\"#{source}\"}", below: 0.05"##;
-    let each = same("exp_several", &format!("{q}, each: true"), &[]);
+    let each = same(s.name(), &format!("{q}, each: true"), &[]);
     assert_eq!((each.status.as_str(), each.value), ("failed", Some(0.2)));
     assert!(each.detail.contains(r#"shard="b\"q\\""#), "{each:?}");
     assert_eq!(each.output.lines().count(), 2, "{each:?}");
-    let any = same("exp_several", &format!("{q}, any: true"), &[]);
+    let any = same(s.name(), &format!("{q}, any: true"), &[]);
     assert_eq!((any.status.as_str(), any.value), ("passed", Some(0.01)));
 }
 
@@ -215,9 +214,9 @@ fn a_window_holds_fails_and_errs_on_a_gap_as_in_lrb_run() {
         )),
         "failed"
     );
-    let _s = prom_series("exp_window", "lab_ratio 0.01\n");
+    let s = lab::Series::publish("exp_window", "lab_ratio 0.01\n");
     let [run, script] = both(
-        "exp_window",
+        s.name(),
         r##"metrics.query "max(lab_ratio{lab_source=\"#{source}\"})", below: 0.05, for: 10m, step: 1m"##,
         &[],
     );
@@ -229,7 +228,7 @@ fn a_window_holds_fails_and_errs_on_a_gap_as_in_lrb_run() {
 /// Hostile values fill a label value: they select nothing, and the query stays the author's.
 #[test]
 fn a_hostile_value_only_selects_series() {
-    let _s = prom_series("exp_hostile", "lab_ratio{name=\"api\"} 0.01\n");
+    let s = lab::Series::publish("exp_hostile", "lab_ratio{name=\"api\"} 0.01\n");
     for value in [
         "\"} or vector(1) #",
         "api\"} or vector(1",
@@ -245,7 +244,7 @@ fn a_hostile_value_only_selects_series() {
             let probe = format!(
                 r##"metrics.query "count(lab_ratio{{lab_source=\"#{{source}}\", name{op}\"#{{value}}\"}})", empty: :passes"##
             );
-            let p = same("exp_hostile", &probe, &[("value", value)]);
+            let p = same(s.name(), &probe, &[("value", value)]);
             // `!~` a value that is not `api` keeps the one series: it counts 1.
             let expected = if op == "!~" { Some(1.0) } else { None };
             assert_eq!(
