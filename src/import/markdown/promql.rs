@@ -71,7 +71,7 @@ pub fn fence(body: &str) -> Fence {
             why.why.strip_prefix(&hole).unwrap_or(&why.why)
         ));
     }
-    let expr = match promql_parser::parser::parse(&sample(&parts)) {
+    let expr = match crate::check::promql::parse(&sample(&parts)) {
         Ok(e) => e,
         Err(e) => return Fence::Note(format!("it does not parse as PromQL: {}", one_line(&e))),
     };
@@ -83,7 +83,7 @@ pub fn fence(body: &str) -> Fence {
         comparison(&expr, &parts)
     };
     let (parts, expr, bound) = match rewritten {
-        Some((lhs, bound)) => match promql_parser::parser::parse(&sample(&lhs)) {
+        Some((lhs, bound)) => match crate::check::promql::parse(&sample(&lhs)) {
             Ok(e) => (lhs, e, Some(bound)),
             Err(_) => (parts, expr, None),
         },
