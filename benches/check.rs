@@ -1,6 +1,8 @@
 //! Parse + check throughput on a generated corpus of 1,000 runbooks the size of the seed's:
 //! 250 copies of each runbook in `runbooks/`, renamed so every id is unique and each `see`
 //! still finds its runbook. `bench/check-corpus.sh` times the CLI on the same corpus.
+//! Then the cost of one step: one runbook of 10 and of 1,000 `info: true` checks, the files
+//! `bench/vs-just.sh` times against `just`.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use lrb::source::FileId;
@@ -75,5 +77,39 @@ fn check(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, check);
+/// A runbook of `n` checks, as `bench/vs-just.sh` writes it.
+fn steps(n: usize) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut text = String::from(
+        "target :host, shell: \".\", timeout: 30s\n\nrunbook :synthetic do\n  title \"Synthetic\"\n  severity :low\n  owner \"bench\"\n\n",
+    );
+    for i in 1..=n {
+        text += &format!(
+            "  check :step_{i}, \"step {i}\", info: true do\n    host.run \"echo {i}\"\n  end\n"
+        );
+    }
+    text += "end\n";
+    vec![(PathBuf::from(format!("steps_{n}.rb")), text.into_bytes())]
+}
+
+fn per_step(c: &mut Criterion) {
+    let mut group = c.benchmark_group("one runbook of N steps");
+    for n in [10, 1000] {
+        let file = steps(n);
+        let clean = lrb::load::from_bytes(file.clone());
+        assert!(
+            clean.checked.diagnostics.is_empty(),
+            "the generated runbook must check clean"
+        );
+        group.bench_function(format!("load::from_bytes, N={n}"), |b| {
+            b.iter_batched(
+                || file.clone(),
+                lrb::load::from_bytes,
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, check, per_step);
 criterion_main!(benches);

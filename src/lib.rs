@@ -24,6 +24,7 @@ pub mod fmt;
 pub mod import;
 pub mod load;
 pub mod lsp;
+pub mod parallel;
 pub mod plan;
 pub mod run;
 pub mod safety;

@@ -3,8 +3,8 @@
 use crate::ast;
 use crate::check::{self, Checked};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::parallel;
 use crate::source::{self, FileId, SourceFile, SourceMap, Span};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Everything one command read and found.
@@ -69,18 +69,12 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
 /// Reads, parses (in parallel) and checks the files under `paths`.
 pub fn load(paths: &[PathBuf]) -> Result<Session, LoadError> {
     let files = discover(paths)?;
-    let read: Vec<_> = files
-        .par_iter()
-        .map(|path| {
-            std::fs::read(path)
-                .map(|bytes| (path.clone(), bytes))
-                .map_err(|source| LoadError::Io {
-                    path: path.clone(),
-                    source,
-                })
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(from_bytes(read))
+    let parallel = files.len() >= parallel::SERIAL_BELOW_FILES;
+    let read = parallel::map(files, parallel, |path| match std::fs::read(&path) {
+        Ok(bytes) => Ok((path, bytes)),
+        Err(source) => Err(LoadError::Io { path, source }),
+    });
+    Ok(from_bytes(read.into_iter().collect::<Result<_, _>>()?))
 }
 
 /// The session of `file`'s whole directory, when `alone` (the file by itself) has no plan,
@@ -103,10 +97,12 @@ pub fn with_siblings(file: &Path, alone: &Session) -> Option<Session> {
 
 /// Parses and checks files already in memory.
 pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
-    let parsed: Vec<_> = files
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, (path, bytes))| {
+    let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+    let numbered: Vec<_> = files.into_iter().enumerate().collect();
+    let parsed = parallel::map(
+        numbered,
+        bytes >= parallel::SERIAL_BELOW_BYTES,
+        |(i, (path, bytes))| {
             let id = FileId(i);
             let (text, bad_byte) = source::decode(bytes);
             let file = SourceFile::new(path, text);
@@ -124,8 +120,8 @@ pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
                 ));
             }
             (file, ast, diagnostics)
-        })
-        .collect();
+        },
+    );
     let mut sources = SourceMap::default();
     let mut asts = Vec::new();
     let mut diagnostics = Vec::new();

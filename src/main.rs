@@ -1,9 +1,4 @@
-//! The `lrb` binary: the allocator, then `lrb::cli`.
-
-// A run allocates many small AST nodes on every core at once, where mimalloc beats the system
-// allocator (see `bench/check-corpus.sh`).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+//! The `lrb` binary: `lrb::cli`.
 
 fn main() -> std::process::ExitCode {
     lrb::cli::main()

@@ -18,10 +18,10 @@ mod suppress;
 
 use crate::ast;
 use crate::diagnostic::{self, Code, Diagnostic};
+use crate::parallel;
 use crate::plan::Plan;
 use crate::scenario::{Scenario, is_scenario_file};
 use crate::source::FileId;
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -107,16 +107,14 @@ fn lower_all(inputs: &[Input]) -> (Plan, Vec<Scenario>, Vec<Diagnostic>) {
     let runbooks = runbook_index(inputs, &mut diagnostics);
     let (tests, books): (Vec<&Input>, Vec<&Input>) =
         inputs.iter().partition(|i| is_scenario_file(i.path));
-    let per_file: Vec<_> = books
-        .par_iter()
-        .map(|input| {
-            let mut checker = scope::FileChecker::new(input, &runbooks);
-            let lowered = checker.file();
-            let mut found = checker.diagnostics;
-            suppress::apply(input.file, input.text, input.ast, &mut found);
-            (lowered, found)
-        })
-        .collect();
+    let bytes: usize = books.iter().map(|i| i.text.len()).sum();
+    let per_file = parallel::map(books, bytes >= parallel::SERIAL_BELOW_BYTES, |input| {
+        let mut checker = scope::FileChecker::new(input, &runbooks);
+        let lowered = checker.file();
+        let mut found = checker.diagnostics;
+        suppress::apply(input.file, input.text, input.ast, &mut found);
+        (lowered, found)
+    });
     let mut plan = Plan {
         runbooks: Vec::new(),
     };

@@ -195,7 +195,7 @@ impl FileChecker<'_> {
             .description
             .as_ref()
             .and_then(|d| self.text_value(d, &what));
-        let mut probes = Vec::new();
+        let mut probes = Vec::with_capacity(c.body.stmts.len());
         for stmt in &c.body.stmts {
             match stmt {
                 Stmt::Action(a) => probes.extend(self.action(a, scope, used)),
@@ -428,7 +428,7 @@ impl FileChecker<'_> {
         scope: &Scope,
         used: &mut HashSet<String>,
     ) -> Vec<plan::Step> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(block.stmts.len());
         for stmt in &block.stmts {
             match stmt {
                 Stmt::Action(a) => out.extend(self.action(a, scope, used)),

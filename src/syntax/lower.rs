@@ -59,8 +59,11 @@ impl Lower {
         self.diagnostics.push(d);
     }
 
+    // The tree of every file is held at once: vectors keep no spare room (shrink_to_fit).
     fn body(&mut self, pair: Pair<Rule>) -> Vec<Stmt> {
-        kids(pair).filter_map(|p| self.stmt(p)).collect()
+        let mut body: Vec<Stmt> = kids(pair).filter_map(|p| self.stmt(p)).collect();
+        body.shrink_to_fit();
+        body
     }
 
     fn stmt(&mut self, pair: Pair<Rule>) -> Option<Stmt> {
@@ -608,6 +611,8 @@ impl Lower {
         for p in kids(pair) {
             self.arg(p, &mut args);
         }
+        args.positional.shrink_to_fit();
+        args.keywords.shrink_to_fit();
         args
     }
 
@@ -732,6 +737,7 @@ impl Lower {
                 other => unreachable!("unexpected {other:?} in a string"),
             }
         }
+        parts.shrink_to_fit();
         Str {
             parts,
             style: StrStyle::Double,
