@@ -684,11 +684,9 @@ pub fn build(
                 equals: args.number(Arg::Equals).map(|n| n.to_string()),
                 ..args.bounds()
             },
-            empty: match args.symbol(Arg::Empty) {
-                Some("passes") => OnEmpty::Passes,
-                Some("fails") => OnEmpty::Fails,
-                _ => OnEmpty::Errored,
-            },
+            empty: (args.symbol(Arg::Empty))
+                .and_then(OnEmpty::from_name)
+                .unwrap_or(OnEmpty::Errored),
             // The checker refuses both at once.
             series: if args.flag(Arg::Each) {
                 SeriesRule::Each
@@ -735,6 +733,11 @@ mod tests {
         assert_eq!(names(HEALTHS), healths);
         let effects: Vec<String> = Effect::ALL.iter().map(|e| e.to_string()).collect();
         assert_eq!(names(EFFECTS), effects);
+        let empty: Vec<String> = OnEmpty::ALL
+            .iter()
+            .filter_map(|e| e.name().map(String::from))
+            .collect();
+        assert_eq!(names(EMPTY_RESULTS), empty);
     }
 
     /// `docs/language.md` has a row for every verb, naming each of its keyword arguments.

@@ -410,6 +410,23 @@ pub enum OnEmpty {
     Fails,
 }
 
+impl OnEmpty {
+    pub const ALL: [OnEmpty; 3] = [OnEmpty::Errored, OnEmpty::Passes, OnEmpty::Fails];
+
+    /// As a runbook writes it (`empty: :passes`); `None` for the default, which has no name.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            OnEmpty::Errored => None,
+            OnEmpty::Passes => Some("passes"),
+            OnEmpty::Fails => Some("fails"),
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<OnEmpty> {
+        OnEmpty::ALL.into_iter().find(|e| e.name() == Some(name))
+    }
+}
+
 /// How the bounds apply when a query returns several series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -420,6 +437,17 @@ pub enum SeriesRule {
     Each,
     /// `any: true`: one series that meets them is enough.
     Any,
+}
+
+impl SeriesRule {
+    /// The option that states it (`each: true`); `None` for the default.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            SeriesRule::One => None,
+            SeriesRule::Each => Some("each"),
+            SeriesRule::Any => Some("any"),
+        }
+    }
 }
 
 /// An instruction the operator carries out and confirms.

@@ -6,8 +6,7 @@
 //! (`docker-compose.yml`, Redis on 127.0.0.1:6379) are left out, as a person would.
 
 use crate::action::{
-    Action, ComposeOp, DockerOp, HttpMethod, OnEmpty, PostgresOp, PrometheusAction, RedisOp,
-    SeriesRule, Template,
+    Action, ComposeOp, DockerOp, HttpMethod, PostgresOp, PrometheusAction, RedisOp, Template,
 };
 use crate::duration::Duration;
 use crate::plan::{Address, Runbook, Target};
@@ -233,16 +232,13 @@ pub fn expectation(a: &PrometheusAction) -> String {
     if let Some(step) = a.step_ms {
         words.push_str(&format!(" (step {})", Duration::from_ms(step)));
     }
-    words.push_str(match a.series {
-        SeriesRule::One => "",
-        SeriesRule::Each => ", each series",
-        SeriesRule::Any => ", any series",
-    });
-    words.push_str(match a.empty {
-        OnEmpty::Errored => ", no data is an error",
-        OnEmpty::Passes => ", no data passes",
-        OnEmpty::Fails => ", no data fails",
-    });
+    if let Some(rule) = a.series.name() {
+        words.push_str(&format!(", {rule} series"));
+    }
+    match a.empty.name() {
+        Some(empty) => words.push_str(&format!(", no data {empty}")),
+        None => words.push_str(", no data is an error"),
+    }
     words
 }
 

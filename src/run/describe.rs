@@ -2,9 +2,7 @@
 //! The caller masks the result; parameters are filled in, secret ones included.
 
 use super::{Resolved, Status, Value};
-use crate::action::{
-    Action, Bounds, ComposeOp, DockerOp, OnEmpty, PostgresOp, RedisOp, SeriesRule, Template,
-};
+use crate::action::{Action, Bounds, ComposeOp, DockerOp, PostgresOp, RedisOp, Template};
 use crate::duration::Duration;
 
 /// Calls `f` on every template the action holds.
@@ -263,15 +261,11 @@ pub fn describe(action: &Action, resolved: &Resolved) -> String {
                 ));
             }
             bounds(&a.bounds, &mut parts);
-            match a.series {
-                SeriesRule::One => {}
-                SeriesRule::Each => parts.push("each series".to_string()),
-                SeriesRule::Any => parts.push("any series".to_string()),
+            if let Some(rule) = a.series.name() {
+                parts.push(format!("{rule} series"));
             }
-            match a.empty {
-                OnEmpty::Errored => {}
-                OnEmpty::Passes => parts.push("no data passes".to_string()),
-                OnEmpty::Fails => parts.push("no data fails".to_string()),
+            if let Some(empty) = a.empty.name() {
+                parts.push(format!("no data {empty}"));
             }
             let query = a.query.render(|name| {
                 resolved

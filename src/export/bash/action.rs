@@ -3,8 +3,8 @@
 
 use super::words::{identifier, param_var, quote, word};
 use crate::action::{
-    Action, Bounds, ComposeOp, ContainerState, DockerOp, Health, HttpAction, OnEmpty, Part,
-    PostgresOp, PrometheusAction, RedisOp, SeriesRule, Template,
+    Action, Bounds, ComposeOp, ContainerState, DockerOp, Health, HttpAction, Part, PostgresOp,
+    PrometheusAction, RedisOp, Template,
 };
 use crate::duration::Duration;
 use crate::export::ExportError;
@@ -389,23 +389,13 @@ fn prometheus(rb: &Runbook, a: &PrometheusAction, timeout_ms: u64) -> Result<Str
     let mut c = Call::new("lrb_prom", timeout_ms);
     let query = c.escaped(query_pieces(&a.query))?;
     let (window, step) = a.range().unzip();
-    let empty = match a.empty {
-        OnEmpty::Errored => None,
-        OnEmpty::Passes => Some("passes"),
-        OnEmpty::Fails => Some("fails"),
-    };
-    let series = match a.series {
-        SeriesRule::One => None,
-        SeriesRule::Each => Some("each"),
-        SeriesRule::Any => Some("any"),
-    };
     Ok(c.raw("url", &address(rb, &a.target)?)
         .text("target", &a.target)?
         .raw("query", &query)
         .opt_number("window", window)
         .opt_number("step", step)
-        .opt_text("empty", empty)?
-        .opt_text("series", series)?
+        .opt_text("empty", a.empty.name())?
+        .opt_text("series", a.series.name())?
         .bounds(&a.bounds)?
         .done())
 }
