@@ -19,7 +19,7 @@ pub(super) fn file(pair: Pair<Rule>, file: FileId) -> (File, Vec<Diagnostic>) {
         .clone()
         .into_inner()
         .flatten()
-        .filter(|p| p.as_rule() == Rule::COMMENT)
+        .filter(|p| p.as_rule() == Rule::comment)
         .map(|p| Comment {
             text: p.as_str().to_string(),
             span: span(&p),
@@ -44,7 +44,7 @@ fn span(pair: &Pair<Rule>) -> Span {
 
 /// Children without comments, which the grammar lets appear between any tokens.
 fn kids(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
-    pair.into_inner().filter(|p| p.as_rule() != Rule::COMMENT)
+    pair.into_inner().filter(|p| p.as_rule() != Rule::comment)
 }
 
 fn ident(pair: Pair<Rule>) -> Ident {

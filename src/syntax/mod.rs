@@ -44,3 +44,60 @@ pub fn code_bytes(text: &str) -> Vec<bool> {
     });
     code
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use crate::source::FileId;
+
+    fn comments(text: &str) -> Vec<String> {
+        let (ast, diagnostics) = parse(text, FileId(0));
+        assert!(diagnostics.is_empty(), "{text:?}: {diagnostics:?}");
+        let ast = ast.unwrap_or_else(|| panic!("{text:?} should parse"));
+        ast.comments.into_iter().map(|c| c.text).collect()
+    }
+
+    #[test]
+    fn a_comment_may_end_any_line() {
+        let text = "# top\nrunbook :a do # after do\n  check :b, # after a comma\n    \"B\" do\n    x.y( # in brackets\n      [1, # in a list\n       2] # before the bracket\n    )\n    x.q <<~SQL, info: true # after a heredoc's opening\n      select 1 -- # not a comment\n    SQL\n  end # after end\nend # last, with no new line";
+        assert_eq!(
+            comments(text),
+            [
+                "# top",
+                "# after do",
+                "# after a comma",
+                "# in brackets",
+                "# in a list",
+                "# before the bracket",
+                "# after a heredoc's opening",
+                "# after end",
+                "# last, with no new line",
+            ]
+        );
+        // A block left open at the end of the file, after a comment, is still read.
+        for text in [
+            "runbook :a do\n  check :b do\n  end # x",
+            "runbook :a do # x",
+        ] {
+            let (ast, diagnostics) = parse(text, FileId(0));
+            assert_eq!(ast.map(|a| a.comments.len()), Some(1), "{text:?}");
+            assert!(
+                matches!(&diagnostics[..], [d] if d.code == crate::diagnostic::Code::MissingEnd)
+            );
+        }
+    }
+
+    #[test]
+    fn reserved_words_start_no_value_or_statement() {
+        // A symbol, a key or a method may be any name.
+        assert!(comments("runbook :end do\n  x.do end: :do, when: 1\nend\n").is_empty());
+        for text in [
+            "runbook :a do\n  x.y do\nend\n",
+            "runbook :a do\n  not\nend\n",
+            "end\n",
+        ] {
+            let (_, diagnostics) = parse(text, FileId(0));
+            assert!(!diagnostics.is_empty(), "{text:?} should not parse");
+        }
+    }
+}
