@@ -25,27 +25,29 @@ pub struct Ident {
     pub span: Span,
 }
 
+/// Statements with a block, and the rare large ones, are boxed: every file's tree is held at
+/// once, and an inline `Check` would make each of the many action statements as large.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Stmt {
-    Target(Target),
+    Target(Box<Target>),
     Param(Param),
-    Runbook(Runbook),
+    Runbook(Box<Runbook>),
     Meta(Meta),
-    Check(Check),
-    When(When),
-    Mitigate(Mitigate),
-    Confirm(Confirm),
+    Check(Box<Check>),
+    When(Box<When>),
+    Mitigate(Box<Mitigate>),
+    Confirm(Box<Confirm>),
     Followup(Followup),
     Step(Step),
     Todo(Todo),
     See(See),
     Wait(Wait),
     Action(ActionCall),
-    Scenario(Scenario),
+    Scenario(Box<Scenario>),
     Background(Background),
-    After(After),
+    After(Box<After>),
     Fact(Fact),
-    Unknown(Unknown),
+    Unknown(Box<Unknown>),
 }
 
 impl Stmt {
@@ -378,7 +380,8 @@ pub enum ExprKind {
     /// `env("NAME", "default")`, `secret("NAME")`
     Call {
         func: Ident,
-        args: Args,
+        /// Boxed: calls are rare, and every value is as large as the largest kind.
+        args: Box<Args>,
     },
     /// A bare name: a parameter reference.
     Ref(String),

@@ -6,12 +6,15 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::parallel;
 use crate::source::{self, FileId, SourceFile, SourceMap, Span};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Everything one command read and found.
 pub struct Session {
     pub sources: SourceMap,
-    /// Parsed files, by file id; `None` where parsing failed.
-    pub asts: Vec<Option<ast::File>>,
+    /// Parsed files, by file id (`None` where parsing failed); empty unless asked for with
+    /// [`from_bytes_keeping_trees`]: the checker frees each tree once its plan is built, so the
+    /// trees of a large set are never all held with the plan.
+    pub asts: Vec<Option<Arc<ast::File>>>,
     pub checked: Checked,
 }
 
@@ -97,6 +100,15 @@ pub fn with_siblings(file: &Path, alone: &Session) -> Option<Session> {
 
 /// Parses and checks files already in memory.
 pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
+    read(files, false)
+}
+
+/// [`from_bytes`], keeping every file's tree in [`Session::asts`]: for an editor.
+pub fn from_bytes_keeping_trees(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
+    read(files, true)
+}
+
+fn read(files: Vec<(PathBuf, Vec<u8>)>, keep_trees: bool) -> Session {
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     let numbered: Vec<_> = files.into_iter().enumerate().collect();
     let parsed = parallel::map(
@@ -127,7 +139,7 @@ pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
     let mut diagnostics = Vec::new();
     for (file, ast, mut found) in parsed {
         sources.add(file);
-        asts.push(ast);
+        asts.push(ast.map(Arc::new));
         diagnostics.append(&mut found);
     }
     let inputs: Vec<check::Input> = asts
@@ -140,16 +152,19 @@ pub fn from_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Session {
                     file: FileId(i),
                     path: &source.path,
                     text: &source.text,
-                    ast,
+                    ast: Arc::clone(ast),
                 }
             })
         })
         .collect();
+    if !keep_trees {
+        asts = Vec::new();
+    }
     let scenario_files: Vec<FileId> = (0..sources.len())
         .map(FileId)
         .filter(|&id| crate::scenario::is_scenario_file(&sources.get(id).path))
         .collect();
-    let checked = check::check(&inputs, diagnostics, &scenario_files);
+    let checked = check::check(inputs, diagnostics, &scenario_files);
     Session {
         sources,
         asts,

@@ -24,14 +24,16 @@ use crate::scenario::{Scenario, is_scenario_file};
 use crate::source::FileId;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
-/// One parsed file handed to the checker.
+/// One parsed file handed to the checker. The checker drops its tree once the file is
+/// checked: a caller that keeps no other handle to it frees each tree as its plan is built.
 pub struct Input<'a> {
     pub file: FileId,
     pub path: &'a Path,
     /// The source text, for placing allow comments.
     pub text: &'a str,
-    pub ast: &'a ast::File,
+    pub ast: Arc<ast::File>,
 }
 
 pub struct Checked {
@@ -48,7 +50,17 @@ pub struct Checked {
 /// parser's findings for every file, also those that did not parse (which have no [`Input`]);
 /// the result has a plan only when no runbook file has an error. `scenario_files` are the
 /// files that hold scenarios, parsed or not: their errors do not withhold the plan.
-pub fn check(inputs: &[Input], syntax: Vec<Diagnostic>, scenario_files: &[FileId]) -> Checked {
+pub fn check(inputs: Vec<Input>, syntax: Vec<Diagnostic>, scenario_files: &[FileId]) -> Checked {
+    let without_runbook: Vec<FileId> = (inputs.iter())
+        .filter(|i| !is_scenario_file(i.path))
+        .filter(|i| {
+            !i.ast
+                .body
+                .iter()
+                .any(|s| matches!(s, ast::Stmt::Runbook(_)))
+        })
+        .map(|i| i.file)
+        .collect();
     let (plan, scenarios, mut diagnostics) = lower_all(inputs);
     // A block missing its `end` swallows the statements after it, so where they stand says
     // nothing: report the missing `end` alone.
@@ -59,18 +71,13 @@ pub fn check(inputs: &[Input], syntax: Vec<Diagnostic>, scenario_files: &[FileId
         .collect();
     diagnostics.retain(|d| !(d.code == Code::MisplacedStatement && unclosed.contains(&d.file)));
     diagnostics.extend(syntax);
-    for input in inputs.iter().filter(|i| !is_scenario_file(i.path)) {
-        let has_runbook = input
-            .ast
-            .body
-            .iter()
-            .any(|s| matches!(s, ast::Stmt::Runbook(_)));
+    for file in without_runbook {
         // Only for a file with no other finding: a broken `runbook` line is reported already.
-        if !has_runbook && !diagnostics.iter().any(|d| d.file == input.file) {
+        if !diagnostics.iter().any(|d| d.file == file) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::NoRunbook,
-                    input.file,
+                    file,
                     crate::source::Span::default(),
                     "this file defines no runbook",
                 )
@@ -96,23 +103,23 @@ pub fn check(inputs: &[Input], syntax: Vec<Diagnostic>, scenario_files: &[FileId
 
 /// Checks like [`check`] and lowers every runbook, also those with errors: an editor shows
 /// what the parts that did check mean.
-pub fn lower(inputs: &[Input]) -> (Plan, Vec<Diagnostic>) {
+pub fn lower(inputs: Vec<Input>) -> (Plan, Vec<Diagnostic>) {
     let (plan, _, diagnostics) = lower_all(inputs);
     (plan, diagnostics)
 }
 
 /// [`lower`], and the scenario files checked against the runbooks.
-fn lower_all(inputs: &[Input]) -> (Plan, Vec<Scenario>, Vec<Diagnostic>) {
+fn lower_all(inputs: Vec<Input>) -> (Plan, Vec<Scenario>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let runbooks = runbook_index(inputs, &mut diagnostics);
-    let (tests, books): (Vec<&Input>, Vec<&Input>) =
-        inputs.iter().partition(|i| is_scenario_file(i.path));
+    let runbooks = runbook_index(&inputs, &mut diagnostics);
+    let (tests, books): (Vec<Input>, Vec<Input>) =
+        inputs.into_iter().partition(|i| is_scenario_file(i.path));
     let bytes: usize = books.iter().map(|i| i.text.len()).sum();
     let per_file = parallel::map(books, bytes >= parallel::SERIAL_BELOW_BYTES, |input| {
-        let mut checker = scope::FileChecker::new(input, &runbooks);
+        let mut checker = scope::FileChecker::new(&input, &runbooks);
         let lowered = checker.file();
         let mut found = checker.diagnostics;
-        suppress::apply(input.file, input.text, input.ast, &mut found);
+        suppress::apply(input.file, input.text, &input.ast, &mut found);
         (lowered, found)
     });
     let mut plan = Plan {
@@ -123,7 +130,7 @@ fn lower_all(inputs: &[Input]) -> (Plan, Vec<Scenario>, Vec<Diagnostic>) {
         diagnostics.append(&mut found);
     }
     let mut scenarios = Vec::new();
-    for input in tests {
+    for input in &tests {
         let (mut checked, mut found) = scenario::check(input, &plan, &runbooks);
         scenarios.append(&mut checked);
         diagnostics.append(&mut found);

@@ -8,6 +8,7 @@ use crate::load::{self, Session};
 use crate::plan::Plan;
 use crate::source::FileId;
 use lsp_types::Uri;
+use std::sync::Arc;
 
 pub struct Analysis {
     pub session: Session,
@@ -18,7 +19,8 @@ pub struct Analysis {
 impl Analysis {
     pub fn new(members: Vec<Member>) -> Self {
         let files = members.iter().map(|m| (m.uri.clone(), m.version)).collect();
-        let session = load::from_bytes(members.into_iter().map(|m| (m.path, m.text)).collect());
+        let session =
+            load::from_bytes_keeping_trees(members.into_iter().map(|m| (m.path, m.text)).collect());
         Analysis { session, files }
     }
 
@@ -41,7 +43,7 @@ impl Analysis {
     }
 
     pub fn ast(&self, file: FileId) -> Option<&ast::File> {
-        self.session.asts.get(file.0)?.as_ref()
+        self.session.asts.get(file.0)?.as_deref()
     }
 
     /// Every file id with its tree, for the features that look across files.
@@ -50,25 +52,24 @@ impl Analysis {
             .asts
             .iter()
             .enumerate()
-            .filter_map(|(i, a)| Some((FileId(i), a.as_ref()?)))
+            .filter_map(|(i, a)| Some((FileId(i), a.as_deref()?)))
     }
 
     /// Every runbook lowered, also where errors keep the set from having a plan: what hover
     /// shows of actions and checks.
     pub fn lowered(&self) -> Plan {
-        let inputs: Vec<check::Input> = self
-            .asts()
-            .map(|(file, ast)| {
-                let source = self.session.sources.get(file);
-                check::Input {
-                    file,
+        let inputs: Vec<check::Input> = (self.session.asts.iter().enumerate())
+            .filter_map(|(i, ast)| {
+                let source = self.session.sources.get(FileId(i));
+                Some(check::Input {
+                    file: FileId(i),
                     path: &source.path,
                     text: &source.text,
-                    ast,
-                }
+                    ast: Arc::clone(ast.as_ref()?),
+                })
             })
             .collect();
-        check::lower(&inputs).0
+        check::lower(inputs).0
     }
 }
 

@@ -68,25 +68,25 @@ impl Lower {
 
     fn stmt(&mut self, pair: Pair<Rule>) -> Option<Stmt> {
         Some(match pair.as_rule() {
-            Rule::target_decl => Stmt::Target(self.target_decl(pair)?),
+            Rule::target_decl => Stmt::Target(Box::new(self.target_decl(pair)?)),
             Rule::param_decl => Stmt::Param(self.param_decl(pair)?),
-            Rule::runbook_def => Stmt::Runbook(self.runbook_def(pair)?),
+            Rule::runbook_def => Stmt::Runbook(Box::new(self.runbook_def(pair)?)),
             Rule::meta_stmt => Stmt::Meta(self.meta_stmt(pair)),
-            Rule::check_def => Stmt::Check(self.check_def(pair)?),
-            Rule::when_def => Stmt::When(self.when_def(pair)),
-            Rule::mitigate_def => Stmt::Mitigate(self.mitigate_def(pair)?),
-            Rule::confirm_def => Stmt::Confirm(self.confirm_def(pair)),
+            Rule::check_def => Stmt::Check(Box::new(self.check_def(pair)?)),
+            Rule::when_def => Stmt::When(Box::new(self.when_def(pair))),
+            Rule::mitigate_def => Stmt::Mitigate(Box::new(self.mitigate_def(pair)?)),
+            Rule::confirm_def => Stmt::Confirm(Box::new(self.confirm_def(pair))),
             Rule::followup_def => Stmt::Followup(self.followup_def(pair)),
             Rule::step_stmt => Stmt::Step(self.step_stmt(pair)?),
             Rule::todo_stmt => Stmt::Todo(self.todo_stmt(pair)?),
             Rule::see_stmt => Stmt::See(self.see_stmt(pair)?),
             Rule::wait_stmt => Stmt::Wait(self.wait_stmt(pair)?),
             Rule::action_stmt => Stmt::Action(self.action_stmt(pair)),
-            Rule::scenario_def => Stmt::Scenario(self.scenario_def(pair)?),
+            Rule::scenario_def => Stmt::Scenario(Box::new(self.scenario_def(pair)?)),
             Rule::background_def => Stmt::Background(self.background_def(pair)),
-            Rule::after_def => Stmt::After(self.after_def(pair)?),
+            Rule::after_def => Stmt::After(Box::new(self.after_def(pair)?)),
             Rule::fact_stmt => Stmt::Fact(self.fact_stmt(pair)),
-            Rule::unknown_stmt => Stmt::Unknown(self.unknown_stmt(pair)),
+            Rule::unknown_stmt => Stmt::Unknown(Box::new(self.unknown_stmt(pair))),
             _ => unreachable!("`stmt` has no other alternatives: {:?}", pair.as_rule()),
         })
     }
@@ -695,7 +695,7 @@ impl Lower {
             Rule::func_call => {
                 let mut inner = kids(pair);
                 let func = ident(inner.next().expect("function name"));
-                let args = inner.next().map(|p| self.args(p)).unwrap_or_default();
+                let args = Box::new(inner.next().map(|p| self.args(p)).unwrap_or_default());
                 ExprKind::Call { func, args }
             }
             Rule::ident => ExprKind::Ref(text.to_string()),

@@ -56,6 +56,11 @@ pub fn check(name: &str, bytes: impl Into<Vec<u8>>) -> Session {
     load::from_bytes(vec![(PathBuf::from(name), bytes.into())])
 }
 
+/// [`check`], keeping the file's tree in `Session::asts`.
+pub fn check_keeping_tree(name: &str, bytes: impl Into<Vec<u8>>) -> Session {
+    load::from_bytes_keeping_trees(vec![(PathBuf::from(name), bytes.into())])
+}
+
 /// [`check`] on a file read from disk, named by its file name.
 pub fn check_file(path: &Path) -> Session {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {path:?}: {e}"));

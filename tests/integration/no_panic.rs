@@ -1,7 +1,7 @@
 //! No input makes a stage panic: every fixture, every runbook, and runbooks cut short or
 //! missing a line.
 
-use crate::common::{check, rb_files};
+use crate::common::{check_keeping_tree, rb_files};
 use crate::diagnostics::fixtures;
 use lrb::load::Session;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -14,7 +14,7 @@ pub(crate) fn runbooks() -> Vec<PathBuf> {
 /// Everything a user can get out of a file: the session, the human and the JSON rendering.
 /// This is the body of the fuzz target, run here on fixed inputs.
 fn exercise(bytes: &[u8]) -> Session {
-    let session = check("input.rb", bytes);
+    let session = check_keeping_tree("input.rb", bytes);
     let diagnostics = &session.checked.diagnostics;
     lrb::diagnostic::human::render(diagnostics, &session.sources, false);
     for d in diagnostics {

@@ -2,7 +2,7 @@
 //! placed in a generated runbook and checked as `lrb check` would, so the classifiers, the
 //! lowering and the safety rules are tested together. Then the seed runbooks.
 
-use crate::common::{check, codes, describe, lrb, root};
+use crate::common::{check, check_keeping_tree, codes, describe, lrb, root};
 use lrb::effect::Effect;
 use lrb::load::Session;
 
@@ -226,8 +226,8 @@ fn the_generated_runbook_keeps_the_command_verbatim() {
         "unclassified.txt",
     ] {
         for cmd in corpus(file) {
-            let session = check("corpus.rb", runbook(&cmd, Place::Check(None)));
-            let ast = session.asts[0].as_ref();
+            let session = check_keeping_tree("corpus.rb", runbook(&cmd, Place::Check(None)));
+            let ast = session.asts[0].as_deref();
             let text = ast.and_then(|ast| match &ast.body[..] {
                 [.., Stmt::Runbook(rb)] => match rb.body.stmts.last() {
                     Some(Stmt::Check(c)) => match &c.body.stmts[..] {
