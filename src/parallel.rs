@@ -11,13 +11,14 @@ pub const SERIAL_BELOW_BYTES: usize = 32 * 1024;
 /// Files below which they are read on the calling thread.
 pub const SERIAL_BELOW_FILES: usize = 8;
 
-/// `f` over `items`, in order: in parallel when `parallel`.
+/// `f` over `items`, in order: in parallel when `parallel` and there are several (one large
+/// file gains nothing from a pool).
 pub fn map<T: Send, R: Send>(
     items: Vec<T>,
     parallel: bool,
     f: impl Fn(T) -> R + Sync + Send,
 ) -> Vec<R> {
-    if parallel {
+    if parallel && items.len() > 1 {
         items.into_par_iter().map(f).collect()
     } else {
         items.into_iter().map(f).collect()

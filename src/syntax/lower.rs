@@ -5,6 +5,7 @@ use crate::ast::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::duration::{Duration, DurationError};
 use crate::source::{FileId, Span};
+use pest::Token;
 use pest::iterators::Pair;
 
 struct Lower {
@@ -15,16 +16,7 @@ struct Lower {
 }
 
 pub(super) fn file(pair: Pair<Rule>, file: FileId) -> (File, Vec<Diagnostic>) {
-    let comments = pair
-        .clone()
-        .into_inner()
-        .flatten()
-        .filter(|p| p.as_rule() == Rule::comment)
-        .map(|p| Comment {
-            text: p.as_str().to_string(),
-            span: span(&p),
-        })
-        .collect();
+    let comments = comments(pair.clone());
     let mut lower = Lower {
         file,
         diagnostics: Vec::new(),
@@ -35,6 +27,29 @@ pub(super) fn file(pair: Pair<Rule>, file: FileId) -> (File, Vec<Diagnostic>) {
         .map(|p| lower.body(p))
         .unwrap_or_default();
     (File { body, comments }, lower.diagnostics)
+}
+
+/// Every comment in the file. A comment is atomic: its start token is followed by its end.
+/// Tokens, unlike pairs, are read without touching the shared queue's reference counts.
+fn comments(file: Pair<Rule>) -> Vec<Comment> {
+    let text = file.get_input();
+    let mut tokens = file.tokens();
+    let mut comments = Vec::new();
+    while let Some(token) = tokens.next() {
+        if let Token::Start {
+            rule: Rule::comment,
+            pos,
+        } = token
+            && let Some(Token::End { pos: end, .. }) = tokens.next()
+        {
+            let span = Span::new(pos.pos(), end.pos());
+            comments.push(Comment {
+                text: text[span.start..span.end].to_string(),
+                span,
+            });
+        }
+    }
+    comments
 }
 
 fn span(pair: &Pair<Rule>) -> Span {
