@@ -52,6 +52,15 @@ fn comments(file: Pair<Rule>) -> Vec<Comment> {
     comments
 }
 
+/// The keyword a keyword statement starts with: a bare word in the grammar, not a pair.
+fn keyword(statement: &Pair<Rule>) -> Span {
+    let start = statement.as_span().start();
+    let len = (statement.as_str().bytes())
+        .take_while(u8::is_ascii_lowercase)
+        .count();
+    Span::new(start, start + len)
+}
+
 fn span(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
     Span::new(s.start(), s.end())
@@ -108,11 +117,10 @@ impl Lower {
 
     /// Splits a statement into its keyword span, its arguments and its block.
     fn parts(&mut self, pair: Pair<Rule>) -> (Span, Args, Option<Block>) {
-        let mut inner = kids(pair);
-        let keyword = span(&inner.next().expect("statements start with a keyword"));
+        let keyword = keyword(&pair);
         let mut args = Args::default();
         let mut block = None;
-        for p in inner {
+        for p in kids(pair) {
             match p.as_rule() {
                 Rule::args => args = self.args(p),
                 Rule::block => block = Some(self.block(p, keyword.start)),
@@ -244,7 +252,6 @@ impl Lower {
     fn when_def(&mut self, pair: Pair<Rule>) -> When {
         let whole = span(&pair);
         let mut inner = kids(pair);
-        inner.next(); // `when`
         let cond = self.cond(inner.next().expect("when has a condition"));
         let body = self.block(inner.next().expect("when has a block"), whole.start);
         When {
