@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
-use memchr::memmem::Finder;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
 use std::sync::{LazyLock, OnceLock};
 
@@ -91,27 +91,33 @@ const PATTERNS: [Pattern; 10] = [
 /// Each pattern, compiled the first time a text has its words.
 static COMPILED: [OnceLock<Regex>; PATTERNS.len()] = [const { OnceLock::new() }; PATTERNS.len()];
 
-/// Each pattern's searchers for its words, built once: building a `memmem` searcher costs more
-/// than running it over a short text.
-static FINDERS: LazyLock<Vec<Vec<Finder<'static>>>> = LazyLock::new(|| {
-    (PATTERNS.iter())
-        .map(|p| p.words.iter().map(Finder::new).collect())
-        .collect()
+/// Every pattern's words in one automaton, ASCII case ignored: most texts hold none of them,
+/// and one pass says so where a scan per word costs more than a short text is long. The
+/// plainest automaton, with no prefilter: building more costs a small file's whole check.
+static ANY_WORD: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+        .prefilter(false)
+        .build(PATTERNS.iter().flat_map(|p| p.words))
+        .expect("credential words are plain strings")
 });
 
 impl Pattern {
-    /// Whether an ASCII `text` could match; `finders` search for the words in their case.
-    fn may_match(&self, finders: &[Finder], text: &[u8]) -> bool {
-        if self.ignore_case {
-            (self.words.iter()).any(|word| contains_ignoring_case(text, word.as_bytes()))
-        } else {
-            finders.iter().any(|f| f.find(text).is_some())
-        }
+    /// Whether `text` could match. Non-ASCII text always could: Unicode case folding matches
+    /// letters no ASCII comparison sees (`ſ` for `s`).
+    fn may_match(&self, text: &str) -> bool {
+        !text.is_ascii()
+            || (self.words.iter())
+                .any(|word| contains(text.as_bytes(), word.as_bytes(), self.ignore_case))
     }
 }
 
-/// Whether `text` holds `word` in any ASCII case: memchr's scans, a few instructions a byte.
-fn contains_ignoring_case(text: &[u8], word: &[u8]) -> bool {
+/// Whether `text` holds `word`, in ASCII case or not: memchr's scans, a few instructions a byte.
+fn contains(text: &[u8], word: &[u8], ignore_case: bool) -> bool {
+    if !ignore_case {
+        return memchr::memmem::find(text, word).is_some();
+    }
     let first = word[0];
     memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), text).any(|at| {
         text.get(at..at + word.len())
@@ -135,20 +141,21 @@ pub(in crate::check) fn check(text: &str, file: FileId, span: Span) -> Option<Di
 
 /// What kind of credential `text` holds, if any: the first pattern that matches.
 fn find(text: &str) -> Option<&'static str> {
-    // Non-ASCII text could match any pattern: Unicode case folding matches letters no ASCII
-    // comparison sees (`ſ` for `s`).
-    let ascii = text.is_ascii();
-    (PATTERNS.iter().zip(&COMPILED).zip(FINDERS.iter())).find_map(
-        |((pattern, compiled), finders)| {
-            let matches = (!ascii || pattern.may_match(finders, text.as_bytes()))
+    if text.is_ascii() && !ANY_WORD.is_match(text) {
+        return None;
+    }
+    PATTERNS
+        .iter()
+        .zip(&COMPILED)
+        .find_map(|(pattern, compiled)| {
+            let matches = pattern.may_match(text)
                 && compiled
                     .get_or_init(|| {
                         Regex::new(pattern.regex).expect("credential patterns are valid")
                     })
                     .is_match(text);
             matches.then_some(pattern.what)
-        },
-    )
+        })
 }
 
 #[cfg(test)]
