@@ -434,30 +434,31 @@ impl ArgValues {
     fn req_text(&self, key: Arg) -> Template {
         self.text(key).unwrap_or_default()
     }
-    fn sql(&self, key: Arg) -> SqlText {
-        match self.0.get(&key) {
-            Some(ArgValue::Sql(s)) => s.clone(),
+    // The placed raw texts are taken, not copied: only the action keeps them.
+    fn sql(&mut self, key: Arg) -> SqlText {
+        match self.0.remove(&key) {
+            Some(ArgValue::Sql(v)) => v,
             _ => SqlText::default(),
         }
     }
-    fn promql(&self, key: Arg) -> promql::Query {
-        match self.0.get(&key) {
-            Some(ArgValue::Promql(q)) => q.clone(),
+    fn promql(&mut self, key: Arg) -> promql::Query {
+        match self.0.remove(&key) {
+            Some(ArgValue::Promql(v)) => v,
             _ => promql::Query::default(),
         }
     }
     fn flag(&self, key: Arg) -> bool {
         matches!(self.0.get(&key), Some(ArgValue::Bool(true)))
     }
-    fn shell(&self, key: Arg) -> ShellLine {
-        match self.0.get(&key) {
-            Some(ArgValue::Shell(s)) => s.clone(),
+    fn shell(&mut self, key: Arg) -> ShellLine {
+        match self.0.remove(&key) {
+            Some(ArgValue::Shell(v)) => v,
             _ => ShellLine::default(),
         }
     }
-    fn redis(&self, key: Arg) -> RedisCommand {
-        match self.0.get(&key) {
-            Some(ArgValue::Redis(r)) => r.clone(),
+    fn redis(&mut self, key: Arg) -> RedisCommand {
+        match self.0.remove(&key) {
+            Some(ArgValue::Redis(v)) => v,
             _ => RedisCommand::default(),
         }
     }
@@ -516,7 +517,7 @@ pub enum RawLanguage {
 pub fn build(
     spec: &VerbSpec,
     target: &str,
-    args: &ArgValues,
+    mut args: ArgValues,
     classify: impl Fn(RawLanguage, &str) -> Option<Classification>,
 ) -> Action {
     let target = target.to_string();
@@ -709,7 +710,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for spec in VERBS {
             assert!(seen.insert(spec.op), "{:?} has two rows", spec.op);
-            let action = build(spec, "t", &ArgValues::default(), |_, _| None);
+            let action = build(spec, "t", ArgValues::default(), |_, _| None);
             assert_eq!(
                 action.verb(),
                 Some(spec.op),

@@ -33,15 +33,16 @@ impl Template {
         }
     }
 
-    /// Fills every hole with `fill(name)`.
+    /// Fills every hole with `fill(name)`, in one buffer rather than a copy of each part.
     pub fn render(&self, mut fill: impl FnMut(&str) -> String) -> String {
-        self.parts
-            .iter()
-            .map(|p| match p {
-                Part::Text(t) => t.clone(),
-                Part::Param(name) => fill(name),
-            })
-            .collect()
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Param(name) => out.push_str(&fill(name)),
+            }
+        }
+        out
     }
 
     /// The text with holes shown as `#{name}`, as the author wrote it.

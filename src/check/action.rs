@@ -147,7 +147,7 @@ impl FileChecker<'_> {
                 }
             }
         }
-        let mut action = catalogue::build(spec, &call.target.name, &values, classify);
+        let mut action = catalogue::build(spec, &call.target.name, values, classify);
         if let crate::action::Action::Prometheus(query) = &action {
             self.promql(call, query)?;
         }

@@ -351,7 +351,8 @@ impl<'a> FileChecker<'a> {
     /// missing and mistyped ones; returns the good ones.
     pub fn options(&mut self, given: &[KwArg], allowed: &[ArgSpec], what: &str) -> ArgValues {
         let mut out = ArgValues::default();
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        // Given keywords and where each was last given: a few at most, so a scan, no hashing.
+        let mut seen: Vec<(&str, Span)> = Vec::with_capacity(given.len());
         for kw in given {
             let Some(spec) = allowed.iter().find(|a| a.name() == kw.key.name) else {
                 let names = allowed.iter().map(|a| a.name());
@@ -381,7 +382,8 @@ impl<'a> FileChecker<'a> {
                 self.report(d);
                 continue;
             };
-            if let Some(first) = seen.insert(spec.name(), kw.key.span) {
+            if let Some((_, last)) = seen.iter_mut().find(|(name, _)| *name == spec.name()) {
+                let first = std::mem::replace(last, kw.key.span);
                 let d = self
                     .diag(
                         Code::DuplicateArgument,
@@ -393,12 +395,13 @@ impl<'a> FileChecker<'a> {
                 self.report(d);
                 continue;
             }
+            seen.push((spec.name(), kw.key.span));
             if let Some(v) = self.coerce(&kw.value, spec, what) {
                 out.0.insert(spec.key, v);
             }
         }
         for spec in allowed.iter().filter(|a| a.required) {
-            if !seen.contains_key(spec.name()) {
+            if !seen.iter().any(|(name, _)| *name == spec.name()) {
                 let span = given.last().map_or(Span::default(), |k| k.value.span);
                 let d = self
                     .diag(

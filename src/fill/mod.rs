@@ -177,7 +177,7 @@ mod tests {
 pub fn probe(action: &mut Action) {
     let approved = action.effect();
     match action {
-        Action::Shell(a) => a.command.probe(approved, crate::safety::classify_shell),
+        Action::Shell(a) => a.command.probe(&a.effect, crate::safety::classify_shell),
         Action::Redis(a) => match &mut a.op {
             RedisOp::Command { command, .. } => command.probe(approved, |argv| {
                 crate::safety::redis::lookup(argv).map(|(_, effect, _)| effect)

@@ -3,8 +3,8 @@
 //! parses it. [`ShellLine::line`] is what both `lrb run` and the exported script run.
 
 use super::{Rule, Unfillable};
-use crate::action::Template;
-use crate::effect::{Classification, Effect};
+use crate::action::{RawEffect, Template};
+use crate::effect::Classification;
 use crate::safety::shell::{Quoting, Role, sites};
 use serde::Serialize;
 
@@ -103,19 +103,28 @@ pub fn analyze(template: &Template) -> Result<ShellLine, Unfillable> {
             }),
         });
     }
-    let line = marked
-        .chars()
-        .map(|c| match crate::safety::shell::hole_of(c) {
-            Some(i) => reference(holes[i].quoting, &variable(&holes[i].param)),
-            None => c.to_string(),
-        })
-        .collect();
+    let line = fill_holes(&marked, |i| {
+        reference(holes[i].quoting, &variable(&holes[i].param))
+    });
     Ok(ShellLine {
         template: template.clone(),
         line,
         holes,
         marked,
     })
+}
+
+/// `marked` with hole `i` replaced by `text(i)`, built in one buffer rather than a string
+/// per character.
+fn fill_holes(marked: &str, text: impl Fn(usize) -> String) -> String {
+    let mut out = String::with_capacity(marked.len());
+    for c in marked.chars() {
+        match crate::safety::shell::hole_of(c) {
+            Some(i) => out.push_str(&text(i)),
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 /// The bash text that expands `var` once, as data, where a hole is quoted as `quoting`.
@@ -192,13 +201,7 @@ impl ShellLine {
     }
 
     fn render_with(&self, value: impl Fn(usize) -> String) -> String {
-        self.marked
-            .chars()
-            .map(|c| match crate::safety::shell::hole_of(c) {
-                Some(i) => quoted(self.holes[i].quoting, &value(i)),
-                None => c.to_string(),
-            })
-            .collect()
+        fill_holes(&self.marked, |i| quoted(self.holes[i].quoting, &value(i)))
     }
 
     /// The line with each hole holding a plain word: what the checker classifies.
@@ -209,10 +212,11 @@ impl ShellLine {
     /// Tries each hole with hostile values (quoted as they will be): marks the holes where a
     /// value can change the line's effect, and requires values that are not options where
     /// only an option can.
-    /// `approved` is the effect the checker settled on (what the analysis found, or what the
-    /// author declared for a line it could not classify).
-    pub fn probe(&mut self, approved: Effect, classify: impl Fn(&str) -> Option<Classification>) {
-        let classified = classify(&self.sample()).is_some();
+    /// `effect` is what the checker settled on for [`ShellLine::sample`] (the analysis's
+    /// finding, if any, and the declared effect): the sample is not classified again.
+    pub fn probe(&mut self, effect: &RawEffect, classify: impl Fn(&str) -> Option<Classification>) {
+        let approved = effect.effect();
+        let classified = effect.classification().is_some();
         for i in 0..self.holes.len() {
             let hole = &self.holes[i];
             if hole.decides.is_some()
@@ -257,6 +261,7 @@ impl ShellLine {
 mod tests {
     use super::*;
     use crate::action::Part;
+    use crate::effect::Effect;
     use crate::safety::classify_shell;
 
     fn template(src: &str) -> Template {
@@ -276,8 +281,16 @@ mod tests {
     fn line(src: &str) -> ShellLine {
         let mut l = analyze(&template(src)).unwrap();
         // As the checker does: the analysis's effect, or `:read` declared where it has none.
-        let approved = classify_shell(&l.sample()).map_or(Effect::Read, |c| c.effect);
-        l.probe(approved, classify_shell);
+        let effect = match classify_shell(&l.sample()) {
+            Some(classification) => RawEffect::Classified {
+                classification,
+                declared: None,
+            },
+            None => RawEffect::Unclassified {
+                declared: Some(Effect::Read),
+            },
+        };
+        l.probe(&effect, classify_shell);
         l
     }
 

@@ -3,8 +3,9 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// A credential pattern, with the words any match of it contains: a text without them is not
 /// matched, so most texts never compile a pattern (compiling all of them costs as much as
@@ -90,6 +91,18 @@ const PATTERNS: [Pattern; 10] = [
 /// Each pattern, compiled the first time a text has its words.
 static COMPILED: [OnceLock<Regex>; PATTERNS.len()] = [const { OnceLock::new() }; PATTERNS.len()];
 
+/// Every pattern's words in one automaton, ASCII case ignored: most texts hold none of them,
+/// and one pass says so where a scan per word costs more than a short text is long. The
+/// plainest automaton, with no prefilter: building more costs a small file's whole check.
+static ANY_WORD: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+        .prefilter(false)
+        .build(PATTERNS.iter().flat_map(|p| p.words))
+        .expect("credential words are plain strings")
+});
+
 impl Pattern {
     /// Whether `text` could match. Non-ASCII text always could: Unicode case folding matches
     /// letters no ASCII comparison sees (`ſ` for `s`).
@@ -128,6 +141,9 @@ pub(in crate::check) fn check(text: &str, file: FileId, span: Span) -> Option<Di
 
 /// What kind of credential `text` holds, if any: the first pattern that matches.
 fn find(text: &str) -> Option<&'static str> {
+    if text.is_ascii() && !ANY_WORD.is_match(text) {
+        return None;
+    }
     PATTERNS
         .iter()
         .zip(&COMPILED)

@@ -62,17 +62,28 @@ pub(super) fn run(
 }
 
 /// Steps that may only read, with the block they are in: check probes and confirm probes.
-fn read_only_steps(rb: &plan::Runbook) -> impl Iterator<Item = (&Step, String)> {
-    let checks = rb.checks.iter().flat_map(|c| {
-        c.probes
-            .iter()
-            .map(move |p| (p, format!("check `{}`", c.id)))
-    });
-    let confirm = rb
-        .confirm
-        .iter()
-        .flat_map(|c| c.probes.iter().map(|p| (p, "`confirm`".to_string())));
+fn read_only_steps(rb: &plan::Runbook) -> impl Iterator<Item = (&Step, ReadBlock<'_>)> {
+    let checks =
+        (rb.checks.iter()).flat_map(|c| c.probes.iter().map(|p| (p, ReadBlock::Check(&c.id))));
+    let confirm =
+        (rb.confirm.iter()).flat_map(|c| c.probes.iter().map(|p| (p, ReadBlock::Confirm)));
     checks.chain(confirm)
+}
+
+/// The block a read-only step is in, written out only when a finding names it.
+#[derive(Clone, Copy)]
+enum ReadBlock<'a> {
+    Check(&'a str),
+    Confirm,
+}
+
+impl std::fmt::Display for ReadBlock<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadBlock::Check(id) => write!(f, "check `{id}`"),
+            ReadBlock::Confirm => f.write_str("`confirm`"),
+        }
+    }
 }
 
 /// Why an action has its effect, in words for a message.
