@@ -132,15 +132,17 @@ impl Lower {
 
     /// A statement whose arguments must start with `:name`.
     fn named(&mut self, keyword: &str, at: Span, args: &mut Args, what: &str) -> Option<Ident> {
-        if let Some(first) = args.positional.first()
-            && let ExprKind::Symbol(name) = &first.kind
+        // The name moves out of the argument: no copy of it.
+        if matches!(args.positional.first(), Some(e) if matches!(e.kind, ExprKind::Symbol(_)))
+            && let Expr {
+                kind: ExprKind::Symbol(name),
+                span,
+            } = args.positional.remove(0)
         {
-            let id = Ident {
-                name: name.clone(),
-                span: Span::new(first.span.start + 1, first.span.end),
-            };
-            args.positional.remove(0);
-            return Some(id);
+            return Some(Ident {
+                name,
+                span: Span::new(span.start + 1, span.end),
+            });
         }
         let span = args.positional.first().map_or(at, |e| e.span);
         self.report(
