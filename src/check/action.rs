@@ -60,7 +60,7 @@ impl FileChecker<'_> {
             return None;
         };
         let what = format!("`{}.{}`", call.target.name, call.verb.name);
-        let errors_before = self.error_count();
+        let reported = self.diagnostics.len();
         let mut values: ArgValues = self.options(&call.args.keywords, spec.keywords, &what);
         let positional = &call.args.positional;
         if positional.len() > spec.positional.len() {
@@ -116,7 +116,7 @@ impl FileChecker<'_> {
             .iter()
             .chain(call.args.keywords.iter().map(|k| &k.value))
             .any(|e| e.kind == ast::ExprKind::Invalid);
-        if invalid || self.error_count() > errors_before {
+        if invalid || self.errors_since(reported) {
             return None;
         }
         // Raw text: where each `#{param}` sits decides how its value is passed as data.
@@ -210,11 +210,13 @@ impl FileChecker<'_> {
 
     /// Errors that make an action malformed. Safety findings (a literal credential) do not: the
     /// action is still built, so the other safety rules see it and an allowed finding keeps it.
-    fn error_count(&self) -> usize {
-        self.diagnostics
+    /// Whether an error that cannot be allowed away was reported after the first `reported`
+    /// findings (findings are only added while a file is checked): reading only the new ones
+    /// keeps a file with many findings linear.
+    fn errors_since(&self, reported: usize) -> bool {
+        self.diagnostics[reported..]
             .iter()
-            .filter(|d| d.is_error() && !d.rule().suppressible)
-            .count()
+            .any(|d| d.is_error() && !d.rule().suppressible)
     }
 
     fn unknown_target(&mut self, call: &ast::ActionCall, scope: &Scope) -> Option<plan::Step> {
