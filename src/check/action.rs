@@ -208,11 +208,10 @@ impl FileChecker<'_> {
         self.report(d);
     }
 
-    /// Errors that make an action malformed. Safety findings (a literal credential) do not: the
-    /// action is still built, so the other safety rules see it and an allowed finding keeps it.
-    /// Whether an error that cannot be allowed away was reported after the first `reported`
-    /// findings (findings are only added while a file is checked): reading only the new ones
-    /// keeps a file with many findings linear.
+    /// Whether an error that makes the action malformed was reported after the first
+    /// `reported` findings (only the new ones are read, so a file with many findings stays
+    /// linear). Safety findings (a literal credential) do not count: the action is still built,
+    /// so the other safety rules see it and an allowed finding keeps it.
     fn errors_since(&self, reported: usize) -> bool {
         self.diagnostics[reported..]
             .iter()

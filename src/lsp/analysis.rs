@@ -48,25 +48,27 @@ impl Analysis {
 
     /// Every file id with its tree, for the features that look across files.
     pub fn asts(&self) -> impl Iterator<Item = (FileId, &ast::File)> {
-        self.session
-            .asts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| Some((FileId(i), a.as_deref()?)))
+        self.trees().map(|(file, tree)| (file, &**tree))
+    }
+
+    /// [`Analysis::asts`], with the handles the checker takes.
+    fn trees(&self) -> impl Iterator<Item = (FileId, &Arc<ast::File>)> {
+        (self.session.asts.iter().enumerate()).filter_map(|(i, a)| Some((FileId(i), a.as_ref()?)))
     }
 
     /// Every runbook lowered, also where errors keep the set from having a plan: what hover
     /// shows of actions and checks.
     pub fn lowered(&self) -> Plan {
-        let inputs: Vec<check::Input> = (self.session.asts.iter().enumerate())
-            .filter_map(|(i, ast)| {
-                let source = self.session.sources.get(FileId(i));
-                Some(check::Input {
-                    file: FileId(i),
+        let inputs: Vec<check::Input> = self
+            .trees()
+            .map(|(file, ast)| {
+                let source = self.session.sources.get(file);
+                check::Input {
+                    file,
                     path: &source.path,
                     text: &source.text,
-                    ast: Arc::clone(ast.as_ref()?),
-                })
+                    ast: Arc::clone(ast),
+                }
             })
             .collect();
         check::lower(inputs).0

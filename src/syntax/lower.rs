@@ -66,7 +66,7 @@ fn span(pair: &Pair<Rule>) -> Span {
     Span::new(s.start(), s.end())
 }
 
-/// Children without comments, which the grammar lets appear between any tokens.
+/// Children without comments, which end lines inside bodies, argument lists and lists.
 fn kids(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
     pair.into_inner().filter(|p| p.as_rule() != Rule::comment)
 }
